@@ -1,0 +1,24 @@
+import pandas as pd
+
+
+wildcard_constraints:
+    family=r"[A-Za-z0-9_.-]+",
+
+
+def families():
+    """The frozen family list written by the collect_snapshot checkpoint."""
+    listing = checkpoints.collect_snapshot.get().output.family_list
+    return pd.read_csv(listing)["family"].tolist()
+
+
+def per_family(pattern):
+    """Input function: ``pattern`` expanded over every family of the snapshot."""
+
+    def inputs(wildcards):
+        return expand(pattern, family=families())
+
+    return inputs
+
+
+def final_outputs():
+    return ["results/paper/paper.pdf", "results/paper/paper.html"]

@@ -1,0 +1,182 @@
+"""Render the Quarto manuscript in ``paper/`` from the workflow's results.
+
+The paper's sources are copied to a build directory next to generated files:
+``_variables.yml`` (every number, from ``numbers.json``), ``_metadata.yml`` (the
+source-aware subtitle), ``_tables/*.md`` (tables from ``results/tables/``) and
+``figures/``. Then ``quarto render`` runs where Quarto is installed; elsewhere a
+fallback resolves the manuscript's shortcodes and cross-references itself and
+renders with pandoc (pypandoc_binary) to Typst and the typst package to PDF.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+log = logging.getLogger(__name__)
+
+VAR = re.compile(r"\{\{<\s*var\s+([\w.]+)\s*>\}\}")
+INCLUDE = re.compile(r"\{\{<\s*include\s+(\S+)\s*>\}\}")
+FIG_ID = re.compile(r"\{#(fig-[\w-]+)[^}]*\}")
+TBL_ID = re.compile(r"\{#(tbl-[\w-]+)\}")
+XREF = re.compile(r"@((?:fig|tbl)-[\w-]+)")
+
+#: Tables shown in the paper: file stem -> (columns to show, number format).
+PAPER_TABLES = {
+    "lag_distribution": ["lag", "n", "percent"],
+    "pattern_distribution": ["pattern", "n", "percent"],
+    "switch_days_by_pattern": ["group", "n_switches", "n_families", "mean_days", "median_days"],
+    "kruskal": ["grouping", "H", "dof", "p"],
+}
+
+
+class PaperError(RuntimeError):
+    """The manuscript uses something the results do not define."""
+
+
+def format_value(value) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return "n/a"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:,.1f}" if abs(value) >= 1 else f"{value:.3g}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def variables(numbers: dict) -> dict:
+    """``numbers.json`` with every leaf formatted for print (nested keys kept)."""
+    return {k: variables(v) if isinstance(v, dict) else format_value(v) for k, v in numbers.items()}
+
+
+def lookup(tree: dict, dotted: str):
+    node = tree
+    for part in dotted.split("."):
+        if not isinstance(node, dict) or part not in node:
+            raise PaperError(f"paper uses {{{{< var {dotted} >}}}}, which numbers.json lacks")
+        node = node[part]
+    if isinstance(node, dict):
+        raise PaperError(f"paper variable {dotted!r} names a group, not a number")
+    return node
+
+
+def subtitle(numbers: dict) -> str:
+    if numbers.get("demo"):
+        return (
+            f"{numbers.get('marker') or 'SYNTHETIC DEMO DATA'}: results computed on the "
+            "embedded synthetic demo dataset, not on real repositories"
+        )
+    return f"Results computed on {numbers['source']} data extracted {numbers['extraction_date']}"
+
+
+def markdown_table(csv_path: Path, columns: list[str]) -> str:
+    df = pd.read_csv(csv_path)[columns]
+    return df.to_markdown(index=False, floatfmt=".4g")
+
+
+def prepare_build(paper_dir, tables_dir, figures_dir, build_dir) -> Path:
+    """Copy the sources and write the generated inputs; return the build directory."""
+    build = Path(build_dir).resolve()
+    if build.exists():
+        shutil.rmtree(build)
+    shutil.copytree(paper_dir, build)
+    shutil.copytree(figures_dir, build / "figures")
+    numbers = json.loads((Path(tables_dir) / "numbers.json").read_text())
+    (build / "_variables.yml").write_text(yaml.safe_dump(variables(numbers), sort_keys=False))
+    (build / "_metadata.yml").write_text(yaml.safe_dump({"subtitle": subtitle(numbers)}))
+    (build / "_tables").mkdir()
+    for stem, columns in PAPER_TABLES.items():
+        text = markdown_table(Path(tables_dir) / f"{stem}.csv", columns)
+        (build / "_tables" / f"{stem}.md").write_text(text + "\n")
+    return build
+
+
+def render(
+    paper_dir, tables_dir, figures_dir, build_dir, pdf_out, html_out, renderer: str = "auto"
+) -> str:
+    """Render the paper to ``pdf_out`` and ``html_out``; return the renderer used."""
+    build = prepare_build(paper_dir, tables_dir, figures_dir, build_dir)
+    use_quarto = renderer == "quarto" or (renderer == "auto" and shutil.which("quarto"))
+    if use_quarto:
+        _render_quarto(build)
+        used = "quarto"
+    else:
+        _render_fallback(build)
+        used = "fallback (pandoc + typst)"
+    shutil.copyfile(build / "index.pdf", pdf_out)
+    shutil.copyfile(build / "index.html", html_out)
+    log.info("paper rendered with %s", used)
+    return used
+
+
+def _render_quarto(build: Path) -> None:
+    for fmt in ("typst", "html"):
+        subprocess.run(["quarto", "render", "index.qmd", "--to", fmt], cwd=build, check=True)
+
+
+# --- the fallback renderer ----------------------------------------------------------
+
+
+def split_front_matter(text: str) -> tuple[dict, str]:
+    if not text.startswith("---"):
+        return {}, text
+    _, front, body = text.split("---", 2)
+    return yaml.safe_load(front) or {}, body
+
+
+def resolve(body: str, build: Path, numbers: dict) -> str:
+    """Resolve includes, ``var`` shortcodes and figure/table cross-references."""
+    body = INCLUDE.sub(lambda m: (build / m.group(1)).read_text(), body)
+    body = VAR.sub(lambda m: str(lookup(numbers, m.group(1))), body)
+    labels = {}
+    for pattern, name in ((FIG_ID, "Figure"), (TBL_ID, "Table")):
+        for i, ident in enumerate(dict.fromkeys(pattern.findall(body)), start=1):
+            labels[ident] = f"{name} {i}"
+        body = pattern.sub("", body)
+    missing = sorted(set(XREF.findall(body)) - set(labels))
+    if missing:
+        raise PaperError(f"paper cross-references undefined labels: {missing}")
+    return XREF.sub(lambda m: labels[m.group(1)], body)
+
+
+def _render_fallback(build: Path) -> None:
+    import pypandoc
+    import typst
+
+    front, body = split_front_matter((build / "index.qmd").read_text())
+    front |= yaml.safe_load((build / "_metadata.yml").read_text())
+    front.pop("format", None)
+    numbers = yaml.safe_load((build / "_variables.yml").read_text())
+    text = (
+        "---\n" + yaml.safe_dump(front, sort_keys=False) + "---\n" + resolve(body, build, numbers)
+    )
+    leftover = re.findall(r"\{\{<.*?>\}\}", text)
+    if leftover:
+        raise PaperError(f"paper: shortcodes the fallback renderer does not support: {leftover}")
+    md = build / "index.md"
+    md.write_text(text)
+    common = ["--standalone", "--citeproc", f"--resource-path={build}"]
+    pypandoc.convert_file(
+        str(md),
+        "typst",
+        outputfile=str(build / "index.typ"),
+        extra_args=common,
+        cworkdir=str(build),
+    )
+    typst.compile(str(build / "index.typ"), output=str(build / "index.pdf"), root=str(build))
+    pypandoc.convert_file(
+        str(md),
+        "html",
+        outputfile=str(build / "index.html"),
+        extra_args=[*common, "--embed-resources", "--mathml"],
+        cworkdir=str(build),
+    )

@@ -1,0 +1,169 @@
+"""Schemas of the stage-contract tables, validated on every read.
+
+Errors name the file, the column and the offending rows (CSV: file line numbers).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaErrors
+
+GH_REPO_PATTERN = r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$"
+FAMILY_PATTERN = r"^[A-Za-z0-9_.-]+$"
+
+UTC_DATE = pd.DatetimeTZDtype(tz="UTC")
+
+
+class TableError(ValueError):
+    """A table does not follow the stage contract."""
+
+
+def _str(nullable: bool = False, **kw) -> pa.Column:
+    return pa.Column(str, nullable=nullable, **kw)
+
+
+MODELS = pa.DataFrameSchema(
+    {
+        "model_id": _str(checks=pa.Check.str_matches(GH_REPO_PATTERN), unique=True),
+        "family": _str(checks=pa.Check.str_matches(FAMILY_PATTERN)),
+        "github_repo": _str(checks=pa.Check.str_matches(GH_REPO_PATTERN)),
+        "downloads": pa.Column("int64", pa.Check.ge(0)),
+        "likes": pa.Column("int64", pa.Check.ge(0)),
+        "pipeline_tag": _str(nullable=True),
+        "library": _str(nullable=True),
+        "created_at": pa.Column(UTC_DATE),
+        "last_modified": pa.Column(UTC_DATE),
+    },
+    strict="filter",
+    name="models",
+)
+
+HF_COMMITS = pa.DataFrameSchema(
+    {
+        "model_id": _str(checks=pa.Check.str_matches(GH_REPO_PATTERN)),
+        "commit_id": _str(),
+        "date": pa.Column(UTC_DATE, nullable=True),
+        "title": _str(nullable=True),
+        "message": _str(nullable=True),
+        "authors": _str(nullable=True),
+    },
+    unique=["model_id", "commit_id"],
+    strict="filter",
+    name="hf_commits",
+)
+
+GH_COMMITS = pa.DataFrameSchema(
+    {
+        "github_repo": _str(checks=pa.Check.str_matches(GH_REPO_PATTERN)),
+        "sha": _str(),
+        "date": pa.Column(UTC_DATE, nullable=True),
+        "message": _str(nullable=True),
+        "author": _str(nullable=True),
+    },
+    unique=["github_repo", "sha"],
+    strict="filter",
+    name="gh_commits",
+)
+
+#: One family's commits on both platforms, as the per-family rules read them.
+FAMILY_COMMITS = pa.DataFrameSchema(
+    {
+        "family": _str(),
+        "platform": _str(checks=pa.Check.isin(["GH", "HF"])),
+        "series": _str(),  # "GH" or the HF model id
+        "key": _str(),  # sha or commit id
+        "date": pa.Column(UTC_DATE, nullable=True),
+        "text": _str(),
+        "author": _str(nullable=True),
+    },
+    strict=True,
+    name="family_commits",
+)
+
+_DATE_COLUMNS = {
+    "models": ["created_at", "last_modified"],
+    "hf_commits": ["date"],
+    "gh_commits": ["date"],
+    "family_commits": ["date"],
+}
+
+
+def _coerce_dates(df: pd.DataFrame, columns: list[str], where: str) -> pd.DataFrame:
+    """Parse ISO 8601 strings / naive or aware timestamps into UTC; name unparseable rows."""
+    df = df.copy()
+    for col in columns:
+        if col not in df.columns:
+            continue
+        parsed = pd.to_datetime(df[col], utc=True, errors="coerce", format="ISO8601")
+        bad = parsed.isna() & df[col].notna()
+        if bad.any():
+            rows = _row_labels(df.index[bad], where)
+            raise TableError(
+                f"{where}: column {col!r}: expected an ISO 8601 date, got "
+                f"{df.loc[bad, col].head(3).tolist()} at {rows}"
+            )
+        df[col] = parsed.astype(UTC_DATE)
+    return df
+
+
+def _row_labels(index, where: str, limit: int = 10) -> str:
+    """Human row references: file line numbers for CSV (header is line 1), else row numbers."""
+    positions = [int(i) for i in list(index)[:limit]]
+    more = f" (+{len(index) - limit} more)" if len(index) > limit else ""
+    if where.endswith(".csv"):
+        return "lines " + ", ".join(str(p + 2) for p in positions) + more
+    return "rows " + ", ".join(str(p) for p in positions) + more
+
+
+def validate(df: pd.DataFrame, schema: pa.DataFrameSchema, where: str) -> pd.DataFrame:
+    """Coerce dates and validate ``df``; raise :class:`TableError` naming file, column, rows."""
+    df = _coerce_dates(df.reset_index(drop=True), _DATE_COLUMNS.get(schema.name, []), where)
+    for col, spec in schema.columns.items():
+        if col in df.columns and spec.dtype is not None and str(spec.dtype) == "str":
+            df[col] = df[col].astype("object").where(df[col].notna(), None)
+    try:
+        return schema.validate(df, lazy=True)
+    except SchemaErrors as err:
+        raise TableError(_describe(err, where)) from None
+
+
+def _describe(err: SchemaErrors, where: str) -> str:
+    cases = err.failure_cases
+    lines = [f"{where}: does not follow the {err.schema.name} table contract:"]
+    for (column, check), group in cases.groupby(["column", "check"], dropna=False, sort=False):
+        rows = group["index"].dropna()
+        at = f" at {_row_labels(rows, where)}" if len(rows) else ""
+        values = group["failure_case"].head(3).tolist()
+        lines.append(f"  column {column!r}: {check} failed{at}; values {values}")
+    return "\n".join(lines)
+
+
+def read_table(path: str | Path, schema: pa.DataFrameSchema) -> pd.DataFrame:
+    path = Path(path)
+    if not path.exists():
+        raise TableError(f"{path}: missing; expected the {schema.name} table")
+    df = (
+        pd.read_csv(path, dtype_backend="numpy_nullable")
+        if path.suffix == ".csv"
+        else (pd.read_parquet(path))
+    )
+    return validate(df, schema, str(path))
+
+
+def read_models(path: str | Path) -> pd.DataFrame:
+    return read_table(path, MODELS)
+
+
+def read_hf_commits(path: str | Path) -> pd.DataFrame:
+    return read_table(path, HF_COMMITS)
+
+
+def read_gh_commits(path: str | Path) -> pd.DataFrame:
+    return read_table(path, GH_COMMITS)
+
+
+def read_family_commits(path: str | Path) -> pd.DataFrame:
+    return read_table(path, FAMILY_COMMITS)

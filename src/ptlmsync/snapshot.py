@@ -1,0 +1,187 @@
+"""The collect stage: produce ``results/snapshot/`` from the configured source.
+
+A snapshot directory holds ``models.csv``, ``hf_commits.parquet``, ``gh_commits.parquet``
+and ``snapshot.json`` (source, extraction date, demo flag). This module also splits it
+into one small commit table per family, which is all the per-family rules read.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+
+from ptlmsync import demo
+from ptlmsync.schemas import (
+    FAMILY_COMMITS,
+    TableError,
+    read_gh_commits,
+    read_hf_commits,
+    read_models,
+    validate,
+)
+from ptlmsync.text import clean_text, hf_commit_text
+
+log = logging.getLogger(__name__)
+
+SOURCES = ("demo", "snapshot", "live")
+SNAPSHOT_FILES = ("models.csv", "hf_commits.parquet", "gh_commits.parquet")
+
+
+def family_id(github_repo: str) -> str:
+    """Deterministic, file-safe family id of a GH repo: ``owner__repo``."""
+    owner, _, repo = github_repo.strip().partition("/")
+    return re.sub(r"[^A-Za-z0-9_.-]", "-", f"{owner}__{repo}")
+
+
+def collect_snapshot(config: dict, out_dir: str | Path) -> dict:
+    """Write the snapshot of ``config['source']`` to ``out_dir``; return its metadata."""
+    source = config["source"]
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    if source == "demo":
+        meta = _write_demo(config["demo"], out)
+    elif source == "snapshot":
+        meta = _copy_snapshot(config.get("snapshot_dir"), out)
+    elif source == "live":
+        raise NotImplementedError(
+            "config source 'live': live crawling of Hugging Face and GitHub is not part of "
+            "this release yet; crawl with your own tools into the snapshot format (README, "
+            "'Stage contract') and use source: snapshot"
+        )
+    else:  # the config schema already restricts this; guard direct calls
+        raise ValueError(f"config key 'source': expected one of {SOURCES}, got {source!r}")
+    models = read_models(out / "models.csv")
+    excluded = set(config.get("exclude_families") or [])
+    meta |= {
+        "n_models": len(models),
+        "n_families": int(models["family"].nunique()),
+        "excluded_families": sorted(excluded & set(models["family"])),
+    }
+    (out / "snapshot.json").write_text(json.dumps(meta, indent=2, default=str))
+    return meta
+
+
+def _write_demo(params: dict, out: Path) -> dict:
+    snap = demo.generate_demo(params["n_families"], params["seed"], params["extraction_date"])
+    _iso(snap.models, ["created_at", "last_modified"]).to_csv(out / "models.csv", index=False)
+    snap.hf_commits.to_parquet(out / "hf_commits.parquet", index=False)
+    snap.gh_commits.to_parquet(out / "gh_commits.parquet", index=False)
+    snap.truth.to_parquet(out / "demo_truth.parquet", index=False)
+    return {
+        "source": "demo",
+        "demo": True,
+        "marker": demo.DEMO_MARKER,
+        "extraction_date": params["extraction_date"],
+        "seed": params["seed"],
+    }
+
+
+def _copy_snapshot(snapshot_dir: str | None, out: Path) -> dict:
+    if not snapshot_dir:
+        raise TableError("config key 'snapshot_dir': required when source is 'snapshot'")
+    src = Path(snapshot_dir)
+    for name in SNAPSHOT_FILES:
+        if not (src / name).exists():
+            raise TableError(f"{src / name}: missing; a snapshot directory needs {SNAPSHOT_FILES}")
+    models = read_models(src / "models.csv")  # validate before anything is written
+    read_hf_commits(src / "hf_commits.parquet")
+    read_gh_commits(src / "gh_commits.parquet")
+    for name in SNAPSHOT_FILES:
+        shutil.copyfile(src / name, out / name)
+    given = (
+        json.loads((src / "snapshot.json").read_text()) if (src / "snapshot.json").exists() else {}
+    )
+    extraction = given.get("extraction_date") or models["last_modified"].max().date().isoformat()
+    return {
+        "source": "snapshot",
+        "demo": bool(given.get("demo", False)),
+        "marker": given.get("marker", ""),
+        "extraction_date": extraction,
+        "snapshot_dir": str(src),
+    }
+
+
+def _iso(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    df = df.copy()
+    for col in columns:
+        df[col] = df[col].dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return df
+
+
+def family_commits(models: pd.DataFrame, hf: pd.DataFrame, gh: pd.DataFrame) -> pd.DataFrame:
+    """All commits of all families in the per-family schema (family, platform, series, …)."""
+    _check_one_repo_per_family(models)
+    family_of_model = models.set_index("model_id")["family"]
+    family_of_repo = models.drop_duplicates("github_repo").set_index("github_repo")["family"]
+    hf_part = pd.DataFrame(
+        {
+            "family": hf["model_id"].map(family_of_model),
+            "platform": "HF",
+            "series": hf["model_id"],
+            "key": hf["commit_id"],
+            "date": hf["date"],
+            "text": [hf_commit_text(t, m) for t, m in zip(hf["title"], hf["message"], strict=True)],
+            "author": hf["authors"],
+        }
+    )
+    gh_part = pd.DataFrame(
+        {
+            "family": gh["github_repo"].map(family_of_repo),
+            "platform": "GH",
+            "series": "GH",
+            "key": gh["sha"],
+            "date": gh["date"],
+            "text": [clean_text(m) for m in gh["message"]],
+            "author": gh["author"],
+        }
+    )
+    unknown = hf_part["family"].isna().sum()
+    if unknown:
+        log.warning("%d HF commits belong to models not in models.csv; ignored", unknown)
+    both = pd.concat([hf_part, gh_part], ignore_index=True).dropna(subset=["family"])
+    return validate(both, FAMILY_COMMITS, "family commits")
+
+
+def _check_one_repo_per_family(models: pd.DataFrame) -> None:
+    repos = models.groupby("family")["github_repo"].nunique()
+    bad = repos[repos > 1]
+    if len(bad):
+        raise TableError(
+            f"models.csv: column 'family': families with several github_repo "
+            f"values: {bad.index.tolist()[:5]}; a family is one GH repo"
+        )
+
+
+def split_families(
+    snapshot_dir: str | Path,
+    families_dir: str | Path,
+    family_list: str | Path,
+    exclude: list[str] | None = None,
+) -> pd.DataFrame:
+    """Write one commit table per family and the frozen family list; return the list."""
+    snap = Path(snapshot_dir)
+    models = read_models(snap / "models.csv")
+    models = models[~models["family"].isin(exclude or [])]
+    commits = family_commits(
+        models,
+        read_hf_commits(snap / "hf_commits.parquet"),
+        read_gh_commits(snap / "gh_commits.parquet"),
+    )
+    out = Path(families_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    groups = dict(tuple(commits.groupby("family", sort=True)))
+    families = (
+        models.groupby("family", sort=True)
+        .agg(github_repo=("github_repo", "first"), n_models=("model_id", "size"))
+        .reset_index()
+    )
+    empty = commits.iloc[0:0]
+    for fam in families["family"]:
+        groups.get(fam, empty).to_parquet(out / f"{fam}.parquet", index=False)
+    families.to_csv(family_list, index=False)
+    return families

@@ -1,0 +1,220 @@
+"""Stage entry points: read a stage's input files, call the pure functions, write outputs.
+
+The scripts in ``workflow/scripts/`` call exactly one of these; tests call them directly.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import pandas as pd
+
+from ptlmsync import figures, stats
+from ptlmsync.labeling import label_commits
+from ptlmsync.schemas import read_family_commits, read_models
+from ptlmsync.sync import SWITCH_COLUMNS, SyncParams, code_family, switch_events
+from ptlmsync.vocab import LAG_ORDER, PATTERN_ORDER, slug
+
+log = logging.getLogger(__name__)
+
+
+def read_meta(snapshot_json: str | Path) -> dict:
+    return json.loads(Path(snapshot_json).read_text())
+
+
+def marker_of(meta: dict) -> str:
+    """The text stamped on every output made from demo data ("" for real data)."""
+    return meta.get("marker") or ("SYNTHETIC DEMO DATA" if meta.get("demo") else "")
+
+
+# --- per family ---------------------------------------------------------------------
+
+
+def label_family(commits_path, out_path, backend: str, runs: int) -> None:
+    commits = read_family_commits(commits_path)
+    labels = label_commits(commits, backend=backend, runs=runs)
+    labels.to_parquet(out_path, index=False)
+    log.info("labelled %d commits x %d runs", len(commits), runs)
+
+
+def code_family_sync(commits_path, out_path, params: dict) -> None:
+    """Sync row and switch events of one family, as JSON."""
+    commits = read_family_commits(commits_path)
+    sync_params = SyncParams(**params)
+    family = Path(commits_path).stem
+    row = {"family": family, **code_family(commits, sync_params)}
+    switches = switch_events(commits, sync_params)
+    Path(out_path).write_text(
+        json.dumps({"family": row, "switches": switches.to_dict(orient="records")}, default=_iso)
+    )
+    log.info("%s: %s (%s)", family, row["pattern"], row["lag"])
+
+
+def _iso(value):
+    return value.isoformat() if hasattr(value, "isoformat") and not pd.isna(value) else None
+
+
+# --- aggregates ---------------------------------------------------------------------
+
+
+def aggregate_sync(
+    json_paths, family_list, models_csv, snapshot_json, families_out, switches_out
+) -> pd.DataFrame:
+    """Join the per-family codes with family metadata and maturity groups."""
+    meta = read_meta(snapshot_json)
+    records = [json.loads(Path(p).read_text()) for p in json_paths]
+    rows = pd.DataFrame([r["family"] for r in records])
+    listing = pd.read_csv(family_list)
+    ages = stats.family_ages(read_models(models_csv), meta["extraction_date"])
+    families = listing[["family", "github_repo"]].merge(rows, on="family", how="left")
+    families["age_days"] = families["family"].map(ages).round(1)
+    families["age_group"] = stats.age_groups(families["age_days"])
+    families["release"] = families["n_models"].map(lambda n: "multiple" if n > 1 else "single")
+    families.to_csv(families_out, index=False)
+    switches = pd.DataFrame(
+        [{"family": r["family"]["family"], **s} for r in records for s in r["switches"]],
+        columns=["family", *SWITCH_COLUMNS],
+    )
+    switches.to_csv(switches_out, index=False)
+    log.info("%d families, %d switch events", len(families), len(switches))
+    return families
+
+
+def compute_statistics(families_csv, switches_csv, label_paths, snapshot_json, tables_dir) -> dict:
+    """The aggregate tables of ``results/tables/`` and the scalars the paper quotes."""
+    out = Path(tables_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    meta = read_meta(snapshot_json)
+    families = pd.read_csv(families_csv)
+    switches = pd.read_csv(switches_csv)
+    labels = stats.majority_labels(pd.concat([pd.read_parquet(p) for p in label_paths]))
+    tables = {
+        "change_types_by_platform": stats.change_types_by_platform(labels),
+        "lag_distribution": stats.distribution(families["lag"], LAG_ORDER, "lag"),
+        "pattern_distribution": stats.distribution(families["pattern"], PATTERN_ORDER, "pattern"),
+        "lag_by_age": stats.crosstab(families, "lag", LAG_ORDER),
+        "pattern_by_age": stats.crosstab(families, "pattern", PATTERN_ORDER),
+    }
+    sim = stats.similarity(labels, families["family"].tolist())
+    tables["similarity"] = sim.assign(jaccard=sim["jaccard"].round(4))
+    tables["similarity_histogram"] = stats.similarity_histogram(sim["jaccard"])
+    groupings = {"lag": LAG_ORDER, "pattern": PATTERN_ORDER, "age_group": stats.AGE_GROUPS}
+    for grouping, categories in groupings.items():
+        name = f"switch_days_by_{'age' if grouping == 'age_group' else grouping}"
+        tables[name] = stats.switch_days_by(switches, families, grouping, categories)
+    tables["kruskal"] = pd.DataFrame([stats.kruskal(switches, families, g) for g in groupings])
+    for name, table in tables.items():
+        table.to_csv(out / f"{name}.csv", index=False)
+    numbers = _numbers(meta, families, switches, labels, sim, tables)
+    (out / "numbers.json").write_text(json.dumps(numbers, indent=2, default=float))
+    (out / "metadata.json").write_text(
+        json.dumps(
+            {
+                "source": meta["source"],
+                "demo": bool(meta.get("demo")),
+                "marker": marker_of(meta),
+                "extraction_date": meta["extraction_date"],
+                "tables": sorted(tables),
+            },
+            indent=2,
+        )
+    )
+    return numbers
+
+
+def _numbers(meta, families, switches, labels, sim, tables) -> dict:
+    """Every scalar the paper quotes, under stable keys."""
+    lag = tables["lag_distribution"].set_index("lag")
+    pattern = tables["pattern_distribution"].set_index("pattern")
+    top = tables["pattern_distribution"].sort_values("n", ascending=False).iloc[0]
+    ct = tables["change_types_by_platform"]
+    top_type = {p: g.sort_values("n", ascending=False).iloc[0] for p, g in ct.groupby("platform")}
+    return {
+        "source": meta["source"],
+        "demo": bool(meta.get("demo")),
+        "marker": marker_of(meta),
+        "extraction_date": meta["extraction_date"],
+        "n_families": len(families),
+        "n_models": int(families["n_models"].sum()),
+        "n_gh_commits": int(families["n_gh_commits"].sum()),
+        "n_hf_commits": int(families["n_hf_commits"].sum()),
+        "n_switches": len(switches),
+        "n_labelled": len(labels),
+        "lag": {
+            slug(k): {"n": int(v["n"]), "percent": float(v["percent"])} for k, v in lag.iterrows()
+        },
+        "pattern": {
+            slug(k): {"n": int(v["n"]), "percent": float(v["percent"])}
+            for k, v in pattern.iterrows()
+        },
+        "top_pattern": {
+            "name": top["pattern"],
+            "n": int(top["n"]),
+            "percent": float(top["percent"]),
+        },
+        "top_change_type": {
+            p: {"name": r["change_type"], "percent": float(r["percent"])}
+            for p, r in top_type.items()
+        },
+        "similarity": {
+            "mean": round(float(sim["jaccard"].mean()), 3) if len(sim) else None,
+            "percent_above_0_3": round(100 * float((sim["jaccard"] > 0.3).mean()), 1)
+            if len(sim)
+            else None,
+        },
+        "switch_days": {
+            "mean": round(float(switches["days"].mean()), 1) if len(switches) else None,
+            "median": float(switches["days"].median()) if len(switches) else None,
+        },
+    }
+
+
+def plot_figures(tables_dir, snapshot_json, figures_dir) -> None:
+    tables, out = Path(tables_dir), Path(figures_dir)
+    marker = marker_of(read_meta(snapshot_json))
+    ct = pd.read_csv(tables / "change_types_by_platform.csv")
+    figures.bar_chart(
+        ct,
+        "change_type",
+        "percent",
+        out / "change_types_by_platform.png",
+        marker,
+        hue="platform",
+        ylabel="% of commits",
+        horizontal=True,
+    )
+    figures.bar_chart(
+        pd.read_csv(tables / "lag_distribution.csv"),
+        "lag",
+        "percent",
+        out / "lag_distribution.png",
+        marker,
+    )
+    figures.bar_chart(
+        pd.read_csv(tables / "pattern_distribution.csv"),
+        "pattern",
+        "percent",
+        out / "pattern_distribution.png",
+        marker,
+    )
+    figures.bar_chart(
+        pd.read_csv(tables / "pattern_by_age.csv"),
+        "pattern",
+        "percent_within_age",
+        out / "pattern_by_age.png",
+        marker,
+        hue="age_group",
+        ylabel="% of families in age group",
+    )
+    hist = pd.read_csv(tables / "similarity_histogram.csv")
+    hist["bin"] = hist["bin_start"].map(lambda b: f"{b:.1f}–{b + 0.1:.1f}")
+    figures.bar_chart(
+        hist,
+        "bin",
+        "percent",
+        out / "similarity_histogram.png",
+        marker,
+        xlabel="Jaccard similarity of change types (GH vs HF)",
+    )

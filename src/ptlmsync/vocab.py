@@ -1,0 +1,89 @@
+"""The project's controlled vocabulary: platforms, lags, sync types, intensities, patterns.
+
+This module is the one place that spells a pattern name; everything else looks
+names up here.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Platform(StrEnum):
+    GH = "GH"
+    HF = "HF"
+
+
+class Lag(StrEnum):
+    SIMULTANEOUS = "Simultaneous"
+    GH_FIRST = "GH first"
+    HF_FIRST = "HF first"
+    NO_DATA = "No data"
+
+
+class SyncType(StrEnum):
+    CS = "CS"  # complete: every HF variant's periods lie within GH's periods
+    PS = "PS"  # partial: HF and GH periods intersect
+    VS = "VS"  # cross-variant: >= 3 variants co-active in >= 3 periods, no GH overlap
+    AS = "AS"  # none
+    NA = "NA"  # not applicable: no dated HF commits (or no dated commits at all)
+
+
+class Intensity(StrEnum):
+    R = "R"  # rare
+    S = "S"  # sporadic
+    F = "F"  # frequent
+    NA = "NA"
+
+
+UNNAMED = "Unnamed"
+NOT_APPLICABLE = "Not applicable"
+
+#: Pattern code (sync type + intensity) -> pattern name (METHOD.md section 3).
+#: VS families are reported as Sporadic disjoint, as in the study's data.
+PATTERN_NAMES: dict[str, str] = {
+    "CSR": "Rare synchronisation",
+    "CSS": "Intermittent",
+    "CSF": "Frequent",
+    "PSS": "Disperse",
+    "PSR": "Sparse",
+    "PSF": "Dense partial",
+    "ASS": "Sporadic disjoint",
+    "ASR": "Rare disjoint",
+    "VSS": "Sporadic disjoint",
+}
+
+#: The eight named patterns in the order the paper lists them.
+PATTERN_ORDER: list[str] = [
+    "Frequent",
+    "Intermittent",
+    "Rare synchronisation",
+    "Dense partial",
+    "Disperse",
+    "Sparse",
+    "Sporadic disjoint",
+    "Rare disjoint",
+]
+
+LAG_ORDER: list[str] = [lag.value for lag in Lag]
+
+AGE_GROUPS: list[str] = ["Recent", "Intermediate", "Matured"]
+
+
+def pattern_code(sync_type: str, intensity: str) -> str:
+    """The family's code: sync type + intensity (e.g. ``CSF``); ``NA`` when not applicable."""
+    if SyncType(sync_type) is SyncType.NA or Intensity(intensity) is Intensity.NA:
+        return "NA"
+    return f"{sync_type}{intensity}"
+
+
+def pattern_name(code: str) -> str:
+    """Name of a pattern code; impossible combinations get the stable name ``Unnamed``."""
+    if code == "NA":
+        return NOT_APPLICABLE
+    return PATTERN_NAMES.get(code, UNNAMED)
+
+
+def slug(name: str) -> str:
+    """A stable key for a vocabulary value (``"GH first"`` -> ``"gh_first"``)."""
+    return "".join(c if c.isalnum() else "_" for c in name.lower()).strip("_")

@@ -1,0 +1,12 @@
+"""Label one family's commits with change types."""
+
+from ptlmsync.logs import log_to
+from ptlmsync.stages import label_family
+
+with log_to(snakemake.log[0]):
+    label_family(
+        snakemake.input.commits,
+        snakemake.output.labels,
+        snakemake.params.backend,
+        snakemake.params.runs,
+    )
