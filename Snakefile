@@ -1,6 +1,10 @@
 # ptlm-sync: when do Hugging Face model repositories follow their upstream GitHub code?
 # The Snakefile is a table of contents; the logic lives in the ptlmsync package.
+from pathlib import Path
+
 from snakemake.utils import min_version, validate
+
+from ptlmsync.config import coerce_cli_strings, load_schema
 
 min_version("9.0")
 
@@ -8,7 +12,11 @@ min_version("9.0")
 configfile: "config/config.yaml"
 
 
-validate(config, "workflow/schemas/config.schema.yaml")
+CONFIG_SCHEMA = "workflow/schemas/config.schema.yaml"
+coerce_cli_strings(config, load_schema(Path(workflow.basedir) / CONFIG_SCHEMA))
+
+
+validate(config, CONFIG_SCHEMA)
 
 
 include: "rules/common.smk"

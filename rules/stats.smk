@@ -36,6 +36,8 @@ rule compute_statistics:
         "benchmarks/stats/compute_statistics.tsv"
     conda:
         "../envs/ptlmsync.yaml"
+    params:
+        sync=config["sync"],
     script:
         "../workflow/scripts/compute_statistics.py"
 

@@ -83,7 +83,7 @@ def markdown_table(csv_path: Path, columns: list[str]) -> str:
     return df.to_markdown(index=False, floatfmt=".4g")
 
 
-def prepare_build(paper_dir, tables_dir, figures_dir, build_dir) -> Path:
+def prepare_build(paper_dir, tables_dir, figures_dir, build_dir, paper_tables=None) -> Path:
     """Copy the sources and write the generated inputs; return the build directory."""
     build = Path(build_dir).resolve()
     if build.exists():
@@ -94,17 +94,24 @@ def prepare_build(paper_dir, tables_dir, figures_dir, build_dir) -> Path:
     (build / "_variables.yml").write_text(yaml.safe_dump(variables(numbers), sort_keys=False))
     (build / "_metadata.yml").write_text(yaml.safe_dump({"subtitle": subtitle(numbers)}))
     (build / "_tables").mkdir()
-    for stem, columns in PAPER_TABLES.items():
+    for stem, columns in (PAPER_TABLES if paper_tables is None else paper_tables).items():
         text = markdown_table(Path(tables_dir) / f"{stem}.csv", columns)
         (build / "_tables" / f"{stem}.md").write_text(text + "\n")
     return build
 
 
 def render(
-    paper_dir, tables_dir, figures_dir, build_dir, pdf_out, html_out, renderer: str = "auto"
+    paper_dir,
+    tables_dir,
+    figures_dir,
+    build_dir,
+    pdf_out,
+    html_out,
+    renderer: str = "auto",
+    paper_tables: dict | None = None,
 ) -> str:
     """Render the paper to ``pdf_out`` and ``html_out``; return the renderer used."""
-    build = prepare_build(paper_dir, tables_dir, figures_dir, build_dir)
+    build = prepare_build(paper_dir, tables_dir, figures_dir, build_dir, paper_tables)
     use_quarto = renderer == "quarto" or (renderer == "auto" and shutil.which("quarto"))
     if use_quarto:
         _render_quarto(build)

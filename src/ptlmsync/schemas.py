@@ -113,9 +113,9 @@ def _row_labels(index, where: str, limit: int = 10) -> str:
     """Human row references: file line numbers for CSV (header is line 1), else row numbers."""
     positions = [int(i) for i in list(index)[:limit]]
     more = f" (+{len(index) - limit} more)" if len(index) > limit else ""
-    if where.endswith(".csv"):
-        return "lines " + ", ".join(str(p + 2) for p in positions) + more
-    return "rows " + ", ".join(str(p) for p in positions) + more
+    word, offset = ("line", 2) if where.endswith(".csv") else ("row", 0)
+    word += "s" if len(index) > 1 else ""
+    return f"{word} " + ", ".join(str(p + offset) for p in positions) + more
 
 
 def validate(df: pd.DataFrame, schema: pa.DataFrameSchema, where: str) -> pd.DataFrame:

@@ -82,7 +82,9 @@ def aggregate_sync(
     return families
 
 
-def compute_statistics(families_csv, switches_csv, label_paths, snapshot_json, tables_dir) -> dict:
+def compute_statistics(
+    families_csv, switches_csv, label_paths, snapshot_json, tables_dir, sync_params: dict
+) -> dict:
     """The aggregate tables of ``results/tables/`` and the scalars the paper quotes."""
     out = Path(tables_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -108,6 +110,7 @@ def compute_statistics(families_csv, switches_csv, label_paths, snapshot_json, t
     for name, table in tables.items():
         table.to_csv(out / f"{name}.csv", index=False)
     numbers = _numbers(meta, families, switches, labels, sim, tables)
+    numbers["sync"] = dict(sync_params)
     (out / "numbers.json").write_text(json.dumps(numbers, indent=2, default=float))
     (out / "metadata.json").write_text(
         json.dumps(

@@ -12,4 +12,5 @@ with log_to(snakemake.log[0]):
         snakemake.input.labels,
         snakemake.input.meta,
         Path(snakemake.output.numbers).parent,
+        snakemake.params.sync,
     )

@@ -1,0 +1,49 @@
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+T0 = pd.Timestamp("2024-01-01 00:00", tz="UTC")
+
+
+def make_commits(*rows, family: str = "fam") -> pd.DataFrame:
+    """Family commits from (series, days after T0[, extra hours]); series "GH" or a model id.
+
+    A day of ``None`` gives a commit without a date.
+    """
+    records = []
+    for i, row in enumerate(rows):
+        series, days, *hours = row
+        date = pd.NaT if days is None else T0 + pd.Timedelta(days=days, hours=sum(hours))
+        platform = "GH" if series == "GH" else "HF"
+        records.append((family, platform, series, f"c{i}", date, "text", "someone"))
+    df = pd.DataFrame(
+        records, columns=["family", "platform", "series", "key", "date", "text", "author"]
+    )
+    df["date"] = pd.to_datetime(df["date"], utc=True)
+    return df
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    if not (SHARED / "data").exists():
+        pytest.skip("../shared/data is absent (the study's data is not in this checkout)")
+    return SHARED / "data"
+
+
+WORKFLOW_PARTS = ("Snakefile", "rules", "workflow", "config", "envs", "paper")
+
+
+def copy_workflow(dest: Path) -> Path:
+    """The workflow's files (as in a fresh clone) copied to ``dest``."""
+    import shutil
+
+    for part in WORKFLOW_PARTS:
+        src = REPO / part
+        if src.is_dir():
+            shutil.copytree(src, dest / part)
+        else:
+            shutil.copyfile(src, dest / part)
+    return dest

@@ -1,0 +1,67 @@
+"""A malformed config fails before any job runs, with a message naming the key."""
+
+import subprocess
+import sys
+
+import pytest
+from conftest import REPO, copy_workflow
+
+from ptlmsync.config import coerce_cli_strings, load_schema
+
+SCHEMA = load_schema(REPO / "workflow/schemas/config.schema.yaml")
+
+
+def test_cli_strings_are_parsed_where_the_schema_wants_numbers():
+    config = {
+        "sync": {"window_days": "7", "phase_split": "0.25"},
+        "source": "demo",
+        "snapshot_dir": "123",
+        "demo": {"n_families": "many"},
+    }
+    coerce_cli_strings(config, SCHEMA)
+    assert config["sync"] == {"window_days": 7, "phase_split": 0.25}
+    assert config["snapshot_dir"] == "123"  # a string-typed key stays a string
+    assert config["demo"]["n_families"] == "many"  # left for the schema to reject
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory):
+    work = tmp_path_factory.mktemp("config")
+    copy_workflow(work)
+    return work
+
+
+def dry_run(workdir, *args):
+    return subprocess.run(
+        [sys.executable, "-m", "snakemake", "-n", "--cores", "1", *args],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    ("edit", "named"),
+    [
+        ("sync:\n  window_dayz: 14\n", "window_dayz"),  # unknown key
+        ("sync:\n  window_days: fortnight\n", "window_days"),  # wrong type
+        ("sync:\n  rare_max_periods: -1\n", "rare_max_periods"),  # negative threshold
+        ("sourse: demo\n", "sourse"),  # unknown top-level key
+        ("source: web\n", "source"),  # not one of the choices
+    ],
+)
+def test_bad_config_fails_before_any_job_naming_the_key(workdir, edit, named):
+    bad = workdir / "bad.yaml"
+    bad.write_text(edit)
+    result = dry_run(workdir, "--configfile", "config/config.yaml", str(bad))
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "Error validating config" in output and named in output
+    assert "rule collect_snapshot" not in output
+    assert not (workdir / "results").exists()
+
+
+def test_good_config_with_cli_override_is_accepted(workdir):
+    result = dry_run(workdir, "--config", "sync={window_days: 7}")
+    assert result.returncode == 0, result.stderr
