@@ -21,4 +21,24 @@ def per_family(pattern):
 
 
 def final_outputs():
-    return ["results/paper/paper.pdf", "results/paper/paper.html"]
+    return [
+        "results/paper/paper.pdf",
+        "results/paper/paper.html",
+        "results/figures/timelines",
+    ]
+
+
+def coding_params():
+    """The sync: keys that change the coding (not validation or sensitivity settings)."""
+    from ptlmsync.sync import SyncParams
+
+    return {key: config["sync"][key] for key in SyncParams.config_keys()}
+
+
+def manual_codes():
+    """Manually coded families to validate against; on the demo, its designed codes."""
+    if config["sync"]["validation_table"]:
+        return config["sync"]["validation_table"]
+    if config["source"] == "demo":
+        return "results/snapshot/demo_truth.parquet"
+    return []

@@ -4,6 +4,7 @@ rule render_paper:
         tables=expand("results/tables/{table}.csv", table=TABLES),
         numbers="results/tables/numbers.json",
         figures=expand("results/figures/{figure}.png", figure=FIGURES),
+        sensitivity_figure="results/figures/sensitivity_patterns.png",
     output:
         pdf="results/paper/paper.pdf",
         html="results/paper/paper.html",

@@ -10,6 +10,7 @@ TABLES = [
     "switch_days_by_pattern",
     "switch_days_by_age",
     "kruskal",
+    "window_sensitivity",
 ]
 FIGURES = [
     "change_types_by_platform",
@@ -26,6 +27,8 @@ rule compute_statistics:
         switches="results/sync/switches.csv",
         labels=per_family("results/labels/families/{family}.parquet"),
         meta="results/snapshot/snapshot.json",
+        validation="results/sync/validation.csv",
+        sensitivity="results/sync/sensitivity.csv",
     output:
         tables=expand("results/tables/{table}.csv", table=TABLES),
         numbers="results/tables/numbers.json",
@@ -37,7 +40,7 @@ rule compute_statistics:
     conda:
         "../envs/ptlmsync.yaml"
     params:
-        sync=config["sync"],
+        sync=coding_params(),
     script:
         "../workflow/scripts/compute_statistics.py"
 

@@ -10,7 +10,7 @@ rule code_family_sync:
     conda:
         "../envs/ptlmsync.yaml"
     params:
-        sync=config["sync"],
+        sync=coding_params(),
     script:
         "../workflow/scripts/code_family_sync.py"
 
@@ -32,3 +32,64 @@ rule aggregate_sync:
         "../envs/ptlmsync.yaml"
     script:
         "../workflow/scripts/aggregate_sync.py"
+
+
+rule validate_sync:
+    input:
+        families="results/sync/families.csv",
+        manual=manual_codes(),
+    output:
+        validation="results/sync/validation.csv",
+    log:
+        "logs/sync/validate_sync.log",
+    benchmark:
+        "benchmarks/sync/validate_sync.tsv"
+    conda:
+        "../envs/ptlmsync.yaml"
+    script:
+        "../workflow/scripts/validate_sync.py"
+
+
+rule analyse_window_sensitivity:
+    input:
+        family_list="results/snapshot/families.csv",
+        family_dir="results/snapshot/families",
+        meta="results/snapshot/snapshot.json",
+    output:
+        summary="results/sync/sensitivity.csv",
+        patterns="results/sync/sensitivity_patterns.csv",
+        figure=report(
+            "results/figures/sensitivity_patterns.png",
+            caption="../workflow/report/sensitivity.rst",
+            category="Synchronisation",
+        ),
+    log:
+        "logs/sync/analyse_window_sensitivity.log",
+    benchmark:
+        "benchmarks/sync/analyse_window_sensitivity.tsv"
+    conda:
+        "../envs/ptlmsync.yaml"
+    params:
+        sync=coding_params(),
+        windows=config["sync"]["sensitivity_windows"],
+    script:
+        "../workflow/scripts/analyse_window_sensitivity.py"
+
+
+rule plot_family_timelines:
+    input:
+        families="results/sync/families.csv",
+        family_dir="results/snapshot/families",
+        meta="results/snapshot/snapshot.json",
+    output:
+        timelines=directory("results/figures/timelines"),
+    log:
+        "logs/sync/plot_family_timelines.log",
+    benchmark:
+        "benchmarks/sync/plot_family_timelines.tsv"
+    conda:
+        "../envs/ptlmsync.yaml"
+    params:
+        sync=coding_params(),
+    script:
+        "../workflow/scripts/plot_family_timelines.py"

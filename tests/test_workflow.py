@@ -40,14 +40,16 @@ def run(tmp_path_factory):
 def test_paper_pdf_and_html_exist_and_say_demo(run):
     pdf = run / "results/paper/paper.pdf"
     text = " ".join(p.extract_text() for p in PdfReader(pdf).pages)
-    text = re.sub(r"\s+", " ", text)
+    text = re.sub(r"\s+", " ", text).replace("\u2019", "'")
     assert "SYNTHETIC DEMO DATA" in text
     numbers = json.loads((run / "results/tables/numbers.json").read_text())
     assert f"{numbers['n_families']} families with {numbers['n_models']} HF models" in text
     top = numbers["top_pattern"]
     assert f"{top['name']} ({top['n']} families" in text
     assert "{{<" not in text and "??" not in text
-    assert sum(len(p.images) for p in PdfReader(pdf).pages) == 5
+    assert sum(len(p.images) for p in PdfReader(pdf).pages) == 6
+    kappa = numbers["sync_validation"]
+    assert f"compared with {kappa['reference']}" in text
     assert "SYNTHETIC DEMO DATA" in (run / "results/paper/paper.html").read_text()
 
 
@@ -84,3 +86,14 @@ def test_window_change_reruns_sync_stats_paper_only(run):
     for rule in ("aggregate_sync", "compute_statistics", "plot_figures", "render_paper"):
         assert jobs[rule] == "1"
     assert "collect_snapshot" not in jobs and "label_family" not in jobs
+
+
+def test_sync_outputs_per_family(run):
+    families = pd.read_csv(run / "results/sync/families.csv")
+    timelines = sorted(p.stem for p in (run / "results/figures/timelines").glob("*.png"))
+    assert timelines == sorted(families["family"])
+    validation = pd.read_csv(run / "results/sync/validation.csv").set_index("measure")
+    assert validation.loc["kappa_code", "value"] == 1.0  # the demo's designed codes
+    sensitivity = pd.read_csv(run / "results/sync/sensitivity.csv")
+    assert sensitivity["window_days"].tolist() == [7, 14, 21, 28]
+    assert (sensitivity["n_families"] == N_FAMILIES).all()

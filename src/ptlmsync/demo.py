@@ -20,6 +20,7 @@ from ptlmsync.sync import SyncParams, code_family
 from ptlmsync.vocab import Lag, pattern_name
 
 DEMO_MARKER = "SYNTHETIC DEMO DATA"
+TRUTH_COLUMNS = ["family", "platform", "series", "key", "change_type", "design_code", "design_lag"]
 DESIGN_WINDOW_DAYS = 14  # the demo's timelines are designed for the study's window
 
 # (pattern code, lag) designs, cycled so that a run of >= 18 families has all of them;
@@ -343,7 +344,7 @@ def _demo_family(i: int, code: str, lag: Lag, rng, extraction: pd.Timestamp):
     model_ids = [f"{owner}/{repo}-{SIZES[j]}" for j in range(n_variants)]
     commits["series"] = commits["series"].map(lambda s: s if s == "GH" else model_ids[int(s[1:])])
     gh_rows, hf_rows, truth = [], [], []
-    for k, c in enumerate(commits.itertuples(index=False)):
+    for c in commits.itertuples(index=False):
         platform = "GH" if c.series == "GH" else "HF"
         ctype = _draw_type(rng, GH_TYPE_WEIGHTS if platform == "GH" else HF_TYPE_WEIGHTS)
         message = _fill(rng.choice(demo_messages()[platform][ctype]), rng, stem)
@@ -353,7 +354,7 @@ def _demo_family(i: int, code: str, lag: Lag, rng, extraction: pd.Timestamp):
         else:
             authors = rng.choice(hf_authors)
             hf_rows.append((c.series, key, c.date, message, "", authors))
-        truth.append((family, platform, c.series, key, ctype, code, lag.value, k))
+        truth.append((family, platform, c.series, key, ctype, code, lag.value))
     gh = pd.DataFrame(gh_rows, columns=["github_repo", "sha", "date", "message", "author"])
     hf = pd.DataFrame(
         hf_rows, columns=["model_id", "commit_id", "date", "title", "message", "authors"]
@@ -372,20 +373,7 @@ def _demo_family(i: int, code: str, lag: Lag, rng, extraction: pd.Timestamp):
             "last_modified": first_last.loc[model_ids, "max"].to_numpy(),
         }
     )
-    truth = pd.DataFrame(
-        truth,
-        columns=[
-            "family",
-            "platform",
-            "series",
-            "key",
-            "change_type",
-            "design_code",
-            "design_lag",
-            "order",
-        ],
-    )
-    return models, hf, gh, truth.drop(columns="order")
+    return models, hf, gh, pd.DataFrame(truth, columns=TRUTH_COLUMNS)
 
 
 def _timeline_commits(gh_p, hf_p, extraction, length, rng) -> pd.DataFrame:

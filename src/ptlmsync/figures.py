@@ -54,3 +54,37 @@ def bar_chart(
         if hue is None and ax.get_legend():
             ax.get_legend().remove()
         _finish(fig, Path(path), marker)
+
+
+def timeline(
+    gh: set[int],
+    hf: dict[str, set[int]],
+    title: str,
+    path: Path,
+    marker: str = "",
+    window_days: int = 14,
+) -> None:
+    """One row per HF variant plus GH, a dot per active period, a dashed line per co-active one."""
+    rows = ["GH", *hf]
+    coactive = sorted(gh & set().union(*hf.values())) if hf else []
+    last = max([*gh, *(p for ps in hf.values() for p in ps)], default=0)
+    with plt.rc_context(STYLE), sns.axes_style("whitegrid"):
+        fig, ax = plt.subplots(figsize=(7.5, 1.0 + 0.22 * len(rows)))
+        for p in coactive:
+            ax.axvline(p, color="0.55", linestyle="--", linewidth=0.6, zorder=0)
+        for y, name in enumerate(rows):
+            periods = sorted(gh if name == "GH" else hf[name])
+            color = "tab:blue" if name == "GH" else "tab:orange"
+            ax.scatter(periods, [y] * len(periods), s=9, color=color, zorder=2)
+        ax.set_yticks(range(len(rows)), [_short(r) for r in rows], fontsize=6.5)
+        ax.set_ylim(len(rows) - 0.5, -0.5)
+        ax.set_xlim(-1, last + 1)
+        ax.set_xlabel(f"period ({window_days}-day windows since the family's first commit)")
+        ax.set_title(title, fontsize=9, loc="left")
+        ax.grid(visible=False)
+        _finish(fig, Path(path), marker)
+
+
+def _short(name: str, width: int = 32) -> str:
+    name = name.split("/", 1)[-1]
+    return name if len(name) <= width else name[: width - 1] + "…"

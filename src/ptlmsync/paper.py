@@ -34,6 +34,13 @@ PAPER_TABLES = {
     "pattern_distribution": ["pattern", "n", "percent"],
     "switch_days_by_pattern": ["group", "n_switches", "n_families", "mean_days", "median_days"],
     "kruskal": ["grouping", "H", "dof", "p"],
+    "window_sensitivity": [
+        "window_days",
+        "n_families",
+        "n_pattern_changed",
+        "percent_pattern_changed",
+        "n_lag_changed",
+    ],
 }
 
 

@@ -55,6 +55,8 @@ def collect_snapshot(config: dict, out_dir: str | Path) -> dict:
         )
     else:  # the config schema already restricts this; guard direct calls
         raise ValueError(f"config key 'source': expected one of {SOURCES}, got {source!r}")
+    if not (out / "demo_truth.parquet").exists():  # declared output: empty unless demo
+        pd.DataFrame(columns=demo.TRUTH_COLUMNS).to_parquet(out / "demo_truth.parquet")
     models = read_models(out / "models.csv")
     excluded = set(config.get("exclude_families") or [])
     meta |= {

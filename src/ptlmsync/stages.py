@@ -11,10 +11,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from ptlmsync import figures, stats
+from ptlmsync import figures, stats, sync_checks
 from ptlmsync.labeling import label_commits
 from ptlmsync.schemas import read_family_commits, read_models
-from ptlmsync.sync import SWITCH_COLUMNS, SyncParams, code_family, switch_events
+from ptlmsync.sync import (
+    SWITCH_COLUMNS,
+    SyncParams,
+    code_family,
+    family_activity,
+    switch_events,
+)
 from ptlmsync.vocab import LAG_ORDER, PATTERN_ORDER, slug
 
 log = logging.getLogger(__name__)
@@ -42,7 +48,7 @@ def label_family(commits_path, out_path, backend: str, runs: int) -> None:
 def code_family_sync(commits_path, out_path, params: dict) -> None:
     """Sync row and switch events of one family, as JSON."""
     commits = read_family_commits(commits_path)
-    sync_params = SyncParams(**params)
+    sync_params = SyncParams.from_config(params)
     family = Path(commits_path).stem
     row = {"family": family, **code_family(commits, sync_params)}
     switches = switch_events(commits, sync_params)
@@ -83,7 +89,14 @@ def aggregate_sync(
 
 
 def compute_statistics(
-    families_csv, switches_csv, label_paths, snapshot_json, tables_dir, sync_params: dict
+    families_csv,
+    switches_csv,
+    label_paths,
+    snapshot_json,
+    tables_dir,
+    sync_params: dict,
+    validation_csv,
+    sensitivity_csv,
 ) -> dict:
     """The aggregate tables of ``results/tables/`` and the scalars the paper quotes."""
     out = Path(tables_dir)
@@ -111,6 +124,10 @@ def compute_statistics(
         table.to_csv(out / f"{name}.csv", index=False)
     numbers = _numbers(meta, families, switches, labels, sim, tables)
     numbers["sync"] = dict(sync_params)
+    numbers["sync_validation"] = _validation_numbers(pd.read_csv(validation_csv))
+    sensitivity = pd.read_csv(sensitivity_csv)
+    sensitivity.to_csv(out / "window_sensitivity.csv", index=False)
+    numbers["sensitivity"] = _sensitivity_numbers(sensitivity, sync_params["window_days"])
     (out / "numbers.json").write_text(json.dumps(numbers, indent=2, default=float))
     (out / "metadata.json").write_text(
         json.dumps(
@@ -125,6 +142,34 @@ def compute_statistics(
         )
     )
     return numbers
+
+
+def _sensitivity_numbers(summary: pd.DataFrame, window: int) -> dict:
+    others = summary[summary["window_days"] != window]
+    worst = others.sort_values("percent_pattern_changed").iloc[-1] if len(others) else None
+    return {
+        "windows": ", ".join(str(w) for w in summary["window_days"]),
+        "max_percent_changed": float(worst["percent_pattern_changed"])
+        if worst is not None
+        else 0.0,
+        "max_changed_window": int(worst["window_days"]) if worst is not None else window,
+        "min_percent_changed": float(others["percent_pattern_changed"].min())
+        if len(others)
+        else 0.0,
+    }
+
+
+def _validation_numbers(validation: pd.DataFrame) -> dict:
+    measures = validation.dropna(subset=["value"]).set_index("measure")["value"]
+    n = int(measures.get("n_families", 0))
+    reference = validation.loc[validation["measure"] == "reference", "manual"]
+    return {
+        "reference": reference.iloc[0] if len(reference) else "none",
+        "n_families": n,
+        "kappa_lag": round(float(measures["kappa_lag"]), 3) if n else None,
+        "kappa_code": round(float(measures["kappa_code"]), 3) if n else None,
+        "n_disagreements": int((validation["measure"] == "disagreement").sum()),
+    }
 
 
 def _numbers(meta, families, switches, labels, sim, tables) -> dict:
@@ -221,3 +266,91 @@ def plot_figures(tables_dir, snapshot_json, figures_dir) -> None:
         marker,
         xlabel="Jaccard similarity of change types (GH vs HF)",
     )
+
+
+# --- checks of the coding -----------------------------------------------------------
+
+
+def validate_sync(families_csv, manual_path, out_csv) -> pd.DataFrame:
+    """Agreement of the coding with manually coded families (or the demo's designed codes)."""
+    coded = pd.read_csv(families_csv)
+    if manual_path is None:
+        result = pd.DataFrame([{"measure": "n_families", "value": 0}])
+        log.info("no manual coding supplied (config sync.validation_table); nothing compared")
+    else:
+        result = sync_checks.compare_with_manual(coded, _manual_codes(manual_path))
+    reference = (
+        "none"
+        if manual_path is None
+        else "the demo's designed codes"
+        if str(manual_path).endswith("demo_truth.parquet")
+        else f"manual codes in {Path(manual_path).name}"
+    )
+    result = pd.concat([pd.DataFrame([{"measure": "reference", "manual": reference}]), result])
+    result.to_csv(out_csv, index=False)
+    return result
+
+
+def _manual_codes(path) -> pd.DataFrame:
+    if str(path).endswith("demo_truth.parquet"):  # the demo's designed codes
+        truth = pd.read_parquet(path).drop_duplicates("family")
+        return truth.rename(columns={"design_lag": "lag", "design_code": "code"})[
+            ["family", "lag", "code"]
+        ]
+    return sync_checks.read_manual_codes(path)
+
+
+def read_family_dir(family_list, family_dir) -> dict[str, pd.DataFrame]:
+    names = pd.read_csv(family_list)["family"]
+    return {f: read_family_commits(Path(family_dir) / f"{f}.parquet") for f in names}
+
+
+def analyse_window_sensitivity(
+    family_list,
+    family_dir,
+    snapshot_json,
+    summary_csv,
+    patterns_csv,
+    figure,
+    params: dict,
+    windows: list[int],
+) -> None:
+    sync_params = SyncParams.from_config(params)
+    windows = sorted(set(windows) | {sync_params.window_days})
+    codes = sync_checks.sensitivity(read_family_dir(family_list, family_dir), sync_params, windows)
+    sync_checks.sensitivity_summary(codes, sync_params.window_days).to_csv(summary_csv, index=False)
+    shares = codes.groupby("window_days")["pattern"].value_counts().rename("n").reset_index()
+    shares["percent"] = (
+        100 * shares["n"] / shares.groupby("window_days")["n"].transform("sum")
+    ).round(2)
+    shares.to_csv(patterns_csv, index=False)
+    figures.bar_chart(
+        shares.assign(window=shares["window_days"].astype(str) + " days"),
+        "pattern",
+        "percent",
+        Path(figure),
+        marker_of(read_meta(snapshot_json)),
+        hue="window",
+        xlabel="",
+        ylabel="% of families",
+    )
+
+
+def plot_timelines(families_csv, family_dir, snapshot_json, out_dir, params: dict) -> None:
+    """One timeline figure per family: ``<out_dir>/<family>.png``."""
+    sync_params = SyncParams.from_config(params)
+    marker = marker_of(read_meta(snapshot_json))
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    for row in pd.read_csv(families_csv).itertuples():
+        commits = read_family_commits(Path(family_dir) / f"{row.family}.parquet")
+        act = family_activity(commits, sync_params)
+        title = f"{row.family}: {row.pattern} ({row.code}), {row.lag}"
+        figures.timeline(
+            set(act.gh),
+            {k: set(v) for k, v in act.hf.items()},
+            title,
+            out / f"{row.family}.png",
+            marker,
+            sync_params.window_days,
+        )

@@ -7,7 +7,7 @@ function of those commits and :class:`SyncParams`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import pandas as pd
 
@@ -33,6 +33,15 @@ class SyncParams:
             raise ValueError(f"sync.window_days must be >= 1, got {self.window_days}")
         if not 0 < self.phase_split < 1:
             raise ValueError(f"sync.phase_split must be in (0, 1), got {self.phase_split}")
+
+    @classmethod
+    def config_keys(cls) -> list[str]:
+        """The config keys (under ``sync:``) that change the coding."""
+        return [f.name for f in fields(cls)]
+
+    @classmethod
+    def from_config(cls, sync_config: dict) -> SyncParams:
+        return cls(**{k: sync_config[k] for k in cls.config_keys() if k in sync_config})
 
 
 @dataclass(frozen=True)

@@ -67,6 +67,25 @@ PATTERN_ORDER: list[str] = [
 
 LAG_ORDER: list[str] = [lag.value for lag in Lag]
 
+#: The original study's spellings of lags (its ``Lagged`` column and manual codes).
+LAG_ALIASES: dict[str, str] = {
+    "upstream first": Lag.GH_FIRST.value,
+    "downstream first": Lag.HF_FIRST.value,
+    "no lag": Lag.SIMULTANEOUS.value,
+}
+
+
+def normalise_lag(value: str) -> str:
+    """A lag in the project's vocabulary, from ours or the study's spelling."""
+    for lag in Lag:
+        if lag.value.lower() == value.strip().lower():
+            return lag.value
+    try:
+        return LAG_ALIASES[value.strip().lower()]
+    except KeyError:
+        raise ValueError(f"unknown lag {value!r}; expected one of {LAG_ORDER}") from None
+
+
 AGE_GROUPS: list[str] = ["Recent", "Intermediate", "Matured"]
 
 

@@ -13,4 +13,6 @@ with log_to(snakemake.log[0]):
         snakemake.input.meta,
         Path(snakemake.output.numbers).parent,
         snakemake.params.sync,
+        snakemake.input.validation,
+        snakemake.input.sensitivity,
     )

@@ -1,0 +1,128 @@
+"""Checks of the synchronisation coding: agreement with manual codes, window sensitivity."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+from sklearn.metrics import cohen_kappa_score
+
+from ptlmsync.schemas import TableError
+from ptlmsync.sync import SyncParams, code_family
+from ptlmsync.vocab import PATTERN_NAMES, normalise_lag
+
+MANUAL_COLUMNS = ["family", "lag", "code"]
+
+
+def read_manual_codes(path: str | Path) -> pd.DataFrame:
+    """A table of manually coded families (family, lag, code); errors name file and line."""
+    path = Path(path)
+    if not path.exists():
+        raise TableError(f"{path}: missing; expected manually coded families {MANUAL_COLUMNS}")
+    df = pd.read_csv(path, dtype=str)
+    missing = [c for c in MANUAL_COLUMNS if c not in df.columns]
+    if missing:
+        raise TableError(f"{path}: missing columns {missing}; expected {MANUAL_COLUMNS}")
+    df = df[MANUAL_COLUMNS].copy()
+    for i, row in df.iterrows():
+        try:
+            df.loc[i, "lag"] = normalise_lag(str(row["lag"]))
+        except ValueError as err:
+            raise TableError(f"{path}: line {i + 2}: column 'lag': {err}") from None
+        code = str(row["code"]).strip().upper()
+        if code not in PATTERN_NAMES and code != "NA" and not _is_code(code):
+            raise TableError(
+                f"{path}: line {i + 2}: column 'code': {row['code']!r} is not a "
+                "pattern code such as CSF or ASR"
+            )
+        df.loc[i, "code"] = code
+    return df
+
+
+def _is_code(code: str) -> bool:
+    return len(code) == 3 and code[:2] in {"CS", "PS", "VS", "AS"} and code[2] in "RSF"
+
+
+def kappa(a: pd.Series, b: pd.Series) -> float:
+    """Cohen's kappa; 1.0 when both raters use one and the same category throughout."""
+    if len(a) == 0:
+        return float("nan")
+    if a.nunique() == 1 and b.nunique() == 1:
+        return 1.0 if a.iloc[0] == b.iloc[0] else 0.0
+    return float(cohen_kappa_score(a, b))
+
+
+def compare_with_manual(coded: pd.DataFrame, manual: pd.DataFrame) -> pd.DataFrame:
+    """Kappa of lag and of codes over the families in both tables, then the disagreements.
+
+    Rows: ``measure`` (n_families, kappa_lag, kappa_code, disagreement), ``value`` and,
+    for disagreements, ``family``, ``field``, ``manual``, ``coded``.
+    """
+    both = manual.merge(coded[["family", "lag", "code"]], on="family", suffixes=("_manual", ""))
+    rows = [
+        {"measure": "n_families", "value": len(both)},
+        {"measure": "kappa_lag", "value": kappa(both["lag_manual"], both["lag"])},
+        {"measure": "kappa_code", "value": kappa(both["code_manual"], both["code"])},
+    ]
+    for field in ("lag", "code"):
+        differ = both[both[f"{field}_manual"] != both[field]]
+        rows += [
+            {
+                "measure": "disagreement",
+                "family": r["family"],
+                "field": field,
+                "manual": r[f"{field}_manual"],
+                "coded": r[field],
+            }
+            for _, r in differ.iterrows()
+        ]
+    return pd.DataFrame(rows, columns=["measure", "value", "family", "field", "manual", "coded"])
+
+
+def sensitivity(
+    commits_by_family: dict[str, pd.DataFrame], params: SyncParams, windows: list[int]
+) -> pd.DataFrame:
+    """Code every family at each window length (other parameters unchanged).
+
+    One row per family and window: family, window_days, lag, code, pattern.
+    """
+    rows = []
+    for window in windows:
+        p = replace(params, window_days=window)
+        for family, commits in commits_by_family.items():
+            row = code_family(commits, p)
+            rows.append(
+                {
+                    "family": family,
+                    "window_days": window,
+                    "lag": row["lag"],
+                    "code": row["code"],
+                    "pattern": row["pattern"],
+                }
+            )
+    return pd.DataFrame(rows, columns=["family", "window_days", "lag", "code", "pattern"])
+
+
+def sensitivity_summary(codes: pd.DataFrame, reference_window: int) -> pd.DataFrame:
+    """Per window: how many families change pattern (and lag) against the reference window."""
+    ref = codes[codes["window_days"] == reference_window].set_index("family")
+    if ref.empty:
+        raise ValueError(f"sensitivity: the reference window {reference_window} was not coded")
+    rows = []
+    for window, group in codes.groupby("window_days"):
+        g = group.set_index("family")
+        changed = (g["pattern"] != ref.loc[g.index, "pattern"]).sum()
+        lag_changed = (g["lag"] != ref.loc[g.index, "lag"]).sum()
+        n = len(g)
+        rows.append(
+            {
+                "window_days": window,
+                "n_families": n,
+                "n_pattern_changed": int(changed),
+                "percent_pattern_changed": round(100 * changed / n, 2) if n else 0.0,
+                "n_lag_changed": int(lag_changed),
+                "percent_lag_changed": round(100 * lag_changed / n, 2) if n else 0.0,
+            }
+        )
+    return pd.DataFrame(rows)

@@ -1,0 +1,81 @@
+"""Validation of the coding against manual codes, and the window sensitivity analysis."""
+
+import pandas as pd
+import pytest
+from conftest import make_commits
+
+from ptlmsync.schemas import TableError
+from ptlmsync.sync import SyncParams
+from ptlmsync.sync_checks import (
+    compare_with_manual,
+    kappa,
+    read_manual_codes,
+    sensitivity,
+    sensitivity_summary,
+)
+
+
+def test_kappa_hand_worked():
+    # po = 3/4; pe = .5 * .25 + .5 * .75 = .5; kappa = (.75 - .5) / (1 - .5) = .5
+    assert kappa(pd.Series(list("AABB")), pd.Series(list("ABBB"))) == pytest.approx(0.5)
+    assert kappa(pd.Series(list("AAA")), pd.Series(list("AAA"))) == 1.0
+
+
+def test_compare_with_manual_lists_disagreements():
+    coded = pd.DataFrame(
+        {
+            "family": ["f", "g", "h", "x"],
+            "lag": ["GH first"] * 3 + ["HF first"],
+            "code": ["CSF", "PSS", "ASR", "ASR"],
+        }
+    )
+    manual = pd.DataFrame(
+        {"family": ["f", "g", "h"], "lag": ["GH first"] * 3, "code": ["CSF", "PSR", "ASR"]}
+    )
+    out = compare_with_manual(coded, manual)
+    measures = out.set_index("measure")["value"]
+    assert measures["n_families"] == 3 and measures["kappa_lag"] == 1.0
+    # codes: po = 2/3; pe = P(CSF) + P(ASR) = (1/3)(1/3) + (1/3)(1/3) = 2/9 (PSR, PSS unshared)
+    assert measures["kappa_code"] == pytest.approx((2 / 3 - 2 / 9) / (1 - 2 / 9))
+    dis = out[out["measure"] == "disagreement"]
+    assert dis[["family", "field", "manual", "coded"]].values.tolist() == [
+        ["g", "code", "PSR", "PSS"]
+    ]
+
+
+def test_manual_table_accepts_the_studys_lag_spelling(tmp_path):
+    path = tmp_path / "manual.csv"
+    path.write_text("family,lag,code\nf,Upstream First,csf\ng,No Lag,PSS\n")
+    table = read_manual_codes(path)
+    assert table["lag"].tolist() == ["GH first", "Simultaneous"]
+    assert table["code"].tolist() == ["CSF", "PSS"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("family,lag,code\nf,Sideways,CSF\n", r"manual.csv: line 2: column 'lag'"),
+        ("family,lag,code\nf,GH first,CSF\ng,GH first,XYZ\n", r"line 3: column 'code'"),
+        ("family,code\nf,CSF\n", r"missing columns \['lag'\]"),
+    ],
+)
+def test_bad_manual_table_names_file_line_and_column(tmp_path, content, message):
+    path = tmp_path / "manual.csv"
+    path.write_text(content)
+    with pytest.raises(TableError, match=message):
+        read_manual_codes(path)
+
+
+def test_sensitivity_recodes_with_each_window():
+    # HF 10 days after GH: simultaneous at 14 and 21 days, GH first at 7 days
+    fams = {"f": make_commits(("GH", 0), ("m/a", 10)), "g": make_commits(("GH", 0), ("m/a", 0))}
+    codes = sensitivity(fams, SyncParams(), [7, 14, 21])
+    assert len(codes) == 6
+    f7 = codes[(codes["family"] == "f") & (codes["window_days"] == 7)].iloc[0]
+    assert (f7["lag"], f7["code"]) == ("GH first", "ASR")
+    summary = sensitivity_summary(codes, 14).set_index("window_days")
+    assert summary.loc[7, "n_pattern_changed"] == 1
+    assert summary.loc[7, "percent_pattern_changed"] == 50.0
+    assert summary.loc[14, "n_pattern_changed"] == 0 and summary.loc[21, "n_lag_changed"] == 0
+    with pytest.raises(ValueError, match="reference window 28"):
+        sensitivity_summary(codes, 28)

@@ -1,0 +1,13 @@
+"""A timeline figure per family."""
+
+from ptlmsync.logs import log_to
+from ptlmsync.stages import plot_timelines
+
+with log_to(snakemake.log[0]):
+    plot_timelines(
+        snakemake.input.families,
+        snakemake.input.family_dir,
+        snakemake.input.meta,
+        snakemake.output.timelines,
+        snakemake.params.sync,
+    )
