@@ -12,14 +12,11 @@ from pathlib import Path
 import pandas as pd
 
 from ptlmsync import figures, stats, sync_checks
-from ptlmsync.labeling import label_commits
 from ptlmsync.schemas import read_family_commits, read_models
 from ptlmsync.sync import (
     SWITCH_COLUMNS,
     SyncParams,
-    code_family,
     family_activity,
-    switch_events,
 )
 from ptlmsync.vocab import LAG_ORDER, PATTERN_ORDER, slug
 
@@ -33,33 +30,6 @@ def read_meta(snapshot_json: str | Path) -> dict:
 def marker_of(meta: dict) -> str:
     """The text stamped on every output made from demo data ("" for real data)."""
     return meta.get("marker") or ("SYNTHETIC DEMO DATA" if meta.get("demo") else "")
-
-
-# --- per family ---------------------------------------------------------------------
-
-
-def label_family(commits_path, out_path, backend: str, runs: int) -> None:
-    commits = read_family_commits(commits_path)
-    labels = label_commits(commits, backend=backend, runs=runs)
-    labels.to_parquet(out_path, index=False)
-    log.info("labelled %d commits x %d runs", len(commits), runs)
-
-
-def code_family_sync(commits_path, out_path, params: dict) -> None:
-    """Sync row and switch events of one family, as JSON."""
-    commits = read_family_commits(commits_path)
-    sync_params = SyncParams.from_config(params)
-    family = Path(commits_path).stem
-    row = {"family": family, **code_family(commits, sync_params)}
-    switches = switch_events(commits, sync_params)
-    Path(out_path).write_text(
-        json.dumps({"family": row, "switches": switches.to_dict(orient="records")}, default=_iso)
-    )
-    log.info("%s: %s (%s)", family, row["pattern"], row["lag"])
-
-
-def _iso(value):
-    return value.isoformat() if hasattr(value, "isoformat") and not pd.isna(value) else None
 
 
 # --- aggregates ---------------------------------------------------------------------

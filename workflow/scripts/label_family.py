@@ -1,7 +1,7 @@
 """Label one family's commits with change types."""
 
 from ptlmsync.logs import log_to
-from ptlmsync.stages import label_family
+from ptlmsync.per_family import label_family
 
 with log_to(snakemake.log[0]):
     label_family(
