@@ -20,9 +20,19 @@ validate(config, CONFIG_SCHEMA)
 
 
 include: "rules/common.smk"
-include: "rules/collect.smk"
-include: "rules/label.smk"
-include: "rules/sync.smk"
+
+
+if REPLICATION:
+
+    include: "rules/replication.smk"
+
+else:
+
+    include: "rules/collect.smk"
+    include: "rules/label.smk"
+    include: "rules/sync.smk"
+
+
 include: "rules/stats.smk"
 include: "rules/paper.smk"
 

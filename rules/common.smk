@@ -1,4 +1,21 @@
+from pathlib import Path
+
 import pandas as pd
+
+from ptlmsync.stages import TABLES
+
+#: True when the run re-analyses the original study's published intermediate files.
+REPLICATION = config["source"] == "replication"
+#: Tables the data does not allow (no raw commits or labels in the published files).
+UNAVAILABLE = (
+    [*TABLES["change_types"], *TABLES["topics"], "spearman_contributors"]
+    if REPLICATION
+    else []
+)
+if REPLICATION and not config["replication_dir"]:
+    raise ValueError(
+        "config key 'replication_dir': required when source is 'replication'"
+    )
 
 
 wildcard_constraints:
@@ -21,11 +38,8 @@ def per_family(pattern):
 
 
 def final_outputs():
-    return [
-        "results/paper/paper.pdf",
-        "results/paper/paper.html",
-        "results/figures/timelines",
-    ]
+    outputs = ["results/paper/paper.pdf", "results/paper/paper.html"]
+    return outputs if REPLICATION else [*outputs, "results/figures/timelines"]
 
 
 def coding_params():

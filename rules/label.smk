@@ -14,3 +14,19 @@ rule label_family:
         runs=config["label"]["runs"],
     script:
         "../workflow/scripts/label_family.py"
+
+
+rule score_similarity:
+    input:
+        labels=per_family("results/labels/families/{family}.parquet"),
+        families="results/sync/families.csv",
+    output:
+        similarity="results/sync/similarity.csv",
+    log:
+        "logs/stats/score_similarity.log",
+    benchmark:
+        "benchmarks/stats/score_similarity.tsv"
+    conda:
+        "../envs/ptlmsync.yaml"
+    script:
+        "../workflow/scripts/score_similarity.py"

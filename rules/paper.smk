@@ -1,10 +1,11 @@
 rule render_paper:
     input:
         sources=["paper/_quarto.yml", "paper/index.qmd", "paper/references.bib"],
-        tables=expand("results/tables/{table}.csv", table=TABLES),
+        tables=[t for t in tables(*TABLES) if Path(t).stem not in UNAVAILABLE],
         numbers="results/tables/numbers.json",
-        figures=expand("results/figures/{figure}.png", figure=FIGURES),
-        sensitivity_figure="results/figures/sensitivity_patterns.png",
+        figures=figure_files(),
+        sync_figures=[] if REPLICATION else "results/figures/sensitivity_patterns.png",
+        sensitivity=[] if REPLICATION else "results/tables/window_sensitivity.csv",
     output:
         pdf="results/paper/paper.pdf",
         html="results/paper/paper.html",

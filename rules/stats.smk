@@ -1,64 +1,143 @@
-TABLES = [
-    "change_types_by_platform",
-    "lag_distribution",
-    "pattern_distribution",
-    "lag_by_age",
-    "pattern_by_age",
-    "similarity",
-    "similarity_histogram",
-    "switch_days_by_lag",
-    "switch_days_by_pattern",
-    "switch_days_by_age",
-    "kruskal",
-    "window_sensitivity",
-]
-FIGURES = [
-    "change_types_by_platform",
-    "lag_distribution",
-    "pattern_distribution",
-    "pattern_by_age",
-    "similarity_histogram",
-]
+from ptlmsync.stages import FIGURES, TABLES, available_figures
 
 
-rule compute_statistics:
+def tables(*groups):
+    return [f"results/tables/{name}.csv" for g in groups for name in TABLES[g]]
+
+
+def figure_files(ext="png"):
+    return [f"results/figures/{name}.{ext}" for name in available_figures(UNAVAILABLE)]
+
+
+rule tabulate_change_types:
+    input:
+        labels=per_family("results/labels/families/{family}.parquet"),
+        families="results/sync/families.csv",
+    output:
+        tables=tables("change_types"),
+    log:
+        "logs/stats/tabulate_change_types.log",
+    benchmark:
+        "benchmarks/stats/tabulate_change_types.tsv"
+    conda:
+        "../envs/ptlmsync.yaml"
+    script:
+        "../workflow/scripts/tabulate_change_types.py"
+
+
+rule tabulate_similarity:
+    input:
+        similarity="results/sync/similarity.csv",
+        families="results/sync/families.csv",
+        contributors="results/sync/contributors.csv",
+    output:
+        tables=tables("similarity"),
+    log:
+        "logs/stats/tabulate_similarity.log",
+    benchmark:
+        "benchmarks/stats/tabulate_similarity.tsv"
+    conda:
+        "../envs/ptlmsync.yaml"
+    script:
+        "../workflow/scripts/tabulate_similarity.py"
+
+
+rule tabulate_patterns:
     input:
         families="results/sync/families.csv",
-        switches="results/sync/switches.csv",
-        labels=per_family("results/labels/families/{family}.parquet"),
-        meta="results/snapshot/snapshot.json",
-        validation="results/sync/validation.csv",
-        sensitivity="results/sync/sensitivity.csv",
+        contributors="results/sync/contributors.csv",
     output:
-        tables=expand("results/tables/{table}.csv", table=TABLES),
+        tables=tables("patterns"),
+    log:
+        "logs/stats/tabulate_patterns.log",
+    benchmark:
+        "benchmarks/stats/tabulate_patterns.tsv"
+    conda:
+        "../envs/ptlmsync.yaml"
+    script:
+        "../workflow/scripts/tabulate_patterns.py"
+
+
+rule tabulate_switches:
+    input:
+        switches="results/sync/switches.csv",
+        families="results/sync/families.csv",
+    output:
+        tables=tables("switches"),
+    log:
+        "logs/stats/tabulate_switches.log",
+    benchmark:
+        "benchmarks/stats/tabulate_switches.tsv"
+    conda:
+        "../envs/ptlmsync.yaml"
+    script:
+        "../workflow/scripts/tabulate_switches.py"
+
+
+rule extract_topics:
+    input:
+        labels=per_family("results/labels/families/{family}.parquet"),
+        family_dir="results/snapshot/families",
+    output:
+        tables=tables("topics"),
+    log:
+        "logs/stats/extract_topics.log",
+    benchmark:
+        "benchmarks/stats/extract_topics.tsv"
+    conda:
+        "../envs/ptlmsync.yaml"
+    params:
+        topics=config["topics"],
+        cache_dir="results/cache/embeddings",
+    script:
+        "../workflow/scripts/extract_topics.py"
+
+
+rule collect_numbers:
+    input:
+        tables=[t for t in tables(*TABLES) if Path(t).stem not in UNAVAILABLE],
+        families="results/sync/families.csv",
+        switches="results/sync/switches.csv",
+        meta="results/snapshot/snapshot.json",
+        validation=[] if REPLICATION else "results/sync/validation.csv",
+        sensitivity=[] if REPLICATION else "results/sync/sensitivity.csv",
+    output:
         numbers="results/tables/numbers.json",
         metadata="results/tables/metadata.json",
+        sensitivity=[] if REPLICATION else "results/tables/window_sensitivity.csv",
     log:
-        "logs/stats/compute_statistics.log",
+        "logs/stats/collect_numbers.log",
     benchmark:
-        "benchmarks/stats/compute_statistics.tsv"
+        "benchmarks/stats/collect_numbers.tsv"
     conda:
         "../envs/ptlmsync.yaml"
     params:
         sync=coding_params(),
+        unavailable=UNAVAILABLE,
     script:
-        "../workflow/scripts/compute_statistics.py"
+        "../workflow/scripts/collect_numbers.py"
 
 
 rule plot_figures:
     input:
-        tables=expand("results/tables/{table}.csv", table=TABLES),
+        tables=[t for t in tables(*TABLES) if Path(t).stem not in UNAVAILABLE],
+        families="results/sync/families.csv",
+        contributors="results/sync/contributors.csv",
         meta="results/snapshot/snapshot.json",
     output:
         figures=report(
-            expand("results/figures/{figure}.png", figure=FIGURES),
-            category="Figures",
+            figure_files(),
+            caption="../workflow/report/figures.rst",
+            category="Statistics",
         ),
+        pdfs=figure_files("pdf"),
     log:
         "logs/stats/plot_figures.log",
     benchmark:
         "benchmarks/stats/plot_figures.tsv"
     conda:
         "../envs/ptlmsync.yaml"
+    params:
+        names=available_figures(UNAVAILABLE),
     script:
         "../workflow/scripts/plot_figures.py"

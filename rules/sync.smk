@@ -24,6 +24,7 @@ rule aggregate_sync:
     output:
         families="results/sync/families.csv",
         switches="results/sync/switches.csv",
+        contributors="results/sync/contributors.csv",
     log:
         "logs/sync/aggregate_sync.log",
     benchmark:

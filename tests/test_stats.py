@@ -124,3 +124,140 @@ def test_kruskal_with_one_group_is_undefined_not_an_error():
         "lag",
     )
     assert np.isnan(k["H"])
+
+
+# --- tests of independence, change types, similarity, patterns, switches ---------------
+
+
+def test_cramers_v_from_chi2_n_and_shape():
+    # 2x2 table [[10, 0], [0, 10]]: chi2 = 20, n = 20, V = sqrt(20 / (20 * 1)) = 1
+    res = stats.chi2_test(pd.DataFrame([[10, 0], [0, 10]]))
+    assert res["chi2"] == pytest.approx(20.0) and res["cramers_v"] == pytest.approx(1.0)
+    assert res["dof"] == 1 and res["n"] == 20
+    assert stats.cramers_v(12.0, 100, (3, 4)) == pytest.approx(np.sqrt(12 / 200))
+
+
+def test_chi2_drops_empty_rows_and_is_undefined_for_one_row():
+    t = pd.DataFrame([[10, 20], [0, 0], [30, 40]])
+    assert stats.chi2_test(t)["dof"] == 1
+    assert np.isnan(stats.chi2_test(pd.DataFrame([[1, 2], [0, 0]]))["chi2"])
+
+
+def test_bonferroni_multiplies_by_number_of_tests_and_caps_at_one():
+    out = stats.bonferroni(pd.Series([0.01, 0.2, np.nan, 0.5]))
+    assert out.tolist()[:2] == [0.03, pytest.approx(0.6)] and out.iloc[3] == 1.0
+
+
+LABELS = pd.DataFrame(
+    {
+        "platform": ["GH", "GH", "GH", "HF", "HF", "HF", "HF"],
+        "family": ["f", "f", "g", "f", "f", "f", "g"],
+        "series": ["GH", "GH", "GH", "o/a", "o/a", "o/b", "o/c"],
+        "key": list("abcdefg"),
+        "label": [
+            "Sharing",
+            "Model Structure",
+            "Sharing",
+            "Sharing",
+            "Input Data",
+            "Sharing",
+            "Add Dependency",
+        ],
+    }
+)
+FAMILIES = pd.DataFrame(
+    {
+        "family": ["f", "g"],
+        "pattern": ["Frequent", "Sparse"],
+        "age_group": ["Recent", "Matured"],
+        "release": ["multiple", "single"],
+        "n_coactive_periods": [10, 2],
+    }
+)
+
+
+def test_pattern_change_types_gh_shares_within_pattern():
+    t = stats.pattern_change_types_gh(LABELS, FAMILIES).set_index(["pattern", "change_type"])
+    assert t.loc[("Frequent", "Sharing"), "percent"] == 50.0
+    assert t.loc[("Sparse", "Sharing"), "n"] == 1
+
+
+def test_pattern_change_types_hf_median_of_model_shares():
+    t = stats.pattern_change_types_hf(LABELS, FAMILIES).set_index(["pattern", "change_type"])
+    # Frequent: o/a is 50 % Sharing, o/b 100 % -> median 75; Input Data: 50 and 0 -> 25
+    assert t.loc[("Frequent", "Sharing"), "median_percent"] == 75.0
+    assert t.loc[("Frequent", "Input Data"), "median_percent"] == 25.0
+    assert t.loc[("Frequent", "Sharing"), "n_models"] == 2
+
+
+def test_chi2_pattern_platform_uses_the_four_categories():
+    t = stats.chi2_pattern_platform(LABELS, FAMILIES).set_index("pattern")
+    # Frequent: GH {meta-program 1, maintenance 1}, HF {meta-program 2, data 1}
+    assert t.loc["Frequent", "dof"] == 2 and t.loc["Frequent", "n"] == 5
+
+
+def test_change_types_by_age_and_its_tests():
+    by_age = stats.change_types_by_age(LABELS, FAMILIES)
+    recent = by_age[(by_age["age_group"] == "Recent") & (by_age["platform"] == "GH")]
+    assert len(recent) == 15 and recent["n"].sum() == 2
+    tests = stats.chi2_change_types_by_age(by_age)
+    assert tests["age_group"].tolist() == ["Recent", "Matured"]
+    assert {"chi2", "dof", "p", "p_bonferroni", "cramers_v"} <= set(tests.columns)
+
+
+def test_similarity_levels_and_crosstab():
+    sim = pd.DataFrame({"family": list("abcdef"), "jaccard": [0.1, 0.9, 0.5, 0.2, 0.6, 0.8]})
+    levels = stats.similarity_levels(sim["jaccard"]).tolist()
+    assert levels == ["low", "high", "moderate", "low", "moderate", "high"]
+    shared = pd.Series(
+        {"a": "none", "b": "multiple", "c": "none", "d": "none", "e": "single", "f": "multiple"}
+    )
+    t = stats.similarity_by(sim, shared, "shared", ["none", "single", "multiple"])
+    t = t.set_index(["similarity_level", "shared"])
+    assert t.loc[("low", "none"), "n"] == 2
+    assert t.loc[("low", "none"), "percent_within_shared"] == pytest.approx(66.67)
+    assert t.loc[("high", "multiple"), "percent_within_shared"] == 100.0
+
+
+def test_pattern_by_release_and_contributors():
+    rel = stats.pattern_by_release(FAMILIES, ["Frequent", "Sparse"]).set_index(
+        ["pattern", "release"]
+    )
+    assert rel.loc[("Frequent", "multiple"), "percent_of_all"] == 50.0
+    assert rel.loc[("Frequent", "single"), "n"] == 0
+    contributors = pd.DataFrame(
+        {"family": ["f", "g"], "n_gh_authors": [4, 2], "n_hf_authors": [1, 3]}
+    )
+    c = stats.contributors_by_pattern(FAMILIES, contributors).set_index(["pattern", "platform"])
+    assert c.loc[("Frequent", "GH"), "median"] == 4.0
+
+
+def test_spearman_between_coactivity_rank_and_contributors():
+    fam = pd.DataFrame(
+        {
+            "family": list("abcd"),
+            "pattern": ["P", "P", "Q", "R"],
+            "n_coactive_periods": [2, 4, 1, 9],
+        }
+    )
+    # mean co-activity: P 3, Q 1, R 9 -> ranks P 2, Q 1, R 3
+    assert stats.pattern_coactivity_rank(fam).to_dict() == {"P": 2.0, "Q": 1.0, "R": 3.0}
+    contributors = pd.DataFrame(
+        {"family": list("abcd"), "n_gh_authors": [5, 5, 1, 9], "n_hf_authors": [1, 2, 3, 4]}
+    )
+    rho = stats.spearman_contributors(fam, contributors).set_index("platform")["rho"]
+    # GH: ranks x = (2,2,1,3) -> (2.5,2.5,1,4); y = (5,5,1,9) -> (2.5,2.5,1,4): rho = 1
+    assert rho["GH"] == pytest.approx(1.0)
+
+
+def test_dunn_against_the_formula():
+    # three groups without ties: ranks A {1,2,3}, B {4,5,6}, C {7,8,9}; N = 9
+    switches = pd.DataFrame({"family": list("aaabbbccc"), "days": [1, 2, 3, 4, 5, 6, 7, 8, 9]})
+    fam = pd.DataFrame({"family": list("abc"), "g": ["A", "B", "C"]})
+    matrix = stats.dunn(switches, fam, "g").set_index("group")
+    se = np.sqrt(9 * 10 / 12 * (1 / 3 + 1 / 3))
+    from scipy.stats import norm
+
+    z_ab, z_ac = 3 / se, 6 / se
+    assert matrix.loc["A", "B"] == pytest.approx(min(1, 3 * 2 * norm.sf(z_ab)))
+    assert matrix.loc["A", "C"] == pytest.approx(min(1, 3 * 2 * norm.sf(z_ac)))

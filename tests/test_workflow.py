@@ -7,7 +7,7 @@ import sys
 
 import pandas as pd
 import pytest
-from conftest import copy_workflow
+from conftest import REPO, copy_workflow
 from pypdf import PdfReader
 
 pytestmark = pytest.mark.workflow
@@ -47,9 +47,10 @@ def test_paper_pdf_and_html_exist_and_say_demo(run):
     top = numbers["top_pattern"]
     assert f"{top['name']} ({top['n']} families" in text
     assert "{{<" not in text and "??" not in text
-    assert sum(len(p.images) for p in PdfReader(pdf).pages) == 6
+    n_figures = (REPO / "paper/index.qmd").read_text().count("](figures/")
+    assert sum(len(p.images) for p in PdfReader(pdf).pages) == n_figures
     kappa = numbers["sync_validation"]
-    assert f"compared with {kappa['reference']}" in text
+    assert f"the coding with {kappa['reference']} ({kappa['n_families']} families)" in text
     assert "SYNTHETIC DEMO DATA" in (run / "results/paper/paper.html").read_text()
 
 
@@ -83,9 +84,18 @@ def test_window_change_reruns_sync_stats_paper_only(run):
     stats = out[out.index("Job stats") :].split("Reasons")[0]
     jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", stats, flags=re.M))
     assert jobs["code_family_sync"] == str(N_FAMILIES)
-    for rule in ("aggregate_sync", "compute_statistics", "plot_figures", "render_paper"):
+    for rule in (
+        "aggregate_sync",
+        "tabulate_patterns",
+        "tabulate_switches",
+        "collect_numbers",
+        "plot_figures",
+        "render_paper",
+        "analyse_window_sensitivity",
+    ):
         assert jobs[rule] == "1"
-    assert "collect_snapshot" not in jobs and "label_family" not in jobs
+    for rule in ("collect_snapshot", "label_family", "extract_topics"):
+        assert rule not in jobs
 
 
 def test_sync_outputs_per_family(run):
@@ -97,3 +107,30 @@ def test_sync_outputs_per_family(run):
     sensitivity = pd.read_csv(run / "results/sync/sensitivity.csv")
     assert sensitivity["window_days"].tolist() == [7, 14, 21, 28]
     assert (sensitivity["n_families"] == N_FAMILIES).all()
+
+
+@pytest.fixture(scope="module")
+def replication_run(tmp_path_factory):
+    from conftest import SHARED
+
+    package = SHARED / "data" / "replication"
+    if not package.exists():
+        pytest.skip("../shared/data/replication is absent (the study's published files)")
+    work = copy_workflow(tmp_path_factory.mktemp("replication"))
+    snakemake(work, "--config", "source=replication", f"replication_dir={package}")
+    return work
+
+
+def test_replication_run_reanalyses_published_data(replication_run):
+    tables = replication_run / "results/tables"
+    families = pd.read_csv(replication_run / "results/sync/families.csv")
+    assert len(families) == 325
+    assert pd.read_csv(tables / "lag_distribution.csv")["n"].sum() == 325
+    meta = json.loads((tables / "metadata.json").read_text())
+    assert meta["source"] == "replication" and not meta["demo"]
+    assert "topics" in meta["unavailable"] and "topics" not in meta["tables"]
+    pdf = replication_run / "results/paper/paper.pdf"
+    text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(pdf).pages))
+    assert "SYNTHETIC DEMO DATA" not in text
+    assert "325 families" in text and "are not reported here" in text
+    assert "{{<" not in text

@@ -27,13 +27,20 @@ INCLUDE = re.compile(r"\{\{<\s*include\s+(\S+)\s*>\}\}")
 FIG_ID = re.compile(r"\{#(fig-[\w-]+)[^}]*\}")
 TBL_ID = re.compile(r"\{#(tbl-[\w-]+)\}")
 XREF = re.compile(r"@((?:fig|tbl)-[\w-]+)")
+CONDITIONAL = re.compile(
+    r"^::: *\{\.content-(visible|hidden) +when-meta=\"([\w-]+)\"\} *\n(.*?)^::: *$\n?",
+    re.DOTALL | re.MULTILINE,
+)
 
-#: Tables shown in the paper: file stem -> (columns to show, number format).
+#: Tables shown in the paper: file stem -> columns to show (tables the run does not
+#: produce are skipped; the manuscript shows them only where they are available).
 PAPER_TABLES = {
     "lag_distribution": ["lag", "n", "percent"],
     "pattern_distribution": ["pattern", "n", "percent"],
     "switch_days_by_pattern": ["group", "n_switches", "n_families", "mean_days", "median_days"],
     "kruskal": ["grouping", "H", "dof", "p"],
+    "chi2_change_types_by_age": ["age_group", "chi2", "dof", "p_bonferroni", "cramers_v"],
+    "topics": ["platform", "change_type", "terms", "n_documents"],
     "window_sensitivity": [
         "window_days",
         "n_families",
@@ -86,8 +93,12 @@ def subtitle(numbers: dict) -> str:
 
 
 def markdown_table(csv_path: Path, columns: list[str]) -> str:
-    df = pd.read_csv(csv_path)[columns]
-    return df.to_markdown(index=False, floatfmt=".4g")
+    df = pd.read_csv(csv_path)
+    if csv_path.stem == "topics":  # the top topic of each group, its first five terms
+        df = df[df["rank"] <= 1].assign(
+            terms=lambda d: d["terms"].map(lambda t: ", ".join(str(t).split(", ")[:5]))
+        )
+    return df[columns].to_markdown(index=False, floatfmt=".4g")
 
 
 def prepare_build(paper_dir, tables_dir, figures_dir, build_dir, paper_tables=None) -> Path:
@@ -99,11 +110,19 @@ def prepare_build(paper_dir, tables_dir, figures_dir, build_dir, paper_tables=No
     shutil.copytree(figures_dir, build / "figures")
     numbers = json.loads((Path(tables_dir) / "numbers.json").read_text())
     (build / "_variables.yml").write_text(yaml.safe_dump(variables(numbers), sort_keys=False))
-    (build / "_metadata.yml").write_text(yaml.safe_dump({"subtitle": subtitle(numbers)}))
+    meta = {
+        "subtitle": subtitle(numbers),
+        # flags for the manuscript's conditional content (when-meta)
+        "labels-available": bool(numbers.get("labels_available", True)),
+        "commits-available": bool(numbers.get("commits_available", True)),
+        "demo": bool(numbers.get("demo", False)),
+    }
+    (build / "_metadata.yml").write_text(yaml.safe_dump(meta))
     (build / "_tables").mkdir()
     for stem, columns in (PAPER_TABLES if paper_tables is None else paper_tables).items():
-        text = markdown_table(Path(tables_dir) / f"{stem}.csv", columns)
-        (build / "_tables" / f"{stem}.md").write_text(text + "\n")
+        csv = Path(tables_dir) / f"{stem}.csv"
+        if csv.exists():
+            (build / "_tables" / f"{stem}.md").write_text(markdown_table(csv, columns) + "\n")
     return build
 
 
@@ -147,6 +166,19 @@ def split_front_matter(text: str) -> tuple[dict, str]:
     return yaml.safe_load(front) or {}, body
 
 
+def apply_conditions(body: str, meta: dict) -> str:
+    """Keep or drop ``::: {.content-visible|hidden when-meta="key"}`` blocks, as Quarto does."""
+
+    def keep(match: re.Match) -> str:
+        kind, key, content = match.groups()
+        if key not in meta:
+            raise PaperError(f"paper: when-meta={key!r} names no metadata key")
+        shown = bool(meta[key]) if kind == "visible" else not bool(meta[key])
+        return content if shown else ""
+
+    return CONDITIONAL.sub(keep, body)
+
+
 def resolve(body: str, build: Path, numbers: dict) -> str:
     """Resolve includes, ``var`` shortcodes and figure/table cross-references."""
     body = INCLUDE.sub(lambda m: (build / m.group(1)).read_text(), body)
@@ -170,9 +202,8 @@ def _render_fallback(build: Path) -> None:
     front |= yaml.safe_load((build / "_metadata.yml").read_text())
     front.pop("format", None)
     numbers = yaml.safe_load((build / "_variables.yml").read_text())
-    text = (
-        "---\n" + yaml.safe_dump(front, sort_keys=False) + "---\n" + resolve(body, build, numbers)
-    )
+    body = resolve(apply_conditions(body, front), build, numbers)
+    text = "---\n" + yaml.safe_dump(front, sort_keys=False) + "---\n" + body
     leftover = re.findall(r"\{\{<.*?>\}\}", text)
     if leftover:
         raise PaperError(f"paper: shortcodes the fallback renderer does not support: {leftover}")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ptlmsync.contributors import family_contributors
 from ptlmsync.labeling import label_commits
 from ptlmsync.schemas import read_family_commits
 from ptlmsync.sync import SyncParams, code_family, switch_events
@@ -25,15 +26,18 @@ def label_family(commits_path, out_path, backend: str, runs: int) -> None:
 
 
 def code_family_sync(commits_path, out_path, params: dict) -> None:
-    """Sync row and switch events of one family, as JSON."""
+    """Sync row, switch events and contributor sets of one family, as JSON."""
     commits = read_family_commits(commits_path)
     sync_params = SyncParams.from_config(params)
     family = Path(commits_path).stem
     row = {"family": family, **code_family(commits, sync_params)}
     switches = switch_events(commits, sync_params)
-    Path(out_path).write_text(
-        json.dumps({"family": row, "switches": switches.to_dict(orient="records")}, default=_iso)
-    )
+    record = {
+        "family": row,
+        "switches": switches.to_dict(orient="records"),
+        "contributors": family_contributors(commits),
+    }
+    Path(out_path).write_text(json.dumps(record, default=_iso))
     log.info("%s: %s (%s)", family, row["pattern"], row["lag"])
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from ptlmsync import figures, stats, sync_checks
+from ptlmsync.contributors import CONTRIBUTOR_COLUMNS, contributor_row, shared_level
 from ptlmsync.schemas import read_family_commits, read_models
 from ptlmsync.sync import (
     SWITCH_COLUMNS,
@@ -36,15 +37,22 @@ def marker_of(meta: dict) -> str:
 
 
 def aggregate_sync(
-    json_paths, family_list, models_csv, snapshot_json, families_out, switches_out
+    json_paths,
+    family_list,
+    models_csv,
+    snapshot_json,
+    families_out,
+    switches_out,
+    contributors_out,
 ) -> pd.DataFrame:
     """Join the per-family codes with family metadata and maturity groups."""
     meta = read_meta(snapshot_json)
     records = [json.loads(Path(p).read_text()) for p in json_paths]
-    rows = pd.DataFrame([r["family"] for r in records])
+    # n_models counts the family's models in models.csv, with or without commits
+    rows = pd.DataFrame([r["family"] for r in records]).drop(columns="n_models")
     listing = pd.read_csv(family_list)
     ages = stats.family_ages(read_models(models_csv), meta["extraction_date"])
-    families = listing[["family", "github_repo"]].merge(rows, on="family", how="left")
+    families = listing[["family", "github_repo", "n_models"]].merge(rows, on="family", how="left")
     families["age_days"] = families["family"].map(ages).round(1)
     families["age_group"] = stats.age_groups(families["age_days"])
     families["release"] = families["n_models"].map(lambda n: "multiple" if n > 1 else "single")
@@ -54,82 +62,226 @@ def aggregate_sync(
         columns=["family", *SWITCH_COLUMNS],
     )
     switches.to_csv(switches_out, index=False)
+    contributors = pd.DataFrame(
+        [contributor_row(r["family"]["family"], r["contributors"]) for r in records],
+        columns=CONTRIBUTOR_COLUMNS,
+    )
+    contributors.to_csv(contributors_out, index=False)
     log.info("%d families, %d switch events", len(families), len(switches))
     return families
 
 
-def compute_statistics(
-    families_csv,
-    switches_csv,
-    label_paths,
-    snapshot_json,
-    tables_dir,
-    sync_params: dict,
-    validation_csv,
-    sensitivity_csv,
-) -> dict:
-    """The aggregate tables of ``results/tables/`` and the scalars the paper quotes."""
-    out = Path(tables_dir)
+#: The tables each statistics rule writes to ``results/tables/`` (names are an interface).
+TABLES: dict[str, list[str]] = {
+    "change_types": [
+        "change_types_by_platform",
+        "change_types_by_age",
+        "chi2_change_types_by_age",
+        "pattern_change_types_gh",
+        "pattern_change_types_hf",
+        "chi2_pattern_platform",
+    ],
+    "similarity": [
+        "similarity",
+        "similarity_histogram",
+        "similarity_by_age",
+        "similarity_by_contributors",
+        "chi2_similarity_contributors",
+    ],
+    "patterns": [
+        "lag_distribution",
+        "lag_by_age",
+        "pattern_distribution",
+        "pattern_by_age",
+        "pattern_by_release",
+        "contributors_by_pattern",
+        "spearman_contributors",
+    ],
+    "switches": [
+        "switch_days_by_lag",
+        "switch_days_by_pattern",
+        "switch_days_by_age",
+        "kruskal",
+        "dunn_lag",
+        "dunn_pattern",
+        "dunn_age",
+    ],
+    "topics": ["topics"],
+}
+SWITCH_GROUPINGS = {"lag": LAG_ORDER, "pattern": PATTERN_ORDER, "age": stats.AGE_GROUPS}
+
+
+def _write(tables: dict[str, pd.DataFrame], out_dir) -> None:
+    out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    meta = read_meta(snapshot_json)
-    families = pd.read_csv(families_csv)
-    switches = pd.read_csv(switches_csv)
-    labels = stats.majority_labels(pd.concat([pd.read_parquet(p) for p in label_paths]))
-    tables = {
-        "change_types_by_platform": stats.change_types_by_platform(labels),
-        "lag_distribution": stats.distribution(families["lag"], LAG_ORDER, "lag"),
-        "pattern_distribution": stats.distribution(families["pattern"], PATTERN_ORDER, "pattern"),
-        "lag_by_age": stats.crosstab(families, "lag", LAG_ORDER),
-        "pattern_by_age": stats.crosstab(families, "pattern", PATTERN_ORDER),
-    }
-    sim = stats.similarity(labels, families["family"].tolist())
-    tables["similarity"] = sim.assign(jaccard=sim["jaccard"].round(4))
-    tables["similarity_histogram"] = stats.similarity_histogram(sim["jaccard"])
-    groupings = {"lag": LAG_ORDER, "pattern": PATTERN_ORDER, "age_group": stats.AGE_GROUPS}
-    for grouping, categories in groupings.items():
-        name = f"switch_days_by_{'age' if grouping == 'age_group' else grouping}"
-        tables[name] = stats.switch_days_by(switches, families, grouping, categories)
-    tables["kruskal"] = pd.DataFrame([stats.kruskal(switches, families, g) for g in groupings])
     for name, table in tables.items():
         table.to_csv(out / f"{name}.csv", index=False)
-    numbers = _numbers(meta, families, switches, labels, sim, tables)
+
+
+def read_labels(label_paths) -> pd.DataFrame:
+    """One label per commit (majority across runs) from the per-family label files."""
+    return stats.majority_labels(pd.concat([pd.read_parquet(p) for p in label_paths]))
+
+
+def score_similarity(label_paths, families_csv, out_csv) -> None:
+    families = pd.read_csv(families_csv)
+    sim = stats.similarity(read_labels(label_paths), families["family"].tolist())
+    sim.assign(jaccard=sim["jaccard"].round(4)).to_csv(out_csv, index=False)
+
+
+def tabulate_change_types(label_paths, families_csv, tables_dir) -> None:
+    labels = read_labels(label_paths)
+    families = pd.read_csv(families_csv)
+    by_age = stats.change_types_by_age(labels, families)
+    _write(
+        {
+            "change_types_by_platform": stats.change_types_by_platform(labels),
+            "change_types_by_age": by_age,
+            "chi2_change_types_by_age": stats.chi2_change_types_by_age(by_age),
+            "pattern_change_types_gh": stats.pattern_change_types_gh(labels, families),
+            "pattern_change_types_hf": stats.pattern_change_types_hf(labels, families),
+            "chi2_pattern_platform": stats.chi2_pattern_platform(labels, families),
+        },
+        tables_dir,
+    )
+
+
+def tabulate_similarity(similarity_csv, families_csv, contributors_csv, tables_dir) -> None:
+    sim = pd.read_csv(similarity_csv)
+    families = pd.read_csv(families_csv).set_index("family")
+    contributors = pd.read_csv(contributors_csv).set_index("family")
+    shared = contributors["n_shared_authors"].map(shared_level)
+    by_contrib = stats.similarity_by(sim, shared, "shared_contributors", stats.SHARED_LEVELS)
+    table = by_contrib.pivot_table(
+        index="similarity_level", columns="shared_contributors", values="n", fill_value=0
+    )
+    _write(
+        {
+            "similarity": sim,
+            "similarity_histogram": stats.similarity_histogram(sim["jaccard"]),
+            "similarity_by_age": stats.similarity_by(
+                sim, families["age_group"], "age_group", stats.AGE_GROUPS
+            ),
+            "similarity_by_contributors": by_contrib,
+            "chi2_similarity_contributors": pd.DataFrame([stats.chi2_test(table)]),
+        },
+        tables_dir,
+    )
+
+
+def tabulate_patterns(families_csv, contributors_csv, tables_dir) -> None:
+    families = pd.read_csv(families_csv)
+    contributors = pd.read_csv(contributors_csv)
+    _write(
+        {
+            "lag_distribution": stats.distribution(families["lag"], LAG_ORDER, "lag"),
+            "lag_by_age": stats.crosstab(families, "lag", LAG_ORDER),
+            "pattern_distribution": stats.distribution(
+                families["pattern"], PATTERN_ORDER, "pattern"
+            ),
+            "pattern_by_age": stats.crosstab(families, "pattern", PATTERN_ORDER),
+            "pattern_by_release": stats.pattern_by_release(families, PATTERN_ORDER),
+            "contributors_by_pattern": stats.contributors_by_pattern(families, contributors),
+            "spearman_contributors": stats.spearman_contributors(families, contributors),
+        },
+        tables_dir,
+    )
+
+
+def tabulate_switches(switches_csv, families_csv, tables_dir) -> None:
+    switches = pd.read_csv(switches_csv)
+    families = pd.read_csv(families_csv).rename(columns={"age_group": "age"})
+    tables, tests = {}, []
+    for grouping, categories in SWITCH_GROUPINGS.items():
+        tables[f"switch_days_by_{grouping}"] = stats.switch_days_by(
+            switches, families, grouping, categories
+        )
+        tests.append(stats.kruskal(switches, families, grouping))
+        tables[f"dunn_{grouping}"] = stats.dunn(switches, families, grouping)
+    tables["kruskal"] = pd.DataFrame(tests)
+    _write(tables, tables_dir)
+
+
+def extract_topics(label_paths, family_dir, tables_dir, cache_dir, params: dict) -> None:
+    from ptlmsync import topics  # BERTopic and torch load only in this rule
+    from ptlmsync.taxonomy import load_taxonomy
+
+    labels = read_labels(label_paths)
+    texts = pd.concat(
+        [
+            pd.read_parquet(Path(family_dir) / f"{f}.parquet", columns=["platform", "key", "text"])
+            for f in labels["family"].unique()
+        ]
+    )
+    docs = labels.merge(texts, on=["platform", "key"]).rename(columns={"label": "change_type"})
+    topic_params = topics.TopicParams(
+        **{**params, "platform_words": tuple(params.get("platform_words", ()))}
+    )
+    cache = topics.EmbeddingCache(topic_params.embedding_model, cache_dir)
+    table = topics.topics_table(docs, topic_params, cache, load_taxonomy().names)
+    cache.save()
+    _write({"topics": table}, tables_dir)
+    log.info("topics: %d rows; %d texts embedded (the rest cached)", len(table), cache.n_embedded)
+
+
+def collect_numbers(
+    tables_dir,
+    families_csv,
+    switches_csv,
+    snapshot_json,
+    validation_csv,
+    sensitivity_csv,
+    sync_params: dict,
+    unavailable: list[str],
+) -> dict:
+    """``numbers.json`` (every scalar the paper quotes) and ``metadata.json``."""
+    out = Path(tables_dir)
+    meta = read_meta(snapshot_json)
+    families, switches = pd.read_csv(families_csv), pd.read_csv(switches_csv)
+    sensitivity = pd.read_csv(sensitivity_csv) if sensitivity_csv else None
+    if sensitivity is not None:
+        sensitivity.to_csv(out / "window_sensitivity.csv", index=False)
+    numbers = _numbers(meta, families, switches, out, unavailable)
+    numbers["labels_available"] = "change_types_by_platform" not in unavailable
+    numbers["commits_available"] = sensitivity is not None
     numbers["sync"] = dict(sync_params)
-    numbers["sync_validation"] = _validation_numbers(pd.read_csv(validation_csv))
-    sensitivity = pd.read_csv(sensitivity_csv)
-    sensitivity.to_csv(out / "window_sensitivity.csv", index=False)
+    numbers["sync_validation"] = _validation_numbers(
+        pd.read_csv(validation_csv) if validation_csv else None
+    )
     numbers["sensitivity"] = _sensitivity_numbers(sensitivity, sync_params["window_days"])
     (out / "numbers.json").write_text(json.dumps(numbers, indent=2, default=float))
-    (out / "metadata.json").write_text(
-        json.dumps(
-            {
-                "source": meta["source"],
-                "demo": bool(meta.get("demo")),
-                "marker": marker_of(meta),
-                "extraction_date": meta["extraction_date"],
-                "tables": sorted(tables),
-            },
-            indent=2,
-        )
-    )
+    metadata = {
+        "source": meta["source"],
+        "demo": bool(meta.get("demo")),
+        "marker": marker_of(meta),
+        "extraction_date": meta["extraction_date"],
+        "tables": sorted(p.stem for p in out.glob("*.csv")),
+        "unavailable": unavailable,
+    }
+    (out / "metadata.json").write_text(json.dumps(metadata, indent=2))
     return numbers
 
 
-def _sensitivity_numbers(summary: pd.DataFrame, window: int) -> dict:
+def _sensitivity_numbers(summary: pd.DataFrame | None, window: int) -> dict:
+    if summary is None:
+        return dict.fromkeys(
+            ["windows", "max_percent_changed", "max_changed_window", "min_percent_changed"]
+        )
     others = summary[summary["window_days"] != window]
     worst = others.sort_values("percent_pattern_changed").iloc[-1] if len(others) else None
     return {
         "windows": ", ".join(str(w) for w in summary["window_days"]),
-        "max_percent_changed": float(worst["percent_pattern_changed"])
-        if worst is not None
-        else 0.0,
-        "max_changed_window": int(worst["window_days"]) if worst is not None else window,
+        "max_percent_changed": float(worst["percent_pattern_changed"]) if len(others) else 0.0,
+        "max_changed_window": int(worst["window_days"]) if len(others) else window,
         "min_percent_changed": float(others["percent_pattern_changed"].min())
         if len(others)
         else 0.0,
     }
 
 
-def _validation_numbers(validation: pd.DataFrame) -> dict:
+def _validation_numbers(validation: pd.DataFrame | None) -> dict:
+    if validation is None:
+        validation = pd.DataFrame({"measure": ["reference"], "value": [None], "manual": ["none"]})
     measures = validation.dropna(subset=["value"]).set_index("measure")["value"]
     n = int(measures.get("n_families", 0))
     reference = validation.loc[validation["measure"] == "reference", "manual"]
@@ -142,99 +294,288 @@ def _validation_numbers(validation: pd.DataFrame) -> dict:
     }
 
 
-def _numbers(meta, families, switches, labels, sim, tables) -> dict:
+def _numbers(meta, families, switches, tables_dir: Path, unavailable: list[str]) -> dict:
     """Every scalar the paper quotes, under stable keys."""
-    lag = tables["lag_distribution"].set_index("lag")
-    pattern = tables["pattern_distribution"].set_index("pattern")
-    top = tables["pattern_distribution"].sort_values("n", ascending=False).iloc[0]
-    ct = tables["change_types_by_platform"]
-    top_type = {p: g.sort_values("n", ascending=False).iloc[0] for p, g in ct.groupby("platform")}
-    return {
+
+    def table(name):
+        path = tables_dir / f"{name}.csv"
+        return pd.read_csv(path) if path.exists() and name not in unavailable else None
+
+    pattern = table("pattern_distribution")
+    top = pattern.sort_values("n", ascending=False).iloc[0]
+    numbers = {
         "source": meta["source"],
         "demo": bool(meta.get("demo")),
         "marker": marker_of(meta),
         "extraction_date": meta["extraction_date"],
+        "unavailable": ", ".join(unavailable) if unavailable else "none",
         "n_families": len(families),
         "n_models": int(families["n_models"].sum()),
-        "n_gh_commits": int(families["n_gh_commits"].sum()),
-        "n_hf_commits": int(families["n_hf_commits"].sum()),
+        "n_gh_commits": _int_sum(families, "n_gh_commits"),
+        "n_hf_commits": _int_sum(families, "n_hf_commits"),
         "n_switches": len(switches),
-        "n_labelled": len(labels),
-        "lag": {
-            slug(k): {"n": int(v["n"]), "percent": float(v["percent"])} for k, v in lag.iterrows()
-        },
-        "pattern": {
-            slug(k): {"n": int(v["n"]), "percent": float(v["percent"])}
-            for k, v in pattern.iterrows()
-        },
+        "lag": _shares(table("lag_distribution"), "lag"),
+        "pattern": _shares(pattern, "pattern"),
         "top_pattern": {
             "name": top["pattern"],
             "n": int(top["n"]),
             "percent": float(top["percent"]),
-        },
-        "top_change_type": {
-            p: {"name": r["change_type"], "percent": float(r["percent"])}
-            for p, r in top_type.items()
-        },
-        "similarity": {
-            "mean": round(float(sim["jaccard"].mean()), 3) if len(sim) else None,
-            "percent_above_0_3": round(100 * float((sim["jaccard"] > 0.3).mean()), 1)
-            if len(sim)
-            else None,
         },
         "switch_days": {
             "mean": round(float(switches["days"].mean()), 1) if len(switches) else None,
             "median": float(switches["days"].median()) if len(switches) else None,
         },
     }
+    ct = table("change_types_by_platform")
+    if ct is not None:
+        numbers["n_labelled"] = int(ct["n"].sum())
+        numbers["top_change_type"] = {
+            platform: {"name": top_type["change_type"], "percent": float(top_type["percent"])}
+            for platform, group in ct.groupby("platform")
+            for top_type in [group.sort_values("n", ascending=False).iloc[0]]
+        }
+    sim = table("similarity")
+    if sim is not None and len(sim):
+        numbers["similarity"] = {
+            "mean": round(float(sim["jaccard"].mean()), 3),
+            "percent_above_0_3": round(100 * float((sim["jaccard"] > 0.3).mean()), 1),
+        }
+    kruskal = table("kruskal")
+    if kruskal is not None:
+        numbers["kruskal"] = {
+            r["grouping"]: {"H": r["H"], "p": r["p"]} for r in kruskal.to_dict("records")
+        }
+    chi2_age = table("chi2_change_types_by_age")
+    if chi2_age is not None:
+        numbers["chi2_change_types_by_age"] = {
+            slug(r["age_group"]): {k: r[k] for k in ("chi2", "p_bonferroni", "cramers_v")}
+            for r in chi2_age.to_dict("records")
+        }
+    chi2_contrib = table("chi2_similarity_contributors")
+    if chi2_contrib is not None and len(chi2_contrib):
+        r = chi2_contrib.iloc[0]
+        numbers["chi2_similarity_contributors"] = {k: r[k] for k in ("chi2", "p", "cramers_v")}
+    spearman = table("spearman_contributors")
+    if spearman is not None:
+        numbers["spearman"] = {
+            r["platform"]: {"rho": r["rho"], "p": r["p"]} for r in spearman.to_dict("records")
+        }
+    release = table("pattern_by_release")
+    numbers["single_model_percent"] = round(
+        float(release.loc[release["release"] == "single", "percent_of_all"].sum()), 1
+    )
+    phased = families.dropna(subset=["early_code", "late_code"])
+    changed = int((phased["early_code"] != phased["late_code"]).sum())
+    numbers["phases"] = {
+        "n_changed": changed,
+        "percent_changed": round(100 * changed / len(phased), 1) if len(phased) else None,
+    }
+    directions = switches.groupby(["source", "target"])["days"].agg(["size", "mean"])
+    numbers["switch_direction"] = {
+        f"{s.lower()}_to_{t.lower()}": {"n": int(r["size"]), "mean_days": round(r["mean"], 1)}
+        for (s, t), r in directions.iterrows()
+    }
+    return numbers
 
 
-def plot_figures(tables_dir, snapshot_json, figures_dir) -> None:
+def _int_sum(df: pd.DataFrame, column: str):
+    return int(df[column].sum()) if column in df and df[column].notna().any() else None
+
+
+def _shares(table: pd.DataFrame, column: str) -> dict:
+    return {
+        slug(k): {"n": int(n), "percent": float(p)}
+        for k, n, p in zip(table[column], table["n"], table["percent"], strict=True)
+    }
+
+
+#: Figures of ``results/figures/`` and the tables each needs (figures of analyses that
+#: the data does not allow are skipped with their tables).
+FIGURES: dict[str, list[str]] = {
+    "change_types_by_platform": ["change_types_by_platform"],
+    "change_types_by_age": ["change_types_by_age"],
+    "pattern_change_types_gh": ["pattern_change_types_gh"],
+    "pattern_change_types_hf": ["pattern_change_types_hf"],
+    "similarity_histogram": ["similarity_histogram"],
+    "similarity_by_age": ["similarity_by_age"],
+    "similarity_by_contributors": ["similarity_by_contributors"],
+    "lag_distribution": ["lag_distribution"],
+    "lag_by_age": ["lag_by_age"],
+    "pattern_distribution": ["pattern_distribution"],
+    "pattern_by_age": ["pattern_by_age"],
+    "pattern_by_release": ["pattern_by_release"],
+    "contributors_by_pattern": ["contributors_by_pattern"],
+    "switch_days": ["switch_days_by_lag", "switch_days_by_pattern", "switch_days_by_age"],
+}
+
+
+def available_figures(unavailable_tables: list[str]) -> list[str]:
+    return [f for f, needs in FIGURES.items() if not set(needs) & set(unavailable_tables)]
+
+
+def plot_figures(
+    tables_dir, families_csv, contributors_csv, snapshot_json, figures_dir, names: list[str]
+) -> None:
+    """The figures ``names`` (keys of :data:`FIGURES`) from the tables."""
     tables, out = Path(tables_dir), Path(figures_dir)
     marker = marker_of(read_meta(snapshot_json))
-    ct = pd.read_csv(tables / "change_types_by_platform.csv")
-    figures.bar_chart(
-        ct,
-        "change_type",
-        "percent",
-        out / "change_types_by_platform.png",
-        marker,
-        hue="platform",
-        ylabel="% of commits",
-        horizontal=True,
-    )
-    figures.bar_chart(
-        pd.read_csv(tables / "lag_distribution.csv"),
-        "lag",
-        "percent",
-        out / "lag_distribution.png",
-        marker,
-    )
-    figures.bar_chart(
-        pd.read_csv(tables / "pattern_distribution.csv"),
-        "pattern",
-        "percent",
-        out / "pattern_distribution.png",
-        marker,
-    )
-    figures.bar_chart(
-        pd.read_csv(tables / "pattern_by_age.csv"),
-        "pattern",
-        "percent_within_age",
-        out / "pattern_by_age.png",
-        marker,
-        hue="age_group",
-        ylabel="% of families in age group",
-    )
-    hist = pd.read_csv(tables / "similarity_histogram.csv")
-    hist["bin"] = hist["bin_start"].map(lambda b: f"{b:.1f}–{b + 0.1:.1f}")
+
+    def t(name):
+        return pd.read_csv(tables / f"{name}.csv")
+
+    def fig(name):
+        return out / f"{name}.png"
+
+    plots = {
+        "change_types_by_platform": lambda: figures.bar_chart(
+            t("change_types_by_platform"),
+            "change_type",
+            "percent",
+            fig("change_types_by_platform"),
+            marker,
+            hue="platform",
+            ylabel="% of commits",
+            horizontal=True,
+        ),
+        "change_types_by_age": lambda: figures.faceted_bars(
+            t("change_types_by_age"),
+            "change_type",
+            "percent",
+            "age_group",
+            "platform",
+            fig("change_types_by_age"),
+            marker,
+            ylabel="% of commits",
+            horizontal=True,
+        ),
+        "pattern_change_types_gh": lambda: figures.heatmap(
+            t("pattern_change_types_gh"),
+            "pattern",
+            "change_type",
+            "percent",
+            fig("pattern_change_types_gh"),
+            marker,
+            "% of the pattern's GH commits",
+        ),
+        "pattern_change_types_hf": lambda: figures.heatmap(
+            t("pattern_change_types_hf"),
+            "pattern",
+            "change_type",
+            "median_percent",
+            fig("pattern_change_types_hf"),
+            marker,
+            "median % of a model's HF commits",
+        ),
+        "similarity_histogram": lambda: _similarity_histogram(t, fig, marker),
+        "similarity_by_age": lambda: figures.bar_chart(
+            t("similarity_by_age"),
+            "similarity_level",
+            "percent_within_age",
+            fig("similarity_by_age"),
+            marker,
+            hue="age_group",
+            ylabel="% of families in age group",
+        ),
+        "similarity_by_contributors": lambda: figures.bar_chart(
+            t("similarity_by_contributors"),
+            "similarity_level",
+            "percent_within_shared_contributors",
+            fig("similarity_by_contributors"),
+            marker,
+            hue="shared_contributors",
+            ylabel="% of families with these shared contributors",
+        ),
+        "lag_distribution": lambda: figures.bar_chart(
+            t("lag_distribution"), "lag", "percent", fig("lag_distribution"), marker
+        ),
+        "lag_by_age": lambda: figures.bar_chart(
+            t("lag_by_age"),
+            "lag",
+            "percent_within_age",
+            fig("lag_by_age"),
+            marker,
+            hue="age_group",
+            ylabel="% of families in age group",
+        ),
+        "pattern_distribution": lambda: figures.bar_chart(
+            t("pattern_distribution"), "pattern", "percent", fig("pattern_distribution"), marker
+        ),
+        "pattern_by_age": lambda: figures.bar_chart(
+            t("pattern_by_age"),
+            "pattern",
+            "percent_within_age",
+            fig("pattern_by_age"),
+            marker,
+            hue="age_group",
+            ylabel="% of families in age group",
+        ),
+        "pattern_by_release": lambda: figures.bar_chart(
+            t("pattern_by_release"),
+            "pattern",
+            "percent_of_all",
+            fig("pattern_by_release"),
+            marker,
+            hue="release",
+        ),
+        "contributors_by_pattern": lambda: _contributor_boxes(
+            families_csv, contributors_csv, fig, marker
+        ),
+        "switch_days": lambda: _switch_days(t, fig, marker),
+    }
+    for name in names:
+        plots[name]()
+
+
+def _similarity_histogram(t, fig, marker) -> None:
+    hist = t("similarity_histogram")
+    hist["bin"] = [
+        f"{a:.1f}–{b:.1f}" for a, b in zip(hist["bin_start"], hist["bin_end"], strict=True)
+    ]
     figures.bar_chart(
         hist,
         "bin",
         "percent",
-        out / "similarity_histogram.png",
+        fig("similarity_histogram"),
         marker,
         xlabel="Jaccard similarity of change types (GH vs HF)",
+    )
+
+
+def _contributor_boxes(families_csv, contributors_csv, fig, marker) -> None:
+    joined = pd.read_csv(families_csv)[["family", "pattern"]].merge(
+        pd.read_csv(contributors_csv), on="family"
+    )
+    long = joined.melt(
+        id_vars=["family", "pattern"],
+        value_vars=["n_gh_authors", "n_hf_authors"],
+        var_name="platform",
+        value_name="contributors",
+    )
+    long["platform"] = long["platform"].map({"n_gh_authors": "GH", "n_hf_authors": "HF"})
+    order = [p for p in PATTERN_ORDER if p in set(long["pattern"])]
+    long["pattern"] = pd.Categorical(long["pattern"], order)
+    figures.box_by_group(
+        long,
+        "pattern",
+        "contributors",
+        "platform",
+        fig("contributors_by_pattern"),
+        marker,
+        "distinct contributors",
+    )
+
+
+def _switch_days(t, fig, marker) -> None:
+    parts = [t(f"switch_days_by_{g}").assign(grouping=f"by {g}") for g in SWITCH_GROUPINGS]
+    figures.faceted_bars(
+        pd.concat(parts),
+        "group",
+        "mean_days",
+        None,
+        "grouping",
+        fig("switch_days"),
+        marker,
+        ylabel="mean days to the other platform",
     )
 
 

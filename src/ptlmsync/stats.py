@@ -57,15 +57,14 @@ def crosstab(df: pd.DataFrame, row: str, categories: list[str]) -> pd.DataFrame:
 
 def majority_labels(labels: pd.DataFrame) -> pd.DataFrame:
     """One label per commit: the most frequent across runs, ties broken by run 1."""
+    ids = [c for c in ("platform", "family", "series", "key") if c in labels.columns]
     counts = (
-        labels.groupby(["platform", "family", "key", "label"])
+        labels.groupby([*ids, "label"])
         .agg(votes=("run", "size"), first_run=("run", "min"))
         .reset_index()
     )
     counts = counts.sort_values(["votes", "first_run"], ascending=[False, True], kind="stable")
-    return counts.drop_duplicates(["platform", "family", "key"])[
-        ["platform", "family", "key", "label"]
-    ].reset_index(drop=True)
+    return counts.drop_duplicates(ids)[[*ids, "label"]].reset_index(drop=True)
 
 
 def change_types_by_platform(labels: pd.DataFrame) -> pd.DataFrame:
@@ -129,3 +128,218 @@ def kruskal(switches: pd.DataFrame, families: pd.DataFrame, grouping: str) -> di
         return {"grouping": grouping, "H": np.nan, "dof": len(groups) - 1, "p": np.nan}
     h, p = sps.kruskal(*groups)
     return {"grouping": grouping, "H": round(float(h), 4), "dof": len(groups) - 1, "p": float(p)}
+
+
+# --- tests of independence ----------------------------------------------------------
+
+
+def cramers_v(chi2: float, n: int, shape: tuple[int, int]) -> float:
+    """Cramér's V = sqrt(chi2 / (n (min(r, c) - 1)))."""
+    k = min(shape) - 1
+    return float(np.sqrt(chi2 / (n * k))) if n and k > 0 else float("nan")
+
+
+def chi2_test(table: pd.DataFrame) -> dict:
+    """Chi-square test of independence of a contingency table (all-zero rows/columns dropped)."""
+    t = table.loc[table.sum(axis=1) > 0, table.sum(axis=0) > 0]
+    n = int(t.to_numpy().sum())
+    if t.shape[0] < 2 or t.shape[1] < 2:
+        return {"chi2": np.nan, "dof": 0, "p": np.nan, "cramers_v": np.nan, "n": n}
+    chi2, p, dof, _ = sps.chi2_contingency(t.to_numpy(), correction=False)
+    return {
+        "chi2": round(float(chi2), 4),
+        "dof": int(dof),
+        "p": float(p),
+        "cramers_v": round(cramers_v(chi2, n, t.shape), 4),
+        "n": n,
+    }
+
+
+def bonferroni(p: pd.Series) -> pd.Series:
+    return (p * p.notna().sum()).clip(upper=1.0)
+
+
+# --- change types -------------------------------------------------------------------
+
+
+def change_types_by_age(labels: pd.DataFrame, families: pd.DataFrame) -> pd.DataFrame:
+    """Share of each change type per age group and platform."""
+    names = load_taxonomy().names
+    joined = labels.merge(families[["family", "age_group"]], on="family")
+    parts = []
+    for (group, platform), g in joined.groupby(["age_group", "platform"]):
+        d = distribution(g["label"], names, "change_type")
+        parts.append(d.assign(age_group=group, platform=platform))
+    columns = ["age_group", "platform", "change_type", "n", "percent"]
+    return pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns)
+
+
+def chi2_change_types_by_age(by_age: pd.DataFrame) -> pd.DataFrame:
+    """Per age group, a type x platform chi-square test; Bonferroni over the groups."""
+    rows = []
+    for group in [g for g in AGE_GROUPS if g in set(by_age["age_group"])]:
+        g = by_age[by_age["age_group"] == group]
+        table = g.pivot_table(index="change_type", columns="platform", values="n", fill_value=0)
+        rows.append({"age_group": group, **chi2_test(table)})
+    out = pd.DataFrame(rows, columns=["age_group", "chi2", "dof", "p", "cramers_v", "n"])
+    out.insert(4, "p_bonferroni", bonferroni(out["p"]))
+    return out
+
+
+def pattern_change_types_gh(labels: pd.DataFrame, families: pd.DataFrame) -> pd.DataFrame:
+    """GH: share of each change type among the commits of each pattern's families."""
+    gh = labels[labels["platform"] == "GH"].merge(families[["family", "pattern"]], on="family")
+    counts = gh.groupby(["pattern", "label"]).size().rename("n").reset_index()
+    counts["percent"] = (100 * counts["n"] / counts.groupby("pattern")["n"].transform("sum")).round(
+        2
+    )
+    return counts.rename(columns={"label": "change_type"})
+
+
+def pattern_change_types_hf(labels: pd.DataFrame, families: pd.DataFrame) -> pd.DataFrame:
+    """HF: each model's share of each change type, then the median per pattern."""
+    names = load_taxonomy().names
+    hf = labels[labels["platform"] == "HF"].merge(families[["family", "pattern"]], on="family")
+    if hf.empty:
+        return pd.DataFrame(columns=["pattern", "change_type", "n_models", "median_percent"])
+    per_model = pd.crosstab([hf["pattern"], hf["series"]], hf["label"]).reindex(
+        columns=names, fill_value=0
+    )
+    shares = 100 * per_model.div(per_model.sum(axis=1), axis=0)
+    median = shares.groupby(level="pattern").median().round(2)
+    n_models = shares.groupby(level="pattern").size()
+    long = median.reset_index().melt(
+        id_vars="pattern", var_name="change_type", value_name="median_percent"
+    )
+    long.insert(2, "n_models", long["pattern"].map(n_models))
+    return long
+
+
+def chi2_pattern_platform(labels: pd.DataFrame, families: pd.DataFrame) -> pd.DataFrame:
+    """Per pattern, a 2 x 4 (platform x category) chi-square test."""
+    tax = load_taxonomy()
+    joined = labels.merge(families[["family", "pattern"]], on="family")
+    joined["category"] = joined["label"].map(tax.category_of)
+    rows = []
+    for pattern, g in joined.groupby("pattern"):
+        table = pd.crosstab(g["platform"], g["category"]).reindex(
+            index=["GH", "HF"], columns=tax.categories, fill_value=0
+        )
+        rows.append({"pattern": pattern, **chi2_test(table)})
+    out = pd.DataFrame(rows, columns=["pattern", "chi2", "dof", "p", "cramers_v", "n"])
+    out.insert(4, "p_bonferroni", bonferroni(out["p"]))
+    return out
+
+
+# --- similarity ---------------------------------------------------------------------
+
+SIMILARITY_LEVELS = ["low", "moderate", "high"]
+SHARED_LEVELS = ["none", "single", "multiple"]
+
+
+def similarity_levels(scores: pd.Series) -> pd.Series:
+    """Terciles of the similarity score by rank (as the age groups)."""
+    groups = age_groups(scores)
+    return groups.map(dict(zip(AGE_GROUPS, SIMILARITY_LEVELS, strict=True)))
+
+
+def similarity_by(
+    similarity_: pd.DataFrame, other: pd.Series, name: str, categories: list[str]
+) -> pd.DataFrame:
+    """Similarity level x ``name`` counts with percentages within each ``name`` group."""
+    df = pd.DataFrame(
+        {
+            "similarity_level": similarity_levels(similarity_["jaccard"]),
+            name: similarity_["family"].map(other),
+        }
+    ).dropna()
+    full = pd.MultiIndex.from_product(
+        [SIMILARITY_LEVELS, categories], names=["similarity_level", name]
+    )
+    t = df.groupby(["similarity_level", name]).size().reindex(full, fill_value=0)
+    t = t.rename("n").reset_index()
+    within = t.groupby(name)["n"].transform("sum")
+    t[f"percent_within_{name.removesuffix('_group')}"] = (
+        (100 * t["n"] / within.where(within > 0)).fillna(0).round(2)
+    )
+    return t
+
+
+# --- patterns -----------------------------------------------------------------------
+
+
+def pattern_by_release(families: pd.DataFrame, patterns: list[str]) -> pd.DataFrame:
+    t = families.groupby(["pattern", "release"]).size()
+    full = pd.MultiIndex.from_product(
+        [patterns, ["single", "multiple"]], names=["pattern", "release"]
+    )
+    extra = [i for i in t.index if i not in full]
+    t = (
+        t.reindex(
+            full.append(pd.MultiIndex.from_tuples(extra, names=full.names)) if extra else full,
+            fill_value=0,
+        )
+        .rename("n")
+        .reset_index()
+    )
+    t["percent_of_all"] = share(t["n"]).to_numpy()
+    return t
+
+
+def contributors_by_pattern(families: pd.DataFrame, contributors: pd.DataFrame) -> pd.DataFrame:
+    """Distinct contributors per family and platform, summarised per pattern."""
+    joined = families[["family", "pattern"]].merge(contributors, on="family")
+    rows = []
+    for pattern, g in joined.groupby("pattern"):
+        for platform, col in (("GH", "n_gh_authors"), ("HF", "n_hf_authors")):
+            v = g[col]
+            rows.append(
+                {
+                    "pattern": pattern,
+                    "platform": platform,
+                    "n_families": len(v),
+                    "median": float(v.median()),
+                    "q1": float(v.quantile(0.25)),
+                    "q3": float(v.quantile(0.75)),
+                    "mean": round(float(v.mean()), 2),
+                }
+            )
+    return pd.DataFrame(
+        rows, columns=["pattern", "platform", "n_families", "median", "q1", "q3", "mean"]
+    )
+
+
+def pattern_coactivity_rank(families: pd.DataFrame) -> pd.Series:
+    """Patterns ranked by their mean number of co-active periods (1 = fewest)."""
+    return families.groupby("pattern")["n_coactive_periods"].mean().rank(method="average")
+
+
+def spearman_contributors(families: pd.DataFrame, contributors: pd.DataFrame) -> pd.DataFrame:
+    """Spearman's rho between a family's pattern rank (by co-activity) and its contributors."""
+    rank = pattern_coactivity_rank(families)
+    joined = families[["family", "pattern"]].merge(contributors, on="family")
+    joined["pattern_rank"] = joined["pattern"].map(rank)
+    rows = []
+    for platform, col in (("GH", "n_gh_authors"), ("HF", "n_hf_authors")):
+        if len(joined) < 3 or joined["pattern_rank"].nunique() < 2 or joined[col].nunique() < 2:
+            rho, p = np.nan, np.nan
+        else:
+            rho, p = sps.spearmanr(joined["pattern_rank"], joined[col])
+        rows.append(
+            {"platform": platform, "rho": round(float(rho), 4), "p": float(p), "n": len(joined)}
+        )
+    return pd.DataFrame(rows)
+
+
+# --- switches -----------------------------------------------------------------------
+
+
+def dunn(switches: pd.DataFrame, families: pd.DataFrame, grouping: str) -> pd.DataFrame:
+    """Dunn's test with Bonferroni-adjusted p-values between the groups of ``grouping``."""
+    import scikit_posthocs as sp
+
+    joined = switches.merge(families[["family", grouping]], on="family").dropna(subset=[grouping])
+    if joined[grouping].nunique() < 2:
+        return pd.DataFrame()
+    matrix = sp.posthoc_dunn(joined, val_col="days", group_col=grouping, p_adjust="bonferroni")
+    return matrix.rename_axis("group").reset_index()

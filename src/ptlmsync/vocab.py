@@ -67,12 +67,40 @@ PATTERN_ORDER: list[str] = [
 
 LAG_ORDER: list[str] = [lag.value for lag in Lag]
 
+AGE_GROUPS: list[str] = ["Recent", "Intermediate", "Matured"]
+
 #: The original study's spellings of lags (its ``Lagged`` column and manual codes).
 LAG_ALIASES: dict[str, str] = {
     "upstream first": Lag.GH_FIRST.value,
     "downstream first": Lag.HF_FIRST.value,
     "no lag": Lag.SIMULTANEOUS.value,
 }
+
+
+#: The original study's pattern names (its ``names``/``pattern_names`` columns, with or
+#: without the " Pattern" suffix, including its typo "Rare Disjoing") -> ours.
+STUDY_PATTERN_NAMES: dict[str, str] = {
+    "frequent alignment": "Frequent",
+    "intermittent alignment": "Intermittent",
+    "rare alignment": "Rare synchronisation",
+    "dense partial alignment": "Dense partial",
+    "dispersed alignment": "Disperse",
+    "sparse alignment": "Sparse",
+    "sporadic disjoint": "Sporadic disjoint",
+    "rare disjoint": "Rare disjoint",
+    "rare disjoing": "Rare disjoint",
+}
+
+#: The study's maturity groups -> ours.
+STUDY_AGE_GROUPS: dict[str, str] = {f"{g.lower()}-families": g for g in AGE_GROUPS}
+
+
+def normalise_study_pattern(name: str) -> str:
+    key = name.strip().lower().removesuffix(" pattern").strip()
+    try:
+        return STUDY_PATTERN_NAMES[key]
+    except KeyError:
+        raise ValueError(f"unknown pattern name {name!r}") from None
 
 
 def normalise_lag(value: str) -> str:
@@ -84,9 +112,6 @@ def normalise_lag(value: str) -> str:
         return LAG_ALIASES[value.strip().lower()]
     except KeyError:
         raise ValueError(f"unknown lag {value!r}; expected one of {LAG_ORDER}") from None
-
-
-AGE_GROUPS: list[str] = ["Recent", "Intermediate", "Matured"]
 
 
 def pattern_code(sync_type: str, intensity: str) -> str:

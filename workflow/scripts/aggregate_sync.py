@@ -11,4 +11,5 @@ with log_to(snakemake.log[0]):
         snakemake.input.meta,
         snakemake.output.families,
         snakemake.output.switches,
+        snakemake.output.contributors,
     )

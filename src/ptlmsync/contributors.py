@@ -1,0 +1,51 @@
+"""Contributors of a family on each platform and those present on both (METHOD.md 1e)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+CONTRIBUTOR_COLUMNS = [
+    "family",
+    "gh_authors",
+    "hf_authors",
+    "shared_authors",
+    "n_gh_authors",
+    "n_hf_authors",
+    "n_shared_authors",
+]
+SEPARATOR = ";"
+
+
+def family_contributors(commits: pd.DataFrame, hf_to_gh: dict[str, str] | None = None) -> dict:
+    """GH authors, HF authors and shared ones (sorted lists).
+
+    HF user names are mapped to GH logins with ``hf_to_gh`` where a profile links one;
+    without a mapping, a HF user and a GH login with the same handle (ignoring case)
+    are taken to be the same person.
+    """
+    hf_to_gh = {k.lower(): v.lower() for k, v in (hf_to_gh or {}).items()}
+    gh = {a.strip() for a in commits.loc[commits["platform"] == "GH", "author"].dropna()}
+    hf = {
+        a.strip()
+        for authors in commits.loc[commits["platform"] == "HF", "author"].dropna()
+        for a in str(authors).split(",")
+        if a.strip()
+    }
+    gh_by_handle = {a.lower(): a for a in gh}
+    shared = {
+        gh_by_handle[h] for a in hf if (h := hf_to_gh.get(a.lower(), a.lower())) in gh_by_handle
+    }
+    return {"gh_authors": sorted(gh), "hf_authors": sorted(hf), "shared_authors": sorted(shared)}
+
+
+def contributor_row(family: str, sets: dict) -> dict:
+    """One row of ``contributors.csv``: the sets joined by ';' plus their sizes."""
+    row = {"family": family}
+    for key in ("gh_authors", "hf_authors", "shared_authors"):
+        row[key] = SEPARATOR.join(sets[key])
+        row[f"n_{key}"] = len(sets[key])
+    return row
+
+
+def shared_level(n_shared: int) -> str:
+    return "none" if n_shared == 0 else "single" if n_shared == 1 else "multiple"

@@ -1,0 +1,87 @@
+"""The adapter for the original study's published intermediate files (../shared/data)."""
+
+import pandas as pd
+import pytest
+
+from ptlmsync import stats
+from ptlmsync.replication import (
+    load_contributors,
+    load_families,
+    load_manual_codes,
+    load_similarity,
+    load_switches,
+)
+from ptlmsync.schemas import TableError
+from ptlmsync.vocab import AGE_GROUPS, LAG_ORDER, PATTERN_ORDER, normalise_study_pattern
+
+
+@pytest.fixture(scope="module")
+def package(request):
+    from conftest import SHARED
+
+    path = SHARED / "data" / "replication"
+    if not path.exists():
+        pytest.skip("../shared/data/replication is absent (the study's published files)")
+    return path
+
+
+@pytest.fixture(scope="module")
+def families(package):
+    return load_families(package)
+
+
+def test_families_after_exclusions_one_row_each(package, families):
+    assert len(families) == 325 and families["family"].is_unique
+    excluded = set(pd.read_csv(package / "must_exclude_from_all_analysis.csv")["family"])
+    assert not excluded & set(families["family"])
+    grouped = pd.read_csv(package / "grouped_data_RQ2.csv")
+    assert set(families["family"]) == set(grouped["family"])
+    models = pd.read_csv(package / "complete_dataset.csv")
+    kept = models[~models["family"].isin(excluded)]
+    assert families["n_models"].sum() == len(kept)
+
+
+def test_vocabulary_is_fully_mapped(families):
+    assert set(families["pattern"]) <= set(PATTERN_ORDER)
+    assert set(families["lag"]) <= set(LAG_ORDER)
+    assert set(families["age_group"]) == set(AGE_GROUPS)
+    assert families["github_repo"].str.contains("/").all()
+
+
+def test_study_pattern_spellings_including_the_typo():
+    assert normalise_study_pattern("Rare Disjoing") == "Rare disjoint"
+    assert normalise_study_pattern("Dispersed Alignment Pattern") == "Disperse"
+    with pytest.raises(ValueError, match="unknown pattern"):
+        normalise_study_pattern("Wobbly Alignment")
+
+
+def test_switches_similarity_contributors_cover_the_families(package, families):
+    switches = load_switches(package, families["family"])
+    assert set(switches["family"]) <= set(families["family"]) and len(switches) > 3000
+    sim = load_similarity(package, families["family"])
+    assert sim["family"].is_unique and sim["jaccard"].between(0, 1).all()
+    contributors = load_contributors(package, families["family"])
+    assert contributors["family"].is_unique
+    assert not contributors["gh_authors"].str.contains("Unknown").any()
+
+
+def test_published_dunn_p_values_are_reproduced(package, families):
+    switches = load_switches(package, families["family"])
+    ours = stats.dunn(switches, families, "pattern").set_index("group")
+    published = pd.read_csv(package / "dunn_test_results.csv", index_col=0)
+    published = published.rename(index=normalise_study_pattern, columns=normalise_study_pattern)
+    for a in published.index:
+        for b in published.columns:
+            assert ours.loc[a, b] == pytest.approx(published.loc[a, b], rel=1e-6), (a, b)
+
+
+def test_published_coding_agreement_is_reproduced(package, families):
+    validation = load_manual_codes(package, families).set_index("measure")["value"]
+    assert validation["n_families"] == 181
+    assert validation["kappa_lag"] == pytest.approx(1.0)
+    assert validation["kappa_code"] == pytest.approx(0.96, abs=0.005)  # the study: 0.96
+
+
+def test_missing_file_is_named(tmp_path):
+    with pytest.raises(TableError, match="complete_dataset.csv"):
+        load_families(tmp_path)

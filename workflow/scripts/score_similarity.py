@@ -1,0 +1,7 @@
+"""Jaccard similarity of the change types each family uses on GH and on HF."""
+
+from ptlmsync.logs import log_to
+from ptlmsync.stages import score_similarity
+
+with log_to(snakemake.log[0]):
+    score_similarity(snakemake.input.labels, snakemake.input.families, snakemake.output.similarity)
