@@ -83,5 +83,5 @@ def test_published_coding_agreement_is_reproduced(package, families):
 
 
 def test_missing_file_is_named(tmp_path):
-    with pytest.raises(TableError, match="complete_dataset.csv"):
+    with pytest.raises(TableError, match=r"complete_dataset\.csv"):
         load_families(tmp_path)
