@@ -12,7 +12,7 @@ checkpoint collect_snapshot:
     benchmark:
         "benchmarks/collect/collect_snapshot.tsv"
     conda:
-        "../envs/ptlmsync.yaml"
+        "../envs/collect.yaml"
     params:
         source=config["source"],
         snapshot_dir=config["snapshot_dir"],

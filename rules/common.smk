@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ptlmsync.stages import TABLES
+from ptlmsync.stages import TABLES, available_figures
 
 #: True when the run re-analyses the original study's published intermediate files.
 REPLICATION = config["source"] == "replication"
@@ -56,3 +56,11 @@ def manual_codes():
     if config["source"] == "demo":
         return "results/snapshot/demo_truth.parquet"
     return []
+
+
+def tables(*groups):
+    return [f"results/tables/{name}.csv" for g in groups for name in TABLES[g]]
+
+
+def figure_files(ext="png"):
+    return [f"results/figures/{name}.{ext}" for name in available_figures(UNAVAILABLE)]

@@ -8,7 +8,7 @@ rule label_family:
     benchmark:
         "benchmarks/label/{family}.tsv"
     conda:
-        "../envs/ptlmsync.yaml"
+        "../envs/label.yaml"
     params:
         backend=config["label"]["backend"],
         runs=config["label"]["runs"],
@@ -27,6 +27,6 @@ rule score_similarity:
     benchmark:
         "benchmarks/stats/score_similarity.tsv"
     conda:
-        "../envs/ptlmsync.yaml"
+        "../envs/label.yaml"
     script:
         "../workflow/scripts/score_similarity.py"

@@ -15,7 +15,7 @@ rule render_paper:
     benchmark:
         "benchmarks/paper/render_paper.tsv"
     conda:
-        "../envs/ptlmsync.yaml"
+        "../envs/paper.yaml"
     params:
         renderer=config["paper"]["renderer"],
     script:

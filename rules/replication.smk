@@ -13,6 +13,6 @@ rule import_replication:
     benchmark:
         "benchmarks/collect/import_replication.tsv"
     conda:
-        "../envs/ptlmsync.yaml"
+        "../envs/collect.yaml"
     script:
         "../workflow/scripts/import_replication.py"

@@ -1,14 +1,3 @@
-from ptlmsync.stages import FIGURES, TABLES, available_figures
-
-
-def tables(*groups):
-    return [f"results/tables/{name}.csv" for g in groups for name in TABLES[g]]
-
-
-def figure_files(ext="png"):
-    return [f"results/figures/{name}.{ext}" for name in available_figures(UNAVAILABLE)]
-
-
 rule tabulate_change_types:
     input:
         labels=per_family("results/labels/families/{family}.parquet"),
@@ -20,7 +9,7 @@ rule tabulate_change_types:
     benchmark:
         "benchmarks/stats/tabulate_change_types.tsv"
     conda:
-        "../envs/ptlmsync.yaml"
+        "../envs/stats.yaml"
     script:
         "../workflow/scripts/tabulate_change_types.py"
 
@@ -37,7 +26,7 @@ rule tabulate_similarity:
     benchmark:
         "benchmarks/stats/tabulate_similarity.tsv"
     conda:
-        "../envs/ptlmsync.yaml"
+        "../envs/stats.yaml"
     script:
         "../workflow/scripts/tabulate_similarity.py"
 
@@ -53,7 +42,7 @@ rule tabulate_patterns:
     benchmark:
         "benchmarks/stats/tabulate_patterns.tsv"
     conda:
-        "../envs/ptlmsync.yaml"
+        "../envs/stats.yaml"
     script:
         "../workflow/scripts/tabulate_patterns.py"
 
@@ -69,7 +58,7 @@ rule tabulate_switches:
     benchmark:
         "benchmarks/stats/tabulate_switches.tsv"
     conda:
-        "../envs/ptlmsync.yaml"
+        "../envs/stats.yaml"
     script:
         "../workflow/scripts/tabulate_switches.py"
 
@@ -85,7 +74,7 @@ rule extract_topics:
     benchmark:
         "benchmarks/stats/extract_topics.tsv"
     conda:
-        "../envs/ptlmsync.yaml"
+        "../envs/stats.yaml"
     params:
         topics=config["topics"],
         cache_dir="results/cache/embeddings",
@@ -110,7 +99,7 @@ rule collect_numbers:
     benchmark:
         "benchmarks/stats/collect_numbers.tsv"
     conda:
-        "../envs/ptlmsync.yaml"
+        "../envs/stats.yaml"
     params:
         sync=coding_params(),
         unavailable=UNAVAILABLE,
@@ -136,7 +125,7 @@ rule plot_figures:
     benchmark:
         "benchmarks/stats/plot_figures.tsv"
     conda:
-        "../envs/ptlmsync.yaml"
+        "../envs/stats.yaml"
     params:
         names=available_figures(UNAVAILABLE),
     script:

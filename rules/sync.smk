@@ -8,7 +8,7 @@ rule code_family_sync:
     benchmark:
         "benchmarks/sync/{family}.tsv"
     conda:
-        "../envs/ptlmsync.yaml"
+        "../envs/sync.yaml"
     params:
         sync=coding_params(),
     script:
@@ -30,7 +30,7 @@ rule aggregate_sync:
     benchmark:
         "benchmarks/sync/aggregate_sync.tsv"
     conda:
-        "../envs/ptlmsync.yaml"
+        "../envs/sync.yaml"
     script:
         "../workflow/scripts/aggregate_sync.py"
 
@@ -46,7 +46,7 @@ rule validate_sync:
     benchmark:
         "benchmarks/sync/validate_sync.tsv"
     conda:
-        "../envs/ptlmsync.yaml"
+        "../envs/sync.yaml"
     script:
         "../workflow/scripts/validate_sync.py"
 
@@ -69,7 +69,7 @@ rule analyse_window_sensitivity:
     benchmark:
         "benchmarks/sync/analyse_window_sensitivity.tsv"
     conda:
-        "../envs/ptlmsync.yaml"
+        "../envs/sync.yaml"
     params:
         sync=coding_params(),
         windows=config["sync"]["sensitivity_windows"],
@@ -89,7 +89,7 @@ rule plot_family_timelines:
     benchmark:
         "benchmarks/sync/plot_family_timelines.tsv"
     conda:
-        "../envs/ptlmsync.yaml"
+        "../envs/sync.yaml"
     params:
         sync=coding_params(),
     script:

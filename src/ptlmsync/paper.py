@@ -94,8 +94,8 @@ def subtitle(numbers: dict) -> str:
 
 def markdown_table(csv_path: Path, columns: list[str]) -> str:
     df = pd.read_csv(csv_path)
-    if csv_path.stem == "topics":  # the top topic of each group, its first five terms
-        df = df[df["rank"] <= 1].assign(
+    if csv_path.stem == "topics":  # the top topic of each group with one, first five terms
+        df = df[df["rank"] == 1].assign(
             terms=lambda d: d["terms"].map(lambda t: ", ".join(str(t).split(", ")[:5]))
         )
     return df[columns].to_markdown(index=False, floatfmt=".4g")
