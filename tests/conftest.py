@@ -1,10 +1,12 @@
+import os
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+# The study data lives beside the checkout; PTLMSYNC_SHARED points elsewhere.
+SHARED = Path(os.environ.get("PTLMSYNC_SHARED", REPO.parent / "shared"))
 T0 = pd.Timestamp("2024-01-01 00:00", tz="UTC")
 
 
