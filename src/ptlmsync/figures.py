@@ -130,3 +130,100 @@ def _short(name: str, width: int = 32) -> str:
         return name
     keep = (width - 1) // 2
     return f"{name[:keep]}…{name[-keep:]}"
+
+
+def faceted_bars(
+    table: pd.DataFrame,
+    x: str,
+    y: str,
+    hue: str | None,
+    col: str,
+    path: Path,
+    marker: str = "",
+    ylabel: str = "",
+    horizontal: bool = False,
+) -> None:
+    """Bar charts side by side, one panel per value of ``col``."""
+    panels = list(dict.fromkeys(table[col]))
+    with plt.rc_context(STYLE), sns.axes_style("whitegrid"):
+        height = max(3.0, 0.26 * table[x].nunique()) if horizontal else 3.0
+        fig, axes = plt.subplots(1, len(panels), figsize=(7.2, height), sharey=True, squeeze=False)
+        for ax, panel in zip(axes[0], panels, strict=True):
+            data = table[table[col] == panel]
+            if horizontal:
+                sns.barplot(
+                    data=data,
+                    y=x,
+                    x=y,
+                    hue=hue,
+                    ax=ax,
+                    orient="h",
+                    palette="deep",
+                    hue_order=_hue_order(data, hue),
+                )
+                ax.set(xlabel=ylabel, ylabel="")
+            else:
+                sns.barplot(
+                    data=data,
+                    x=x,
+                    y=y,
+                    hue=hue,
+                    ax=ax,
+                    palette="deep",
+                    hue_order=_hue_order(data, hue),
+                )
+                ax.set(xlabel="", ylabel=ylabel)
+                ax.tick_params(axis="x", rotation=35)
+                plt.setp(ax.get_xticklabels(), ha="right")
+            ax.set_title(str(panel))
+            if ax.get_legend() and ax is not axes[0][-1]:
+                ax.get_legend().remove()
+        _finish(fig, Path(path), marker)
+
+
+def heatmap(
+    table: pd.DataFrame,
+    index: str,
+    columns: str,
+    values: str,
+    path: Path,
+    marker: str = "",
+    label: str = "",
+) -> None:
+    """A pattern x change-type heat map with the value written in each cell."""
+    matrix = table.pivot_table(index=index, columns=columns, values=values, fill_value=0)
+    rows = [p for p in PATTERN_ORDER if p in matrix.index] + [
+        p for p in matrix.index if p not in PATTERN_ORDER
+    ]
+    matrix = matrix.reindex(index=rows, columns=load_taxonomy().names, fill_value=0)
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(matrix) + 2.6))
+        sns.heatmap(
+            matrix,
+            annot=True,
+            fmt=".0f",
+            cmap="Blues",
+            ax=ax,
+            cbar_kws={"label": label},
+            annot_kws={"fontsize": 6.5},
+        )
+        ax.set(xlabel="", ylabel="")
+        plt.setp(ax.get_xticklabels(), rotation=40, ha="right")
+        _finish(fig, Path(path), marker)
+
+
+def box_by_group(
+    table: pd.DataFrame, x: str, y: str, col: str, path: Path, marker: str = "", ylabel: str = ""
+) -> None:
+    """Box plots of ``y`` per ``x``, one panel per value of ``col``."""
+    panels = list(dict.fromkeys(table[col]))
+    with plt.rc_context(STYLE), sns.axes_style("whitegrid"):
+        fig, axes = plt.subplots(1, len(panels), figsize=(7.2, 3.2), squeeze=False)
+        for ax, panel in zip(axes[0], panels, strict=True):
+            sns.boxplot(
+                data=table[table[col] == panel], x=x, y=y, ax=ax, color="tab:blue", fliersize=2
+            )
+            ax.set(title=str(panel), xlabel="", ylabel=ylabel)
+            ax.tick_params(axis="x", rotation=35)
+            plt.setp(ax.get_xticklabels(), ha="right")
+        _finish(fig, Path(path), marker)

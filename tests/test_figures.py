@@ -1,0 +1,30 @@
+"""Figure helpers write PNG and PDF, stamp demo data, and keep long labels apart."""
+
+import pandas as pd
+
+from ptlmsync import figures
+
+
+def test_short_labels_keep_both_ends():
+    assert figures._short("org/short") == "short"
+    label = figures._short("org/" + "x" * 40 + "-variant-07")
+    assert len(label) <= 32 and label.endswith("variant-07") and "…" in label
+
+
+def test_every_helper_writes_png_and_pdf(tmp_path):
+    table = pd.DataFrame(
+        {
+            "pattern": ["Frequent", "Sparse"] * 2,
+            "n": [1, 2, 3, 4],
+            "platform": ["GH", "GH", "HF", "HF"],
+            "change_type": ["Sharing", "Input Data"] * 2,
+        }
+    )
+    figures.bar_chart(table, "pattern", "n", tmp_path / "a.png", "DEMO", hue="platform")
+    figures.faceted_bars(table, "pattern", "n", None, "platform", tmp_path / "b.png")
+    figures.heatmap(table, "pattern", "change_type", "n", tmp_path / "c.png")
+    figures.box_by_group(table, "pattern", "n", "platform", tmp_path / "d.png")
+    figures.timeline({0, 1, 5}, {"o/m": {1, 7}}, "title", tmp_path / "e.png", "DEMO")
+    for name in "abcde":
+        assert (tmp_path / f"{name}.png").stat().st_size > 1000
+        assert (tmp_path / f"{name}.pdf").read_bytes().startswith(b"%PDF")
