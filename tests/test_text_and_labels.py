@@ -71,3 +71,8 @@ def test_label_commits_repeats_runs_and_rejects_unknown_backends():
     assert set(labels["label"]) == {"External Documentation"}
     with pytest.raises(ValueError, match=r"label\.backend"):
         label_commits(commits, backend="oracle")
+
+
+def test_missing_cells_are_empty_text():
+    assert clean_text(float("nan")) == "" and clean_text(pd.NA) == ""
+    assert hf_commit_text("Upload", float("nan")) == "Upload"

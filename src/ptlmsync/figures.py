@@ -49,6 +49,21 @@ def _finish(fig, path: Path, marker: str) -> None:
     plt.close(fig)
 
 
+def _bars(ax, data: pd.DataFrame, x: str, y: str, hue: str | None, horizontal: bool) -> None:
+    """Seaborn bars; without ``hue`` each category gets its own colour and no legend."""
+    sns.barplot(
+        data=data,
+        x=y if horizontal else x,
+        y=x if horizontal else y,
+        hue=hue or x,
+        hue_order=_hue_order(data, hue),
+        legend=hue is not None,
+        orient="h" if horizontal else "v",
+        palette="deep",
+        ax=ax,
+    )
+
+
 def bar_chart(
     table: pd.DataFrame,
     x: str,
@@ -64,33 +79,13 @@ def bar_chart(
     with plt.rc_context(STYLE), sns.axes_style("whitegrid"):
         height = max(2.8, 0.28 * table[x].nunique()) if horizontal else 3.2
         fig, ax = plt.subplots(figsize=(6.3, height))
+        _bars(ax, table, x, y, hue, horizontal)
         if horizontal:
-            sns.barplot(
-                data=table,
-                y=x,
-                x=y,
-                hue=hue,
-                ax=ax,
-                orient="h",
-                palette="deep",
-                hue_order=_hue_order(table, hue),
-            )
             ax.set(xlabel=ylabel, ylabel=xlabel)
         else:
-            sns.barplot(
-                data=table,
-                x=x,
-                y=y,
-                hue=hue,
-                ax=ax,
-                palette="deep",
-                hue_order=_hue_order(table, hue),
-            )
             ax.set(xlabel=xlabel, ylabel=ylabel)
             ax.tick_params(axis="x", rotation=30)
             plt.setp(ax.get_xticklabels(), ha="right")
-        if hue is None and ax.get_legend():
-            ax.get_legend().remove()
         _finish(fig, Path(path), marker)
 
 
@@ -150,28 +145,10 @@ def faceted_bars(
         fig, axes = plt.subplots(1, len(panels), figsize=(7.2, height), sharey=True, squeeze=False)
         for ax, panel in zip(axes[0], panels, strict=True):
             data = table[table[col] == panel]
+            _bars(ax, data, x, y, hue, horizontal)
             if horizontal:
-                sns.barplot(
-                    data=data,
-                    y=x,
-                    x=y,
-                    hue=hue,
-                    ax=ax,
-                    orient="h",
-                    palette="deep",
-                    hue_order=_hue_order(data, hue),
-                )
                 ax.set(xlabel=ylabel, ylabel="")
             else:
-                sns.barplot(
-                    data=data,
-                    x=x,
-                    y=y,
-                    hue=hue,
-                    ax=ax,
-                    palette="deep",
-                    hue_order=_hue_order(data, hue),
-                )
                 ax.set(xlabel="", ylabel=ylabel)
                 ax.tick_params(axis="x", rotation=35)
                 plt.setp(ax.get_xticklabels(), ha="right")

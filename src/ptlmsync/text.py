@@ -6,17 +6,24 @@ import hashlib
 import re
 import unicodedata
 
+import pandas as pd
+
 _FENCED_CODE = re.compile(r"```.*?(```|$)|~~~.*?(~~~|$)", re.DOTALL)
 _INLINE_CODE = re.compile(r"`[^`\n]*`")
 _HTML_TAG = re.compile(r"<[^>\n]+>")
 _WHITESPACE = re.compile(r"\s+")
 
 
+def as_text(value) -> str:
+    """A table cell as text: missing values (None, NaN, pd.NA) become ""."""
+    if isinstance(value, str):
+        return value
+    return "" if pd.isna(value) else str(value)
+
+
 def clean_text(text: str | None) -> str:
     """NFKC-normalise, drop HTML tags and fenced/inline code, collapse white space."""
-    if text is None:
-        return ""
-    text = unicodedata.normalize("NFKC", str(text))
+    text = unicodedata.normalize("NFKC", as_text(text))
     text = _FENCED_CODE.sub(" ", text)
     text = _INLINE_CODE.sub(" ", text)
     text = _HTML_TAG.sub(" ", text)
@@ -28,7 +35,7 @@ def hf_commit_text(title: str | None, message: str | None) -> str:
 
     HF often repeats the title as the message; it is then kept once.
     """
-    title, message = (title or "").strip(), (message or "").strip()
+    title, message = as_text(title).strip(), as_text(message).strip()
     if message and message != title:
         return clean_text(f"{title}\n{message}")
     return clean_text(title)
