@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -409,6 +410,25 @@ FIGURES: dict[str, list[str]] = {
 }
 
 
+FAMILY_SHARE = "% of families"
+AGE_SHARE = "% of families in age group"
+#: Bar charts drawn from the table of the same name: (x, y, hue, y-axis label).
+BAR_FIGURES: dict[str, tuple[str, str, str | None, str]] = {
+    "similarity_by_age": ("similarity_level", "percent_within_age", "age_group", AGE_SHARE),
+    "similarity_by_contributors": (
+        "similarity_level",
+        "percent_within_shared_contributors",
+        "shared_contributors",
+        "% of families with these shared contributors",
+    ),
+    "lag_distribution": ("lag", "percent", None, FAMILY_SHARE),
+    "lag_by_age": ("lag", "percent_within_age", "age_group", AGE_SHARE),
+    "pattern_distribution": ("pattern", "percent", None, FAMILY_SHARE),
+    "pattern_by_age": ("pattern", "percent_within_age", "age_group", AGE_SHARE),
+    "pattern_by_release": ("pattern", "percent_of_all", "release", FAMILY_SHARE),
+}
+
+
 def available_figures(unavailable_tables: list[str]) -> list[str]:
     return [f for f, needs in FIGURES.items() if not set(needs) & set(unavailable_tables)]
 
@@ -467,63 +487,19 @@ def plot_figures(
             "median % of a model's HF commits",
         ),
         "similarity_histogram": lambda: _similarity_histogram(t, fig, marker),
-        "similarity_by_age": lambda: figures.bar_chart(
-            t("similarity_by_age"),
-            "similarity_level",
-            "percent_within_age",
-            fig("similarity_by_age"),
-            marker,
-            hue="age_group",
-            ylabel="% of families in age group",
-        ),
-        "similarity_by_contributors": lambda: figures.bar_chart(
-            t("similarity_by_contributors"),
-            "similarity_level",
-            "percent_within_shared_contributors",
-            fig("similarity_by_contributors"),
-            marker,
-            hue="shared_contributors",
-            ylabel="% of families with these shared contributors",
-        ),
-        "lag_distribution": lambda: figures.bar_chart(
-            t("lag_distribution"), "lag", "percent", fig("lag_distribution"), marker
-        ),
-        "lag_by_age": lambda: figures.bar_chart(
-            t("lag_by_age"),
-            "lag",
-            "percent_within_age",
-            fig("lag_by_age"),
-            marker,
-            hue="age_group",
-            ylabel="% of families in age group",
-        ),
-        "pattern_distribution": lambda: figures.bar_chart(
-            t("pattern_distribution"), "pattern", "percent", fig("pattern_distribution"), marker
-        ),
-        "pattern_by_age": lambda: figures.bar_chart(
-            t("pattern_by_age"),
-            "pattern",
-            "percent_within_age",
-            fig("pattern_by_age"),
-            marker,
-            hue="age_group",
-            ylabel="% of families in age group",
-        ),
-        "pattern_by_release": lambda: figures.bar_chart(
-            t("pattern_by_release"),
-            "pattern",
-            "percent_of_all",
-            fig("pattern_by_release"),
-            marker,
-            hue="release",
-        ),
         "contributors_by_pattern": lambda: _contributor_boxes(
             families_csv, contributors_csv, fig, marker
         ),
         "switch_days": lambda: _switch_days(t, fig, marker),
     }
+    plots |= {name: partial(_bar_figure, name, t, fig, marker) for name in BAR_FIGURES}
     for name in names:
         plots[name]()
+
+
+def _bar_figure(name, t, fig, marker) -> None:
+    x, y, hue, ylabel = BAR_FIGURES[name]
+    figures.bar_chart(t(name), x, y, fig(name), marker, hue=hue, ylabel=ylabel)
 
 
 def _similarity_histogram(t, fig, marker) -> None:
