@@ -1,0 +1,1 @@
+"""Live collection from Hugging Face and GitHub (METHOD.md section 1)."""

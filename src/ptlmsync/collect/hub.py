@@ -1,0 +1,142 @@
+"""Hugging Face: model selection, model cards and commits, through huggingface_hub."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+import httpx2
+import pandas as pd
+from huggingface_hub import HfApi, get_session, set_client_factory
+from huggingface_hub.errors import GatedRepoError, HfHubHTTPError, RepositoryNotFoundError
+from huggingface_hub.utils._http import hf_request_event_hook
+
+from ptlmsync.collect.http_cache import CachingTransport, RawCache
+from ptlmsync.collect.retry import with_retries
+
+log = logging.getLogger(__name__)
+
+DEFAULT_ENDPOINT = "https://huggingface.co"
+MODEL_FIELDS = [
+    "author",
+    "downloads",
+    "likes",
+    "pipeline_tag",
+    "library_name",
+    "createdAt",
+    "lastModified",
+]
+
+
+def hf_endpoint(configured: str | None) -> str:
+    """The config's endpoint, else ``HF_ENDPOINT`` (mirrors), else the public Hub."""
+    return (configured or os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT).rstrip("/")
+
+
+def hf_api(endpoint: str, cache: RawCache) -> HfApi:
+    """An HfApi whose every request goes through the raw-answer cache."""
+
+    def factory() -> httpx2.Client:
+        return httpx2.Client(
+            transport=CachingTransport(cache),
+            follow_redirects=True,
+            event_hooks={"request": [hf_request_event_hook]},
+            timeout=60,
+        )
+
+    set_client_factory(factory)
+    return HfApi(endpoint=endpoint, token=os.environ.get("HF_TOKEN") or False)
+
+
+@with_retries()  # a retry re-reads the pages already fetched from the cache
+def select_models(
+    api: HfApi,
+    nlp_tags: list[str],
+    min_downloads: int,
+    max_models: int | None = None,
+    models: list[str] | None = None,
+) -> pd.DataFrame:
+    """One paginated listing sorted by downloads; NLP tags and the download threshold are
+    applied before any per-model request. ``models`` restricts the selection to those ids."""
+    tags = set(nlp_tags)
+    rows = []
+    for info in api.list_models(sort="downloads", expand=MODEL_FIELDS):
+        if (info.downloads or 0) < min_downloads:
+            break  # sorted by downloads: nothing after this qualifies
+        if info.pipeline_tag not in tags or (models and info.id not in models):
+            continue
+        rows.append(
+            {
+                "model_id": info.id,
+                "author": info.author,
+                "downloads": info.downloads,
+                "likes": info.likes or 0,
+                "pipeline_tag": info.pipeline_tag,
+                "library": info.library_name,
+                "created_at": info.created_at,
+                "last_modified": info.last_modified,
+            }
+        )
+        if max_models and len(rows) >= max_models:
+            break
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "model_id",
+            "author",
+            "downloads",
+            "likes",
+            "pipeline_tag",
+            "library",
+            "created_at",
+            "last_modified",
+        ],
+    )
+
+
+@with_retries()
+def fetch_card(api: HfApi, model_id: str) -> str | None:
+    """The model's README.md, or None where it has none (404)."""
+    response = get_session().get(
+        f"{api.endpoint}/{model_id}/raw/main/README.md", headers=api._build_hf_headers()
+    )
+    if response.status_code == 404:
+        return None
+    response.raise_for_status()
+    return response.text
+
+
+HF_COMMIT_COLUMNS = ["model_id", "commit_id", "date", "title", "message", "authors"]
+
+
+@with_retries()
+def _commits(api: HfApi, model_id: str):
+    return api.list_repo_commits(model_id, repo_type="model")
+
+
+def hf_commits(api: HfApi, model_id: str) -> tuple[pd.DataFrame, str]:
+    """All commits on main of one model repo, and a typed status."""
+    try:
+        commits = _commits(api, model_id)
+    except RepositoryNotFoundError:
+        return pd.DataFrame(columns=HF_COMMIT_COLUMNS), "not_found"
+    except GatedRepoError:
+        return pd.DataFrame(columns=HF_COMMIT_COLUMNS), "gated"
+    except HfHubHTTPError as err:
+        status = getattr(err.response, "status_code", None)
+        if status in (401, 403):
+            return pd.DataFrame(columns=HF_COMMIT_COLUMNS), "unauthorized"
+        raise
+    rows = [
+        {
+            "model_id": model_id,
+            "commit_id": c.commit_id,
+            "date": c.created_at,
+            "title": c.title,
+            "message": c.message,
+            "authors": ",".join(c.authors or []),
+        }
+        for c in commits
+    ]
+    status = "ok" if rows else "no_commits"
+    return pd.DataFrame(rows, columns=HF_COMMIT_COLUMNS), status

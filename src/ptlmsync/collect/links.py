@@ -1,0 +1,145 @@
+"""The link heuristic: from a model card to the model's upstream GitHub repository (1b)."""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from ptlmsync.schemas import GH_REPO_PATTERN, TableError
+
+# owner/repo after github.com; the repo part stops at '/', white space, quotes, brackets
+_GITHUB_LINK = re.compile(
+    r"(?:https?://)?(?:www\.)?github\.com/([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)/"
+    r"([A-Za-z0-9_.-]+)",
+    re.IGNORECASE,
+)
+# github.com paths that are not user or organisation names
+_RESERVED_OWNERS = {
+    "about",
+    "apps",
+    "collections",
+    "features",
+    "login",
+    "marketplace",
+    "orgs",
+    "pricing",
+    "settings",
+    "site",
+    "sponsors",
+    "topics",
+    "users",
+    "search",
+    "notifications",
+    "explore",
+}
+_TRAILING = ".,;:!?)]}>'\"*_`"
+
+
+class Decision(StrEnum):
+    LINKED = "linked"
+    UNLINKED = "unlinked"
+    AMBIGUOUS = "ambiguous"
+    MANUAL = "manual"
+    EXCLUDED = "excluded"
+
+
+@dataclass(frozen=True)
+class LinkResult:
+    model_id: str
+    found: tuple[str, ...]
+    kept: tuple[str, ...]
+    decision: Decision
+    github_repo: str | None
+
+
+def github_links(card: str) -> list[str]:
+    """Every ``owner/repo`` linked in a card, normalised and de-duplicated (case-insensitive).
+
+    Normalisation: host case, ``.git`` suffix, ``/tree/…``, ``/blob/…`` and any deeper path,
+    query, fragment and trailing punctuation are dropped.
+    """
+    seen: dict[str, str] = {}
+    for owner, repo in _GITHUB_LINK.findall(card or ""):
+        repo = repo.split("#")[0].split("?")[0].rstrip(_TRAILING).removesuffix(".git")
+        repo = repo.rstrip(_TRAILING)
+        if not repo or owner.lower() in _RESERVED_OWNERS:
+            continue
+        seen.setdefault(f"{owner}/{repo}".lower(), f"{owner}/{repo}")
+    return list(seen.values())
+
+
+def keep_links(model_id: str, links: list[str]) -> list[str]:
+    """Links containing the model's owner segment, else its name segment (case-insensitive)."""
+    left, _, right = model_id.partition("/")
+    left, right = left.lower(), right.lower()
+    kept = [link for link in links if left and left in link.lower()]
+    if not kept:
+        kept = [link for link in links if right and right in link.lower()]
+    return [link for link in kept if left in link.lower() or right in link.lower()]
+
+
+def link_model(model_id: str, card: str) -> LinkResult:
+    found = github_links(card)
+    kept = keep_links(model_id, found)
+    if len(kept) == 1:
+        return LinkResult(model_id, tuple(found), tuple(kept), Decision.LINKED, kept[0])
+    decision = Decision.UNLINKED if not kept else Decision.AMBIGUOUS
+    return LinkResult(model_id, tuple(found), tuple(kept), decision, None)
+
+
+@dataclass(frozen=True)
+class ManualLink:
+    model_id: str
+    github_repo: str | None
+    action: str  # link | exclude
+    note: str
+
+
+MANUAL_COLUMNS = ["model_id", "github_repo", "action", "note"]
+
+
+def read_manual_links(path: str | Path) -> dict[str, ManualLink]:
+    """``config/manual_links.csv``; a malformed row fails with file:line and the reason."""
+    path = Path(path)
+    if not path.exists():
+        return {}
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        missing = [c for c in MANUAL_COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise TableError(f"{path}:1: missing columns {missing}; expected {MANUAL_COLUMNS}")
+        links: dict[str, ManualLink] = {}
+        for line, row in enumerate(reader, start=2):
+            links[row["model_id"]] = _manual_row(path, line, row, links)
+    return links
+
+
+def _manual_row(path: Path, line: int, row: dict, seen: dict) -> ManualLink:
+    where = f"{path}:{line}"
+    model_id = (row["model_id"] or "").strip()
+    action = (row["action"] or "").strip().lower()
+    repo = (row["github_repo"] or "").strip() or None
+    if not re.match(GH_REPO_PATTERN, model_id):
+        raise TableError(f"{where}: model_id {model_id!r} is not of the form owner/name")
+    if model_id in seen:
+        raise TableError(f"{where}: model_id {model_id!r} is listed twice")
+    if action not in ("link", "exclude"):
+        raise TableError(f"{where}: action {row['action']!r} must be 'link' or 'exclude'")
+    if action == "link" and not (repo and re.match(GH_REPO_PATTERN, repo)):
+        raise TableError(f"{where}: action 'link' needs github_repo as owner/repo, got {repo!r}")
+    return ManualLink(model_id, repo, action, (row.get("note") or "").strip())
+
+
+def resolve_link(result: LinkResult, manual: dict[str, ManualLink]) -> LinkResult:
+    """The manual table overrides the heuristic (link or exclude)."""
+    override = manual.get(result.model_id)
+    if override is None:
+        return result
+    if override.action == "exclude":
+        return LinkResult(result.model_id, result.found, result.kept, Decision.EXCLUDED, None)
+    return LinkResult(
+        result.model_id, result.found, result.kept, Decision.MANUAL, override.github_repo
+    )

@@ -1,0 +1,138 @@
+"""Local HTTP servers speaking the Hugging Face Hub and GitHub REST wire formats.
+
+They run on 127.0.0.1 in a thread, count every request, paginate with Link headers and
+can be told to fail (5xx bursts, 429/403 with reset headers, truncated JSON).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlparse
+
+
+class FakeServer:
+    def __init__(self):
+        self.requests: Counter[str] = Counter()
+        self.failures: dict[str, list[tuple[int, dict, bytes]]] = {}
+        self.lock = threading.Lock()
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):  # keep test output quiet
+                pass
+
+            def do_GET(self):
+                with server.lock:
+                    server.requests[self.path] += 1
+                    queue = server.failures.get(urlparse(self.path).path)
+                    failure = queue.pop(0) if queue else None
+                status, headers, body = failure or server.route(self)
+                self.send_response(status)
+                for k, v in {"Content-Type": "application/json", **headers}.items():
+                    self.send_header(k, v)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def fail(self, path: str, *answers: tuple[int, dict, bytes]) -> None:
+        """The next requests of ``path`` get these answers, then the real one."""
+        self.failures.setdefault(path, []).extend(answers)
+
+    @property
+    def total(self) -> int:
+        return sum(self.requests.values())
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def page(self, handler, items: list, size: int) -> tuple[int, dict, bytes]:
+        url = urlparse(handler.path)
+        query = parse_qs(url.query)
+        page = int(query.get("page", ["1"])[0])
+        chunk = items[(page - 1) * size : page * size]
+        headers = {}
+        if page * size < len(items):
+            query["page"] = [str(page + 1)]
+            rest = "&".join(f"{k}={v[0]}" for k, v in query.items())
+            headers["Link"] = f'<{self.url}{url.path}?{rest}>; rel="next"'
+        return 200, headers, json.dumps(chunk).encode()
+
+    def route(self, handler) -> tuple[int, dict, bytes]:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+
+NOT_FOUND_HF = (404, {"X-Error-Code": "RepoNotFound", "X-Error-Message": "Repository not found"},
+                b'{"error": "Repository not found"}')
+
+
+class FakeHub(FakeServer):
+    """``/api/models``, ``/{id}/raw/main/README.md``, ``/api/models/{id}/commits/main``."""
+
+    def __init__(self, models: list[dict], cards: dict[str, str],
+                 commits: dict[str, list[dict]], page_size: int = 2):
+        self.models, self.cards, self.commits, self.page_size = models, cards, commits, page_size
+        super().__init__()
+
+    def route(self, handler):
+        path = urlparse(handler.path).path
+        if path == "/api/models":
+            ordered = sorted(self.models, key=lambda m: -m["downloads"])
+            return self.page(handler, ordered, self.page_size)
+        if path.endswith("/raw/main/README.md"):
+            model_id = path.removeprefix("/").removesuffix("/raw/main/README.md")
+            if model_id not in self.cards:
+                return 404, {}, b"Entry not found"
+            return 200, {"Content-Type": "text/plain"}, self.cards[model_id].encode()
+        if path.startswith("/api/models/") and path.endswith("/commits/main"):
+            model_id = path.removeprefix("/api/models/").removesuffix("/commits/main")
+            if model_id not in self.commits:
+                return NOT_FOUND_HF
+            return self.page(handler, self.commits[model_id], self.page_size)
+        return NOT_FOUND_HF
+
+
+class FakeGitHub(FakeServer):
+    """``/repos/{owner}/{repo}/commits`` with per_page/page pagination."""
+
+    def __init__(self, repos: dict[str, list[dict] | int]):
+        self.repos = repos  # a list of commit objects, or an HTTP status (404, 409)
+        super().__init__()
+
+    def route(self, handler):
+        path = urlparse(handler.path).path
+        parts = path.strip("/").split("/")
+        if len(parts) == 4 and parts[0] == "repos" and parts[3] == "commits":
+            repo = self.repos.get(f"{parts[1]}/{parts[2]}", 404)
+            if repo == 404:
+                return 404, {}, b'{"message": "Not Found"}'
+            if repo == 409:
+                return 409, {}, b'{"message": "Git Repository is empty."}'
+            size = int(parse_qs(urlparse(handler.path).query).get("per_page", ["30"])[0])
+            return self.page(handler, repo, size)
+        return 404, {}, b'{"message": "Not Found"}'
+
+
+def hf_commit(i: int, user: str = "alice", day: int = 1) -> dict:
+    return {"id": f"{i:040x}", "title": f"Update {i}", "message": f"message {i}",
+            "date": f"2024-01-{day:02d}T10:00:00.000Z", "authors": [{"user": user}]}
+
+
+def gh_commit(i: int, login: str | None = "alice", day: int = 1, parents: int = 1) -> dict:
+    sha = f"{i:040x}"
+    return {
+        "sha": sha, "url": "", "html_url": "", "node_id": "",
+        "commit": {"message": f"commit {i}", "author": {"name": "Alice A", "email": "a@x.org",
+                                                         "date": f"2024-02-{day:02d}T09:00:00Z"},
+                   "committer": {"name": "Alice A", "email": "a@x.org",
+                                 "date": f"2024-02-{day:02d}T09:00:00Z"}},
+        "author": {"login": login, "id": 1} if login else None,
+        "parents": [{"sha": f"{i + 1000 + p:040x}"} for p in range(parents)],
+    }

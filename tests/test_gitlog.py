@@ -1,0 +1,81 @@
+"""The git backend against real repositories built in tmp_path with fixed dates."""
+
+import os
+import subprocess
+
+import pandas as pd
+import pytest
+
+from ptlmsync.collect.gitlog import GitError, clone_bare, clone_url, read_log
+
+
+def git(cwd, *args, date="2024-01-01T12:00:00+00:00", stdin=None):
+    env = {**os.environ, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date,
+           "GIT_AUTHOR_NAME": "Ada Lovelace", "GIT_AUTHOR_EMAIL": "ada@example.org",
+           "GIT_COMMITTER_NAME": "Ada Lovelace", "GIT_COMMITTER_EMAIL": "ada@example.org"}
+    return subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True,
+                          input=stdin).stdout
+
+
+@pytest.fixture
+def server(tmp_path):
+    """A 'remote' with a merge, an empty message, a Latin-1 message and time zones."""
+    work = tmp_path / "work"
+    work.mkdir()
+    git(work, "init", "--quiet", "--initial-branch=main")
+    (work / "a.txt").write_text("a")
+    git(work, "add", "a.txt")
+    git(work, "commit", "--quiet", "-m", "Initial commit\n\nwith a body",
+        date="2024-01-01T23:30:00-05:00")
+    git(work, "checkout", "--quiet", "-b", "feature")
+    (work / "b.txt").write_text("b")
+    git(work, "add", "b.txt")
+    git(work, "commit", "--quiet", "-m", "Add feature", date="2024-01-03T10:00:00+02:00")
+    git(work, "checkout", "--quiet", "main")
+    (work / "c.txt").write_text("c")
+    git(work, "add", "c.txt")
+    git(work, "commit", "--quiet", "-m", "Fix README", date="2024-01-04T00:00:00+00:00")
+    git(work, "merge", "--quiet", "--no-ff", "feature", "-m", "Merge branch 'feature'",
+        date="2024-01-05T00:00:00+00:00")
+    git(work, "commit", "--quiet", "--allow-empty", "--allow-empty-message", "-m", "",
+        date="2024-01-06T00:00:00+00:00")
+    git(work, "-c", "i18n.commitEncoding=ISO-8859-1", "commit", "--quiet", "--allow-empty",
+        "-F", "-", date="2024-01-07T00:00:00+00:00", stdin="Caf\xe9 fix".encode("latin-1"))
+    remote = tmp_path / "remote" / "owner"
+    remote.mkdir(parents=True)
+    subprocess.run(["git", "clone", "--quiet", "--bare", str(work), str(remote / "repo.git")],
+                   check=True)
+    git(remote / "repo.git", "config", "uploadpack.allowFilter", "true")
+    return f"file://{tmp_path / 'remote'}"
+
+
+def test_git_backend_reads_every_commit_of_the_default_branch(server, tmp_path):
+    clone = clone_bare(clone_url(server, "owner/repo"), tmp_path / "clones" / "owner__repo")
+    log = read_log(clone, "owner/repo")
+    assert len(log) == 6 and log["sha"].is_unique
+    first = log.iloc[-1]
+    assert first["message"] == "Initial commit\n\nwith a body"
+    assert first["date"] == pd.Timestamp("2024-01-02 04:30", tz="UTC")  # 23:30-05:00
+    assert log.loc[log["message"].str.startswith("Merge"), "n_parents"].tolist() == [2]
+    assert "" in log["message"].tolist()
+    assert any(m.startswith("Caf") and m.endswith(" fix") for m in log["message"])
+    assert set(log["author"]) == {"Ada Lovelace"}
+    assert str(log["date"].dtype).endswith("UTC]")
+
+
+def test_clone_is_blobless_and_a_second_clone_fetches(server, tmp_path):
+    dest = tmp_path / "clones" / "owner__repo"
+    clone_bare(clone_url(server, "owner/repo"), dest)
+    config = (dest / "config").read_text()
+    assert "partialclonefilter = blob:none" in config
+    again = clone_bare(clone_url(server, "owner/repo"), dest)
+    assert len(read_log(again, "owner/repo")) == 6
+
+
+def test_empty_and_missing_repositories(tmp_path):
+    empty = tmp_path / "remote" / "owner" / "empty.git"
+    subprocess.run(["git", "init", "--quiet", "--bare", str(empty)], check=True)
+    clone = clone_bare(f"file://{empty}", tmp_path / "clones" / "empty")
+    assert read_log(clone, "owner/empty").empty
+    with pytest.raises(GitError, match="owner/missing"):
+        clone_bare(f"file://{tmp_path}/remote/owner/missing.git", tmp_path / "clones" / "m")

@@ -1,0 +1,83 @@
+"""huggingface_hub against a local server speaking the Hub's wire format."""
+
+import pandas as pd
+import pytest
+from fake_servers import FakeHub, hf_commit
+
+from ptlmsync.collect.http_cache import RawCache
+from ptlmsync.collect.hub import fetch_card, hf_api, hf_commits, hf_endpoint, select_models
+
+MODELS = [
+    {"id": "acme/bert-small", "author": "acme", "downloads": 90_000, "likes": 3,
+     "pipeline_tag": "fill-mask", "library_name": "transformers",
+     "createdAt": "2023-01-01T00:00:00.000Z", "lastModified": "2024-01-01T00:00:00.000Z"},
+    {"id": "acme/vision", "author": "acme", "downloads": 80_000, "likes": 1,
+     "pipeline_tag": "image-classification", "library_name": "timm",
+     "createdAt": "2023-01-01T00:00:00.000Z", "lastModified": "2024-01-01T00:00:00.000Z"},
+    {"id": "lab/gpt-tiny", "author": "lab", "downloads": 20_000, "likes": 0,
+     "pipeline_tag": "text-generation", "library_name": "transformers",
+     "createdAt": "2023-05-01T00:00:00.000Z", "lastModified": "2024-02-01T00:00:00.000Z"},
+    {"id": "lab/unpopular", "author": "lab", "downloads": 5, "likes": 0,
+     "pipeline_tag": "text-generation", "library_name": "transformers",
+     "createdAt": "2023-05-01T00:00:00.000Z", "lastModified": "2024-02-01T00:00:00.000Z"},
+    {"id": "lab/never-listed", "author": "lab", "downloads": 1, "likes": 0,
+     "pipeline_tag": "text-generation", "library_name": "transformers",
+     "createdAt": "2023-05-01T00:00:00.000Z", "lastModified": "2024-02-01T00:00:00.000Z"},
+]
+
+
+@pytest.fixture
+def hub():
+    server = FakeHub(MODELS, cards={"acme/bert-small": "Code: https://github.com/acme/bert"},
+                     commits={"acme/bert-small": [hf_commit(i) for i in range(5)],
+                              "lab/gpt-tiny": []})
+    yield server
+    server.close()
+
+
+def test_selection_stops_at_the_download_threshold(hub, tmp_path):
+    api = hf_api(hub.url, RawCache(tmp_path))
+    models = select_models(api, ["fill-mask", "text-generation"], min_downloads=10_000)
+    assert models["model_id"].tolist() == ["acme/bert-small", "lab/gpt-tiny"]
+    assert models["created_at"][0] == pd.Timestamp("2023-01-01", tz="UTC")
+    # pages of 2: the second page reaches downloads < 10,000, the third is never asked for
+    assert hub.total == 2
+
+
+def test_cards_and_commits_with_pagination_and_statuses(hub, tmp_path):
+    api = hf_api(hub.url, RawCache(tmp_path))
+    assert "github.com/acme/bert" in fetch_card(api, "acme/bert-small")
+    assert fetch_card(api, "lab/gpt-tiny") is None
+    commits, status = hf_commits(api, "acme/bert-small")
+    assert status == "ok" and len(commits) == 5 and commits["commit_id"].is_unique
+    assert commits["authors"].tolist() == ["alice"] * 5
+    assert hf_commits(api, "lab/gpt-tiny")[1] == "no_commits"
+    assert hf_commits(api, "lab/deleted")[1] == "not_found"
+
+
+def test_a_rerun_makes_no_request(hub, tmp_path):
+    cache = RawCache(tmp_path)
+    api = hf_api(hub.url, cache)
+    hf_commits(api, "acme/bert-small")
+    fetch_card(api, "acme/bert-small")
+    before = hub.total
+    again = hf_api(hub.url, RawCache(tmp_path))
+    commits, status = hf_commits(again, "acme/bert-small")
+    fetch_card(again, "acme/bert-small")
+    assert hub.total == before and len(commits) == 5
+
+
+def test_5xx_bursts_and_429_are_retried(hub, tmp_path):
+    path = "/api/models/acme/bert-small/commits/main"
+    hub.fail(path, (503, {}, b"busy"), (500, {}, b"oops"),
+             (429, {"Retry-After": "0"}, b"slow down"))
+    commits, status = hf_commits(hf_api(hub.url, RawCache(tmp_path)), "acme/bert-small")
+    assert status == "ok" and len(commits) == 5
+
+
+def test_endpoint_comes_from_config_then_environment(monkeypatch):
+    monkeypatch.setenv("HF_ENDPOINT", "http://mirror.local/")
+    assert hf_endpoint(None) == "http://mirror.local"
+    assert hf_endpoint("http://hub.example") == "http://hub.example"
+    monkeypatch.delenv("HF_ENDPOINT")
+    assert hf_endpoint(None) == "https://huggingface.co"
