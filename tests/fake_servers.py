@@ -69,15 +69,23 @@ class FakeServer:
         raise NotImplementedError
 
 
-NOT_FOUND_HF = (404, {"X-Error-Code": "RepoNotFound", "X-Error-Message": "Repository not found"},
-                b'{"error": "Repository not found"}')
+NOT_FOUND_HF = (
+    404,
+    {"X-Error-Code": "RepoNotFound", "X-Error-Message": "Repository not found"},
+    b'{"error": "Repository not found"}',
+)
 
 
 class FakeHub(FakeServer):
     """``/api/models``, ``/{id}/raw/main/README.md``, ``/api/models/{id}/commits/main``."""
 
-    def __init__(self, models: list[dict], cards: dict[str, str],
-                 commits: dict[str, list[dict]], page_size: int = 2):
+    def __init__(
+        self,
+        models: list[dict],
+        cards: dict[str, str],
+        commits: dict[str, list[dict]],
+        page_size: int = 2,
+    ):
         self.models, self.cards, self.commits, self.page_size = models, cards, commits, page_size
         super().__init__()
 
@@ -121,18 +129,35 @@ class FakeGitHub(FakeServer):
 
 
 def hf_commit(i: int, user: str = "alice", day: int = 1) -> dict:
-    return {"id": f"{i:040x}", "title": f"Update {i}", "message": f"message {i}",
-            "date": f"2024-01-{day:02d}T10:00:00.000Z", "authors": [{"user": user}]}
+    return {
+        "id": f"{i:040x}",
+        "title": f"Update {i}",
+        "message": f"message {i}",
+        "date": f"2024-01-{day:02d}T10:00:00.000Z",
+        "authors": [{"user": user}],
+    }
 
 
 def gh_commit(i: int, login: str | None = "alice", day: int = 1, parents: int = 1) -> dict:
     sha = f"{i:040x}"
     return {
-        "sha": sha, "url": "", "html_url": "", "node_id": "",
-        "commit": {"message": f"commit {i}", "author": {"name": "Alice A", "email": "a@x.org",
-                                                         "date": f"2024-02-{day:02d}T09:00:00Z"},
-                   "committer": {"name": "Alice A", "email": "a@x.org",
-                                 "date": f"2024-02-{day:02d}T09:00:00Z"}},
+        "sha": sha,
+        "url": "",
+        "html_url": "",
+        "node_id": "",
+        "commit": {
+            "message": f"commit {i}",
+            "author": {
+                "name": "Alice A",
+                "email": "a@x.org",
+                "date": f"2024-02-{day:02d}T09:00:00Z",
+            },
+            "committer": {
+                "name": "Alice A",
+                "email": "a@x.org",
+                "date": f"2024-02-{day:02d}T09:00:00Z",
+            },
+        },
         "author": {"login": login, "id": 1} if login else None,
         "parents": [{"sha": f"{i + 1000 + p:040x}"} for p in range(parents)],
     }

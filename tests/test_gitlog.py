@@ -10,23 +10,40 @@ from ptlmsync.collect.gitlog import GitError, clone_bare, clone_url, read_log
 
 
 def git(cwd, *args, date="2024-01-01T12:00:00+00:00", stdin=None):
-    env = {**os.environ, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date,
-           "GIT_AUTHOR_NAME": "Ada Lovelace", "GIT_AUTHOR_EMAIL": "ada@example.org",
-           "GIT_COMMITTER_NAME": "Ada Lovelace", "GIT_COMMITTER_EMAIL": "ada@example.org"}
-    return subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True,
-                          input=stdin).stdout
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_DATE": date,
+        "GIT_COMMITTER_DATE": date,
+        "GIT_AUTHOR_NAME": "Ada Lovelace",
+        "GIT_AUTHOR_EMAIL": "ada@example.org",
+        "GIT_COMMITTER_NAME": "Ada Lovelace",
+        "GIT_COMMITTER_EMAIL": "ada@example.org",
+    }
+    return subprocess.run(
+        ["git", *args], cwd=cwd, env=env, check=True, capture_output=True, input=stdin
+    ).stdout
 
 
 @pytest.fixture
 def server(tmp_path):
+    return build_remote(tmp_path)
+
+
+def build_remote(tmp_path):
     """A 'remote' with a merge, an empty message, a Latin-1 message and time zones."""
     work = tmp_path / "work"
     work.mkdir()
     git(work, "init", "--quiet", "--initial-branch=main")
     (work / "a.txt").write_text("a")
     git(work, "add", "a.txt")
-    git(work, "commit", "--quiet", "-m", "Initial commit\n\nwith a body",
-        date="2024-01-01T23:30:00-05:00")
+    git(
+        work,
+        "commit",
+        "--quiet",
+        "-m",
+        "Initial commit\n\nwith a body",
+        date="2024-01-01T23:30:00-05:00",
+    )
     git(work, "checkout", "--quiet", "-b", "feature")
     (work / "b.txt").write_text("b")
     git(work, "add", "b.txt")
@@ -35,16 +52,43 @@ def server(tmp_path):
     (work / "c.txt").write_text("c")
     git(work, "add", "c.txt")
     git(work, "commit", "--quiet", "-m", "Fix README", date="2024-01-04T00:00:00+00:00")
-    git(work, "merge", "--quiet", "--no-ff", "feature", "-m", "Merge branch 'feature'",
-        date="2024-01-05T00:00:00+00:00")
-    git(work, "commit", "--quiet", "--allow-empty", "--allow-empty-message", "-m", "",
-        date="2024-01-06T00:00:00+00:00")
-    git(work, "-c", "i18n.commitEncoding=ISO-8859-1", "commit", "--quiet", "--allow-empty",
-        "-F", "-", date="2024-01-07T00:00:00+00:00", stdin="Caf\xe9 fix".encode("latin-1"))
+    git(
+        work,
+        "merge",
+        "--quiet",
+        "--no-ff",
+        "feature",
+        "-m",
+        "Merge branch 'feature'",
+        date="2024-01-05T00:00:00+00:00",
+    )
+    git(
+        work,
+        "commit",
+        "--quiet",
+        "--allow-empty",
+        "--allow-empty-message",
+        "-m",
+        "",
+        date="2024-01-06T00:00:00+00:00",
+    )
+    git(
+        work,
+        "-c",
+        "i18n.commitEncoding=ISO-8859-1",
+        "commit",
+        "--quiet",
+        "--allow-empty",
+        "-F",
+        "-",
+        date="2024-01-07T00:00:00+00:00",
+        stdin="Caf\xe9 fix".encode("latin-1"),
+    )
     remote = tmp_path / "remote" / "owner"
     remote.mkdir(parents=True)
-    subprocess.run(["git", "clone", "--quiet", "--bare", str(work), str(remote / "repo.git")],
-                   check=True)
+    subprocess.run(
+        ["git", "clone", "--quiet", "--bare", str(work), str(remote / "repo.git")], check=True
+    )
     git(remote / "repo.git", "config", "uploadpack.allowFilter", "true")
     return f"file://{tmp_path / 'remote'}"
 

@@ -8,29 +8,66 @@ from ptlmsync.collect.http_cache import RawCache
 from ptlmsync.collect.hub import fetch_card, hf_api, hf_commits, hf_endpoint, select_models
 
 MODELS = [
-    {"id": "acme/bert-small", "author": "acme", "downloads": 90_000, "likes": 3,
-     "pipeline_tag": "fill-mask", "library_name": "transformers",
-     "createdAt": "2023-01-01T00:00:00.000Z", "lastModified": "2024-01-01T00:00:00.000Z"},
-    {"id": "acme/vision", "author": "acme", "downloads": 80_000, "likes": 1,
-     "pipeline_tag": "image-classification", "library_name": "timm",
-     "createdAt": "2023-01-01T00:00:00.000Z", "lastModified": "2024-01-01T00:00:00.000Z"},
-    {"id": "lab/gpt-tiny", "author": "lab", "downloads": 20_000, "likes": 0,
-     "pipeline_tag": "text-generation", "library_name": "transformers",
-     "createdAt": "2023-05-01T00:00:00.000Z", "lastModified": "2024-02-01T00:00:00.000Z"},
-    {"id": "lab/unpopular", "author": "lab", "downloads": 5, "likes": 0,
-     "pipeline_tag": "text-generation", "library_name": "transformers",
-     "createdAt": "2023-05-01T00:00:00.000Z", "lastModified": "2024-02-01T00:00:00.000Z"},
-    {"id": "lab/never-listed", "author": "lab", "downloads": 1, "likes": 0,
-     "pipeline_tag": "text-generation", "library_name": "transformers",
-     "createdAt": "2023-05-01T00:00:00.000Z", "lastModified": "2024-02-01T00:00:00.000Z"},
+    {
+        "id": "acme/bert-small",
+        "author": "acme",
+        "downloads": 90_000,
+        "likes": 3,
+        "pipeline_tag": "fill-mask",
+        "library_name": "transformers",
+        "createdAt": "2023-01-01T00:00:00.000Z",
+        "lastModified": "2024-01-01T00:00:00.000Z",
+    },
+    {
+        "id": "acme/vision",
+        "author": "acme",
+        "downloads": 80_000,
+        "likes": 1,
+        "pipeline_tag": "image-classification",
+        "library_name": "timm",
+        "createdAt": "2023-01-01T00:00:00.000Z",
+        "lastModified": "2024-01-01T00:00:00.000Z",
+    },
+    {
+        "id": "lab/gpt-tiny",
+        "author": "lab",
+        "downloads": 20_000,
+        "likes": 0,
+        "pipeline_tag": "text-generation",
+        "library_name": "transformers",
+        "createdAt": "2023-05-01T00:00:00.000Z",
+        "lastModified": "2024-02-01T00:00:00.000Z",
+    },
+    {
+        "id": "lab/unpopular",
+        "author": "lab",
+        "downloads": 5,
+        "likes": 0,
+        "pipeline_tag": "text-generation",
+        "library_name": "transformers",
+        "createdAt": "2023-05-01T00:00:00.000Z",
+        "lastModified": "2024-02-01T00:00:00.000Z",
+    },
+    {
+        "id": "lab/never-listed",
+        "author": "lab",
+        "downloads": 1,
+        "likes": 0,
+        "pipeline_tag": "text-generation",
+        "library_name": "transformers",
+        "createdAt": "2023-05-01T00:00:00.000Z",
+        "lastModified": "2024-02-01T00:00:00.000Z",
+    },
 ]
 
 
 @pytest.fixture
 def hub():
-    server = FakeHub(MODELS, cards={"acme/bert-small": "Code: https://github.com/acme/bert"},
-                     commits={"acme/bert-small": [hf_commit(i) for i in range(5)],
-                              "lab/gpt-tiny": []})
+    server = FakeHub(
+        MODELS,
+        cards={"acme/bert-small": "Code: https://github.com/acme/bert"},
+        commits={"acme/bert-small": [hf_commit(i) for i in range(5)], "lab/gpt-tiny": []},
+    )
     yield server
     server.close()
 
@@ -67,10 +104,15 @@ def test_a_rerun_makes_no_request(hub, tmp_path):
     assert hub.total == before and len(commits) == 5
 
 
-def test_5xx_bursts_and_429_are_retried(hub, tmp_path):
+def test_5xx_bursts_429_and_truncated_json_are_retried(hub, tmp_path):
     path = "/api/models/acme/bert-small/commits/main"
-    hub.fail(path, (503, {}, b"busy"), (500, {}, b"oops"),
-             (429, {"Retry-After": "0"}, b"slow down"))
+    hub.fail(
+        path,
+        (503, {}, b"busy"),
+        (500, {}, b"oops"),
+        (429, {"Retry-After": "0"}, b"slow down"),
+        (200, {}, b'[{"id": "abc", "ti'),
+    )
     commits, status = hf_commits(hf_api(hub.url, RawCache(tmp_path)), "acme/bert-small")
     assert status == "ok" and len(commits) == 5
 

@@ -16,8 +16,11 @@ from ptlmsync.schemas import TableError
     ("card", "expected"),
     [
         ("see https://github.com/Org/Repo.git.", ["Org/Repo"]),
-        ("[code](https://github.com/org/repo/tree/main/src) and "
-         "<a href='http://www.GitHub.com/org/repo/blob/x.py#L3'>x</a>", ["org/repo"]),
+        (
+            "[code](https://github.com/org/repo/tree/main/src) and "
+            "<a href='http://www.GitHub.com/org/repo/blob/x.py#L3'>x</a>",
+            ["org/repo"],
+        ),
         ("github.com/org/repo?tab=readme, github.com/sponsors/org", ["org/repo"]),
         ("`https://github.com/a/b` then (https://github.com/c/d)", ["a/b", "c/d"]),
         ("no links here, only https://huggingface.co/org/model", []),
@@ -31,24 +34,44 @@ def test_github_links_are_normalised(card, expected):
     ("model_id", "card", "decision", "repo"),
     [
         # the owner's repository wins over unrelated links
-        ("acme/bert-small", "Code: https://github.com/acme/bert. Based on "
-         "https://github.com/google-research/bert", Decision.LINKED, "acme/bert"),
+        (
+            "acme/bert-small",
+            "Code: https://github.com/acme/bert. Based on https://github.com/google-research/bert",
+            Decision.LINKED,
+            "acme/bert",
+        ),
         # no link at all
         ("acme/bert-small", "A fine model.", Decision.UNLINKED, None),
         # links to several of the owner's repositories
-        ("acme/bert-small", "https://github.com/acme/bert and https://github.com/acme/tools",
-         Decision.AMBIGUOUS, None),
+        (
+            "acme/bert-small",
+            "https://github.com/acme/bert and https://github.com/acme/tools",
+            Decision.AMBIGUOUS,
+            None,
+        ),
         # upper-case owner in the link, /tree/main path and .git suffix
-        ("acme/bert-small", "[repo](https://github.com/ACME/bert.git/tree/main)",
-         Decision.LINKED, "ACME/bert"),
+        (
+            "acme/bert-small",
+            "[repo](https://github.com/ACME/bert.git/tree/main)",
+            Decision.LINKED,
+            "ACME/bert",
+        ),
         # owner segment absent: fall back to the name segment
-        ("someuser/llama-tool", "https://github.com/research-lab/llama-tool-code "
-         "https://github.com/other/thing", Decision.LINKED, "research-lab/llama-tool-code"),
+        (
+            "someuser/llama-tool",
+            "https://github.com/research-lab/llama-tool-code https://github.com/other/thing",
+            Decision.LINKED,
+            "research-lab/llama-tool-code",
+        ),
         # neither segment: nothing kept
         ("someuser/model", "https://github.com/other/thing", Decision.UNLINKED, None),
         # HTML and markdown links to the same repository count once
-        ("acme/x", "<a href=\"https://github.com/acme/x-code\">c</a> [c](github.com/acme/x-code)",
-         Decision.LINKED, "acme/x-code"),
+        (
+            "acme/x",
+            '<a href="https://github.com/acme/x-code">c</a> [c](github.com/acme/x-code)',
+            Decision.LINKED,
+            "acme/x-code",
+        ),
     ],
 )
 def test_link_decisions(model_id, card, decision, repo):
@@ -58,9 +81,11 @@ def test_link_decisions(model_id, card, decision, repo):
 
 def test_manual_table_overrides_the_heuristic(tmp_path):
     path = tmp_path / "manual_links.csv"
-    path.write_text("model_id,github_repo,action,note\n"
-                    "acme/bert-small,acme/bert,link,from the paper\n"
-                    "acme/spam,,exclude,not a language model\n")
+    path.write_text(
+        "model_id,github_repo,action,note\n"
+        "acme/bert-small,acme/bert,link,from the paper\n"
+        "acme/spam,,exclude,not a language model\n"
+    )
     manual = read_manual_links(path)
     ambiguous = link_model("acme/bert-small", "github.com/acme/bert github.com/acme/tools")
     resolved = resolve_link(ambiguous, manual)

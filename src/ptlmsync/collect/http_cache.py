@@ -36,12 +36,26 @@ class RawAnswer:
     body: bytes
 
 
-def cacheable(status: int, headers) -> bool:
-    if 200 <= status < 300 or status in CACHEABLE_ERRORS:
+def cacheable(status: int, headers, body: bytes = b"") -> bool:
+    if 200 <= status < 300:
+        return _complete(headers, body)
+    if status in CACHEABLE_ERRORS:
         return True
     # 403 is definitive when it is not a rate limit (e.g. a gated or private model)
     remaining = headers.get("x-ratelimit-remaining") if headers else None
     return status == 403 and remaining not in ("0",) and "retry-after" not in (headers or {})
+
+
+def _complete(headers, body: bytes) -> bool:
+    """A JSON answer that does not parse (e.g. truncated) is not kept: the retry refetches it."""
+    content_type = (headers or {}).get("content-type", "") or ""
+    if "json" not in content_type:
+        return True
+    try:
+        json.loads(body or b"null")
+    except ValueError:
+        return False
+    return True
 
 
 class RawCache:
@@ -108,7 +122,7 @@ class CachingTransport(httpx2.BaseTransport):
         body = response.read()
         answer = RawAnswer(response.status_code, dict(response.headers), body)
         headers = {k: v for k, v in response.headers.items() if k.lower() not in _DROP_HEADERS}
-        if request.method in ("GET", "HEAD") and cacheable(answer.status, response.headers):
+        if request.method in ("GET", "HEAD") and cacheable(answer.status, response.headers, body):
             self.cache.put(request.method, url, answer)
         return httpx2.Response(answer.status, headers=headers, content=body, request=request)
 
@@ -129,7 +143,9 @@ class CachingAdapter(requests.adapters.HTTPAdapter):
             if hit is not None:
                 return _requests_response(request, hit)
         response = super().send(request, **kwargs)
-        if request.method in ("GET", "HEAD") and cacheable(response.status_code, response.headers):
+        if request.method in ("GET", "HEAD") and cacheable(
+            response.status_code, response.headers, response.content
+        ):
             self.cache.put(
                 request.method,
                 request.url,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import httpx2
@@ -21,8 +22,11 @@ def _status_and_headers(exc: BaseException):
 
 
 def is_transient(exc: BaseException) -> bool:
-    """5xx, 429, a rate-limited 403 and connection errors are worth another try."""
-    if isinstance(exc, httpx2.TransportError | requests.ConnectionError | ConnectionError):
+    """5xx, 429, a rate-limited 403, truncated JSON and connection errors: try again."""
+    if isinstance(
+        exc,
+        httpx2.TransportError | requests.ConnectionError | ConnectionError | json.JSONDecodeError,
+    ):
         return True
     status, headers = _status_and_headers(exc)
     if status in RETRY_STATUSES:
