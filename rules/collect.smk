@@ -1,4 +1,6 @@
 checkpoint collect_snapshot:
+    input:
+        live=live_snapshot(),
     output:
         models="results/snapshot/models.csv",
         hf_commits="results/snapshot/hf_commits.parquet",

@@ -64,3 +64,25 @@ def tables(*groups):
 
 def figure_files(ext="png"):
     return [f"results/figures/{name}.{ext}" for name in available_figures(UNAVAILABLE)]
+
+
+def crawled(name):
+    """Input function: one crawled part per family of the frozen live family list."""
+
+    def inputs(wildcards):
+        listing = checkpoints.select_models.get().output.families
+        names = pd.read_csv(listing)["family"]
+        return [f"results/collect/families/{f}/{name}" for f in names]
+
+    return inputs
+
+
+def live_snapshot():
+    """The crawl's assembled snapshot, when the source is live."""
+    if config["source"] != "live":
+        return []
+    return [
+        "results/collect/snapshot/models.csv",
+        "results/collect/snapshot/hf_commits.parquet",
+        "results/collect/snapshot/gh_commits.parquet",
+    ]

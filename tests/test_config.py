@@ -22,6 +22,7 @@ def test_cli_strings_are_parsed_where_the_schema_wants_numbers():
     assert config["sync"] == {"window_days": 7, "phase_split": 0.25}
     assert config["snapshot_dir"] == "123"  # a string-typed key stays a string
     assert config["demo"]["n_families"] == "many"  # left for the schema to reject
+    assert config["collect"]["max_models"] is None
 
 
 @pytest.fixture(scope="module")

@@ -101,7 +101,7 @@ def test_a_rerun_makes_no_request(hub, tmp_path):
     again = hf_api(hub.url, RawCache(tmp_path))
     commits, status = hf_commits(again, "acme/bert-small")
     fetch_card(again, "acme/bert-small")
-    assert hub.total == before and len(commits) == 5
+    assert hub.total == before and len(commits) == 5 and status == "ok"
 
 
 def test_5xx_bursts_429_and_truncated_json_are_retried(hub, tmp_path):

@@ -111,9 +111,11 @@ def test_bad_snapshot_fails_before_anything_is_written(snapshot, tmp_path):
     assert not (tmp_path / "out2" / "models.csv").exists()
 
 
-def test_live_source_says_what_to_do(tmp_path):
-    with pytest.raises(NotImplementedError, match="source: snapshot"):
-        collect_snapshot({"source": "live"}, tmp_path)
+def test_live_source_needs_the_crawled_snapshot(snapshot, tmp_path):
+    with pytest.raises(ValueError, match="crawl's snapshot directory"):
+        collect_snapshot({"source": "live"}, tmp_path / "a")
+    meta = collect_snapshot({"source": "live"}, tmp_path / "b", live_dir=snapshot)
+    assert meta["source"] == "live"
 
 
 def test_family_ids_are_file_safe():

@@ -22,6 +22,8 @@ def coerce_cli_strings(config: dict, schema: dict) -> dict:
         spec = properties.get(key, {})
         if isinstance(value, dict):
             coerce_cli_strings(value, spec)
+        elif value == "null" and "null" in _types(spec):
+            config[key] = None
         elif isinstance(value, str) and _wants_scalar(spec):
             parsed = yaml.safe_load(value)
             if isinstance(parsed, int | float | bool):
@@ -29,9 +31,13 @@ def coerce_cli_strings(config: dict, schema: dict) -> dict:
     return config
 
 
-def _wants_scalar(spec: dict) -> bool:
+def _types(spec: dict) -> list[str]:
     types = spec.get("type", [])
-    types = [types] if isinstance(types, str) else types
+    return [types] if isinstance(types, str) else types
+
+
+def _wants_scalar(spec: dict) -> bool:
+    types = _types(spec)
     return "string" not in types and any(t in _SCALARS for t in types)
 
 

@@ -38,8 +38,11 @@ def family_id(github_repo: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]", "-", f"{owner}__{repo}")
 
 
-def collect_snapshot(config: dict, out_dir: str | Path) -> dict:
-    """Write the snapshot of ``config['source']`` to ``out_dir``; return its metadata."""
+def collect_snapshot(config: dict, out_dir: str | Path, live_dir: str | Path | None = None) -> dict:
+    """Write the snapshot of ``config['source']`` to ``out_dir``; return its metadata.
+
+    For ``live``, ``live_dir`` is the snapshot the crawl rules assembled.
+    """
     source = config["source"]
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -48,11 +51,9 @@ def collect_snapshot(config: dict, out_dir: str | Path) -> dict:
     elif source == "snapshot":
         meta = _copy_snapshot(config.get("snapshot_dir"), out)
     elif source == "live":
-        raise NotImplementedError(
-            "config source 'live': live crawling of Hugging Face and GitHub is not part of "
-            "this release yet; crawl with your own tools into the snapshot format (README, "
-            "'Stage contract') and use source: snapshot"
-        )
+        if live_dir is None:
+            raise ValueError("source 'live': the crawl's snapshot directory is missing")
+        meta = _copy_snapshot(live_dir, out) | {"source": "live"}
     else:  # the config schema already restricts this; guard direct calls
         raise ValueError(f"config key 'source': expected one of {SOURCES}, got {source!r}")
     if not (out / "demo_truth.parquet").exists():  # declared output: empty unless demo

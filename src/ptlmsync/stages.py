@@ -348,9 +348,10 @@ def _numbers(meta, families, switches, tables_dir: Path, unavailable: list[str])
         }
     chi2_age = table("chi2_change_types_by_age")
     if chi2_age is not None:
-        numbers["chi2_change_types_by_age"] = {
-            slug(r["age_group"]): {k: r[k] for k in ("chi2", "p_bonferroni", "cramers_v")}
-            for r in chi2_age.to_dict("records")
+        by_group = {r["age_group"]: r for r in chi2_age.to_dict("records")}
+        numbers["chi2_change_types_by_age"] = {  # every group, n/a where it has no test
+            slug(g): {k: by_group.get(g, {}).get(k) for k in ("chi2", "p_bonferroni", "cramers_v")}
+            for g in stats.AGE_GROUPS
         }
     chi2_contrib = table("chi2_similarity_contributors")
     if chi2_contrib is not None and len(chi2_contrib):
@@ -373,8 +374,13 @@ def _numbers(meta, families, switches, tables_dir: Path, unavailable: list[str])
     }
     directions = switches.groupby(["source", "target"])["days"].agg(["size", "mean"])
     numbers["switch_direction"] = {
-        f"{s.lower()}_to_{t.lower()}": {"n": int(r["size"]), "mean_days": round(r["mean"], 1)}
-        for (s, t), r in directions.iterrows()
+        f"{a.lower()}_to_{b.lower()}": {
+            "n": int(directions.loc[(a, b), "size"]) if (a, b) in directions.index else 0,
+            "mean_days": round(float(directions.loc[(a, b), "mean"]), 1)
+            if (a, b) in directions.index
+            else None,
+        }
+        for a, b in (("GH", "HF"), ("HF", "GH"))
     }
     return numbers
 

@@ -7,7 +7,8 @@ from ptlmsync.snapshot import collect_snapshot, split_families
 
 with log_to(snakemake.log[0]):
     config = dict(snakemake.params.items())
-    collect_snapshot(config, Path(snakemake.output.models).parent)
+    live = Path(snakemake.input.live[0]).parent if snakemake.input.live else None
+    collect_snapshot(config, Path(snakemake.output.models).parent, live)
     split_families(
         Path(snakemake.output.models).parent,
         snakemake.output.family_dir,

@@ -1,0 +1,133 @@
+"""source: live end to end, against a local Hub and local git remotes (no network)."""
+
+import json
+import re
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+from conftest import copy_workflow
+from fake_servers import FakeHub, hf_commit
+from test_gitlog import git
+
+pytestmark = pytest.mark.workflow
+
+MODELS = [
+    {
+        "id": f"acme/bert-{size}",
+        "author": "acme",
+        "downloads": d,
+        "likes": 1,
+        "pipeline_tag": "fill-mask",
+        "library_name": "transformers",
+        "createdAt": "2024-01-01T00:00:00.000Z",
+        "lastModified": "2024-03-01T00:00:00.000Z",
+    }
+    for size, d in (("base", 90_000), ("large", 50_000))
+] + [
+    {
+        "id": "lab/gpt-tiny",
+        "author": "lab",
+        "downloads": 30_000,
+        "likes": 0,
+        "pipeline_tag": "text-generation",
+        "library_name": "transformers",
+        "createdAt": "2024-01-10T00:00:00.000Z",
+        "lastModified": "2024-03-01T00:00:00.000Z",
+    },
+    {
+        "id": "lab/no-card",
+        "author": "lab",
+        "downloads": 20_000,
+        "likes": 0,
+        "pipeline_tag": "text-generation",
+        "library_name": "transformers",
+        "createdAt": "2024-01-10T00:00:00.000Z",
+        "lastModified": "2024-03-01T00:00:00.000Z",
+    },
+]
+CARDS = {
+    "acme/bert-base": "Code: https://github.com/acme/bert",
+    "acme/bert-large": "[code](https://github.com/acme/bert/tree/main)",
+    "lab/gpt-tiny": "See <a href='https://github.com/lab/gpt.git'>repo</a>",
+}
+COMMITS = {
+    "acme/bert-base": [hf_commit(i, day=i + 2) for i in range(4)],
+    "acme/bert-large": [hf_commit(10 + i, day=20 + i) for i in range(2)],
+    "lab/gpt-tiny": [hf_commit(20, "bob", day=15)],
+}
+
+
+def make_remote(root, repo, days):
+    work = root / "work" / repo
+    work.mkdir(parents=True)
+    git(work, "init", "--quiet", "--initial-branch=main")
+    for day in days:
+        git(
+            work,
+            "commit",
+            "--quiet",
+            "--allow-empty",
+            "-m",
+            f"Change on day {day}",
+            date=f"2024-01-{day:02d}T08:00:00+00:00",
+        )
+    bare = root / "remote" / f"{repo}.git"
+    bare.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["git", "clone", "--quiet", "--bare", str(work), str(bare)], check=True)
+    git(bare, "config", "uploadpack.allowFilter", "true")
+
+
+def run(work, hub_url, remote):
+    collect = (
+        f"collect={{hf_endpoint: '{hub_url}', github_clone_url: 'file://{remote}', "
+        "min_downloads: 10000, manual_links: null}"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "snakemake", "--cores", "2", "--config", "source=live", collect],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory):
+    root = tmp_path_factory.mktemp("live")
+    make_remote(root, "acme/bert", [1, 2, 3, 21])
+    make_remote(root, "lab/gpt", [12, 14])
+    hub = FakeHub(MODELS, CARDS, COMMITS, page_size=2)
+    (root / "workflow").mkdir()
+    work = copy_workflow(root / "workflow")
+    run(work, hub.url, root / "remote")
+    yield work, hub, root
+    hub.close()
+
+
+def test_live_run_collects_links_and_codes_families(live):
+    work, _, _ = live
+    links = pd.read_csv(work / "results/collect/links.csv").set_index("model_id")
+    assert links.loc["acme/bert-large", "github_repo"] == "acme/bert"
+    assert links.loc["lab/no-card", "decision"] == "unlinked"
+    families = pd.read_csv(work / "results/sync/families.csv").set_index("family")
+    assert families.loc["acme__bert", "n_models"] == 2
+    assert families.loc["acme__bert", "n_gh_commits"] == 4
+    assert families.loc["lab__gpt", "n_hf_commits"] == 1
+    status = pd.read_csv(work / "results/collect/status.csv")
+    assert set(status["status"]) == {"ok"}
+    meta = json.loads((work / "results/snapshot/snapshot.json").read_text())
+    assert meta["source"] == "live" and not meta["demo"]
+    assert (work / "results/paper/paper.pdf").stat().st_size > 10_000
+
+
+def test_a_rerun_from_the_raw_cache_makes_no_request(live):
+    work, hub, root = live
+    before = hub.total
+    for path in ("results/collect/models.csv", "results/collect/families"):
+        subprocess.run(["rm", "-rf", str(work / path)], check=True)
+    run(work, hub.url, root / "remote")
+    assert hub.total == before
+    assert re.search(r"acme/bert", (work / "results/collect/links.csv").read_text())
