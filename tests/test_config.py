@@ -17,6 +17,7 @@ def test_cli_strings_are_parsed_where_the_schema_wants_numbers():
         "source": "demo",
         "snapshot_dir": "123",
         "demo": {"n_families": "many"},
+        "collect": {"max_models": "null"},
     }
     coerce_cli_strings(config, SCHEMA)
     assert config["sync"] == {"window_days": 7, "phase_split": 0.25}
