@@ -27,6 +27,7 @@ rule crawl_family:
         hf="results/collect/families/{family}/hf_commits.parquet",
         gh="results/collect/families/{family}/gh_commits.parquet",
         status="results/collect/families/{family}/status.csv",
+        users="results/collect/families/{family}/hf_users.csv",
     log:
         "logs/collect/{family}.log",
     benchmark:
@@ -51,11 +52,13 @@ rule assemble_live_snapshot:
         hf=crawled("hf_commits.parquet"),
         gh=crawled("gh_commits.parquet"),
         status=crawled("status.csv"),
+        users=crawled("hf_users.csv"),
     output:
         models="results/collect/snapshot/models.csv",
         hf="results/collect/snapshot/hf_commits.parquet",
         gh="results/collect/snapshot/gh_commits.parquet",
         meta="results/collect/snapshot/snapshot.json",
+        users="results/collect/snapshot/hf_users.csv",
         status="results/collect/status.csv",
     log:
         "logs/collect/assemble_live_snapshot.log",

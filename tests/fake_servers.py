@@ -85,8 +85,10 @@ class FakeHub(FakeServer):
         cards: dict[str, str],
         commits: dict[str, list[dict]],
         page_size: int = 2,
+        profiles: dict[str, dict] | None = None,
     ):
         self.models, self.cards, self.commits, self.page_size = models, cards, commits, page_size
+        self.profiles = profiles or {}
         super().__init__()
 
     def route(self, handler):
@@ -99,6 +101,11 @@ class FakeHub(FakeServer):
             if model_id not in self.cards:
                 return 404, {}, b"Entry not found"
             return 200, {"Content-Type": "text/plain"}, self.cards[model_id].encode()
+        if path.startswith("/api/users/") and path.endswith("/overview"):
+            user = path.removeprefix("/api/users/").removesuffix("/overview")
+            if user not in self.profiles:
+                return 404, {}, b'{"error": "User not found"}'
+            return 200, {}, json.dumps({"user": user, **self.profiles[user]}).encode()
         if path.startswith("/api/models/") and path.endswith("/commits/main"):
             model_id = path.removeprefix("/api/models/").removesuffix("/commits/main")
             if model_id not in self.commits:

@@ -32,3 +32,9 @@ def test_row_and_levels():
     row = contributor_row("f", family_contributors(commits()))
     assert row["gh_authors"] == "Alice;bob" and row["n_hf_authors"] == 3
     assert [shared_level(n) for n in (0, 1, 5)] == ["none", "single", "multiple"]
+
+
+def test_profile_links_from_the_author_github_column():
+    df = commits().assign(author_github=["Alice", "bob", None, ",", "BOB"])
+    sets = family_contributors(df)
+    assert sets["shared_authors"] == ["bob"]  # dave's profile links bob; alice links nothing

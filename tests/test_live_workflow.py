@@ -99,7 +99,8 @@ def live(tmp_path_factory):
     root = tmp_path_factory.mktemp("live")
     make_remote(root, "acme/bert", [1, 2, 3, 21])
     make_remote(root, "lab/gpt", [12, 14])
-    hub = FakeHub(MODELS, CARDS, COMMITS, page_size=2)
+    profiles = {"alice": {"fullname": "Alice", "details": "I code at https://github.com/alice-gh"}}
+    hub = FakeHub(MODELS, CARDS, COMMITS, page_size=2, profiles=profiles)
     (root / "workflow").mkdir()
     work = copy_workflow(root / "workflow")
     run(work, hub.url, root / "remote")
@@ -116,6 +117,9 @@ def test_live_run_collects_links_and_codes_families(live):
     assert families.loc["acme__bert", "n_models"] == 2
     assert families.loc["acme__bert", "n_gh_commits"] == 4
     assert families.loc["lab__gpt", "n_hf_commits"] == 1
+    users = pd.read_csv(work / "results/snapshot/hf_users.csv").set_index("hf_user")
+    assert users.loc["alice", "github_login"] == "alice-gh"
+    assert users["github_login"].isna().sum() == 1  # bob's profile links no GitHub account
     status = pd.read_csv(work / "results/collect/status.csv")
     assert set(status["status"]) == {"ok"}
     meta = json.loads((work / "results/snapshot/snapshot.json").read_text())

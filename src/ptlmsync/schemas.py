@@ -78,6 +78,8 @@ FAMILY_COMMITS = pa.DataFrameSchema(
         "date": pa.Column(UTC_DATE, nullable=True),
         "text": _str(),
         "author": _str(nullable=True),
+        # GitHub logins of the authors (GH: the author; HF: from the users' HF profiles)
+        "author_github": _str(nullable=True, required=False),
     },
     strict=True,
     name="family_commits",

@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 SOURCES = ("demo", "snapshot", "live")
 SNAPSHOT_FILES = ("models.csv", "hf_commits.parquet", "gh_commits.parquet")
+HF_USERS = "hf_users.csv"
 
 
 def family_id(github_repo: str) -> str:
@@ -96,6 +97,8 @@ def _copy_snapshot(snapshot_dir: str | None, out: Path) -> dict:
     read_gh_commits(src / "gh_commits.parquet")
     for name in SNAPSHOT_FILES:
         shutil.copyfile(src / name, out / name)
+    if (src / HF_USERS).exists():  # optional: HF user -> GitHub login from HF profiles
+        shutil.copyfile(src / HF_USERS, out / HF_USERS)
     given = (
         json.loads((src / "snapshot.json").read_text()) if (src / "snapshot.json").exists() else {}
     )
@@ -116,8 +119,14 @@ def _iso(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return df
 
 
-def family_commits(models: pd.DataFrame, hf: pd.DataFrame, gh: pd.DataFrame) -> pd.DataFrame:
-    """All commits of all families in the per-family schema (family, platform, series, …)."""
+def family_commits(
+    models: pd.DataFrame, hf: pd.DataFrame, gh: pd.DataFrame, hf_users: dict[str, str] | None = None
+) -> pd.DataFrame:
+    """All commits of all families in the per-family schema (family, platform, series, …).
+
+    ``author_github`` holds GitHub logins: the author on GH; on HF, per author (same
+    order, comma-separated, empty where unmatched) the login its HF profile links.
+    """
     _check_one_repo_per_family(models)
     family_of_model = models.set_index("model_id")["family"]
     family_of_repo = models.drop_duplicates("github_repo").set_index("github_repo")["family"]
@@ -150,6 +159,19 @@ def family_commits(models: pd.DataFrame, hf: pd.DataFrame, gh: pd.DataFrame) -> 
     return validate(both, FAMILY_COMMITS, "family commits")
 
 
+def _logins(authors, hf_users: dict[str, str]) -> str | None:
+    if not isinstance(authors, str) or not authors:
+        return None
+    return ",".join(hf_users.get(a.strip(), "") or "" for a in authors.split(","))
+
+
+def read_hf_users(path: Path) -> dict[str, str]:
+    if not path.exists():
+        return {}
+    users = pd.read_csv(path, dtype=str).dropna(subset=["github_login"])
+    return dict(zip(users["hf_user"], users["github_login"], strict=True))
+
+
 def _check_one_repo_per_family(models: pd.DataFrame) -> None:
     repos = models.groupby("family")["github_repo"].nunique()
     bad = repos[repos > 1]
@@ -174,6 +196,7 @@ def split_families(
         models,
         read_hf_commits(snap / "hf_commits.parquet"),
         read_gh_commits(snap / "gh_commits.parquet"),
+        read_hf_users(snap / HF_USERS),
     )
     out = Path(families_dir)
     out.mkdir(parents=True, exist_ok=True)

@@ -12,6 +12,7 @@ with log_to(snakemake.log[0]):
         snakemake.input.hf,
         snakemake.input.gh,
         snakemake.input.status,
+        snakemake.input.users,
         Path(snakemake.output.models).parent,
         snakemake.output.status,
     )

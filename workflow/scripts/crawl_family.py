@@ -13,4 +13,5 @@ with log_to(snakemake.log[0]):
         snakemake.output.hf,
         snakemake.output.gh,
         snakemake.output.status,
+        snakemake.output.users,
     )

@@ -83,7 +83,15 @@ def select_and_link(
 
 
 def crawl_family(
-    family: str, models_csv, collect: dict, raw_dir, clone_dir, hf_out, gh_out, status_out
+    family: str,
+    models_csv,
+    collect: dict,
+    raw_dir,
+    clone_dir,
+    hf_out,
+    gh_out,
+    status_out,
+    users_out,
 ) -> None:
     """One family's HF and GH commits; failures become typed statuses, never a crash."""
     models = pd.read_csv(models_csv)
@@ -96,9 +104,13 @@ def crawl_family(
         commits, status = hub.hf_commits(api, model_id)
         hf_parts.append(commits)
         statuses.append((family, "HF", model_id, status))
+    hf_all = pd.concat(hf_parts, ignore_index=True)
+    users = sorted({u for a in hf_all["authors"].dropna() for u in str(a).split(",") if u})
+    logins = [hub.github_login_of(api, u) for u in users]
+    pd.DataFrame({"hf_user": users, "github_login": logins}).to_csv(users_out, index=False)
     gh, status = _gh_commits(github_repo, collect, cache, Path(clone_dir) / family)
     statuses.append((family, "GH", github_repo, status))
-    pd.concat(hf_parts, ignore_index=True).to_parquet(hf_out, index=False)
+    hf_all.to_parquet(hf_out, index=False)
     gh.drop(columns="n_parents").to_parquet(gh_out, index=False)
     pd.DataFrame(statuses, columns=STATUS_COLUMNS).to_csv(status_out, index=False)
     log.info(
@@ -123,7 +135,14 @@ def _gh_commits(github_repo: str, collect: dict, cache: RawCache, clone_path: Pa
 
 
 def assemble_snapshot(
-    models_csv, extraction_json, hf_parts, gh_parts, status_parts, out_dir, status_out
+    models_csv,
+    extraction_json,
+    hf_parts,
+    gh_parts,
+    status_parts,
+    user_parts,
+    out_dir,
+    status_out,
 ) -> None:
     """The snapshot directory (stage contract) from the per-family parts."""
     out = Path(out_dir)
@@ -136,6 +155,8 @@ def assemble_snapshot(
     pd.concat([pd.read_parquet(p) for p in gh_parts], ignore_index=True).to_parquet(
         out / "gh_commits.parquet", index=False
     )
+    users = pd.concat([pd.read_csv(p) for p in user_parts], ignore_index=True)
+    users.drop_duplicates("hf_user").to_csv(out / "hf_users.csv", index=False)
     status = pd.concat([pd.read_csv(p) for p in status_parts], ignore_index=True)
     status.to_csv(status_out, index=False)
     extraction = json.loads(Path(extraction_json).read_text())["extraction_date"]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import re
 
 import httpx2
 import pandas as pd
@@ -140,3 +142,25 @@ def hf_commits(api: HfApi, model_id: str) -> tuple[pd.DataFrame, str]:
     ]
     status = "ok" if rows else "no_commits"
     return pd.DataFrame(rows, columns=HF_COMMIT_COLUMNS), status
+
+
+_GITHUB_PROFILE = re.compile(
+    r"github\.com/([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)/?(?=[\s\"'<)\]]|$)", re.IGNORECASE
+)
+
+
+@with_retries()
+def github_login_of(api: HfApi, username: str) -> str | None:
+    """The GitHub login an HF user's public profile links, if any.
+
+    The whole profile answer is searched for a ``github.com/<login>`` link (profiles keep
+    social links in different fields over time); users without one stay unmatched.
+    """
+    response = get_session().get(
+        f"{api.endpoint}/api/users/{username}/overview", headers=api._build_hf_headers()
+    )
+    if response.status_code == 404:
+        return None
+    response.raise_for_status()
+    match = _GITHUB_PROFILE.search(json.dumps(response.json()))
+    return match.group(1) if match else None
