@@ -18,8 +18,8 @@ test: install
 	$(PYTHON) -m pytest
 
 lint: install
-	$(PYTHON) -m ruff check src workflow tests
-	$(PYTHON) -m ruff format --check src workflow tests
+	$(PYTHON) -m ruff check src workflow tests benchmarks
+	$(PYTHON) -m ruff format --check src workflow tests benchmarks
 	$(PYTHON) -m snakefmt --check Snakefile rules
 	$(PYTHON) -m snakemake --lint
 

@@ -21,18 +21,21 @@ def random_families(n_families: int, n_commits: int, seed: int = 0) -> list[pd.D
     families = []
     for i, size in enumerate(sizes):
         n_models = int(rng.integers(1, 13))
-        series = rng.choice(["GH", *[f"o/m{j}" for j in range(n_models)]], size=size,
-                            p=None)
+        series = rng.choice(["GH", *[f"o/m{j}" for j in range(n_models)]], size=size, p=None)
         seconds = rng.integers(0, 6 * 365 * 86400, size=size)
-        families.append(pd.DataFrame({
-            "family": f"f{i}",
-            "platform": np.where(series == "GH", "GH", "HF"),
-            "series": series,
-            "key": [f"k{j}" for j in range(size)],
-            "date": start + pd.to_timedelta(seconds, unit="s"),
-            "text": "",
-            "author": "",
-        }))
+        families.append(
+            pd.DataFrame(
+                {
+                    "family": f"f{i}",
+                    "platform": np.where(series == "GH", "GH", "HF"),
+                    "series": series,
+                    "key": [f"k{j}" for j in range(size)],
+                    "date": start + pd.to_timedelta(seconds, unit="s"),
+                    "text": "",
+                    "author": "",
+                }
+            )
+        )
     return families
 
 
@@ -46,8 +49,10 @@ def main() -> None:
         code_family(commits, params)
         switch_events(commits, params)
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
-    print(f"families={n_families} commits={n_commits} cpu_s={cpu:.2f} wall_s={wall:.2f} "
-          f"per_family_ms={1000 * wall / n_families:.2f}")
+    print(
+        f"families={n_families} commits={n_commits} cpu_s={cpu:.2f} wall_s={wall:.2f} "
+        f"per_family_ms={1000 * wall / n_families:.2f}"
+    )
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ class FakeServer:
     def __init__(self):
         self.requests: Counter[str] = Counter()
         self.failures: dict[str, list[tuple[int, dict, bytes]]] = {}
+        self.on_request = None  # called with the running request count, before answering
         self.lock = threading.Lock()
         server = self
 
@@ -27,6 +28,8 @@ class FakeServer:
             def do_GET(self):
                 with server.lock:
                     server.requests[self.path] += 1
+                    if server.on_request:
+                        server.on_request(server.total)
                     queue = server.failures.get(urlparse(self.path).path)
                     failure = queue.pop(0) if queue else None
                 status, headers, body = failure or server.route(self)
@@ -89,13 +92,14 @@ class FakeHub(FakeServer):
     ):
         self.models, self.cards, self.commits, self.page_size = models, cards, commits, page_size
         self.profiles = profiles or {}
+        self.list_page_size = page_size
         super().__init__()
 
     def route(self, handler):
         path = urlparse(handler.path).path
         if path == "/api/models":
             ordered = sorted(self.models, key=lambda m: -m["downloads"])
-            return self.page(handler, ordered, self.page_size)
+            return self.page(handler, ordered, self.list_page_size)
         if path.endswith("/raw/main/README.md"):
             model_id = path.removeprefix("/").removesuffix("/raw/main/README.md")
             if model_id not in self.cards:

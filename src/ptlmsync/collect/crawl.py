@@ -166,3 +166,38 @@ def assemble_snapshot(
     log.info(
         "snapshot: %d models, statuses %s", len(models), status["status"].value_counts().to_dict()
     )
+
+
+def crawl_all(collect: dict, exclude: list[str], root: str | Path) -> Path:
+    """The three crawl stages in one process (what the rules do; for scripts and tests).
+
+    Returns the snapshot directory ``<root>/snapshot``.
+    """
+    root = Path(root)
+    root.mkdir(parents=True, exist_ok=True)
+    paths = {n: root / n for n in ("models.csv", "links.csv", "families.csv", "extraction.json")}
+    families = select_and_link(collect, exclude, root / "raw", *paths.values())
+    parts = []
+    for family in families["family"]:
+        d = root / "families" / family
+        d.mkdir(parents=True, exist_ok=True)
+        files = [
+            d / n
+            for n in ("hf_commits.parquet", "gh_commits.parquet", "status.csv", "hf_users.csv")
+        ]
+        crawl_family(family, paths["models.csv"], collect, root / "raw", root / "clones", *files)
+        parts.append(files)
+    hf, gh, status, users = (
+        (list(p) for p in zip(*parts, strict=True)) if parts else ([], [], [], [])
+    )
+    assemble_snapshot(
+        paths["models.csv"],
+        paths["extraction.json"],
+        hf,
+        gh,
+        status,
+        users,
+        root / "snapshot",
+        root / "status.csv",
+    )
+    return root / "snapshot"
