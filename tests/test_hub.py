@@ -123,3 +123,19 @@ def test_endpoint_comes_from_config_then_environment(monkeypatch):
     assert hf_endpoint("http://hub.example") == "http://hub.example"
     monkeypatch.delenv("HF_ENDPOINT")
     assert hf_endpoint(None) == "https://huggingface.co"
+
+
+def test_gated_and_unauthorized_models_get_a_status(hub, tmp_path):
+    path = "/api/models/acme/bert-small/commits/main"
+    hub.fail(
+        path,
+        (
+            401,
+            {"X-Error-Code": "GatedRepo", "X-Error-Message": "gated"},
+            b'{"error": "Access to model acme/bert-small is restricted"}',
+        ),
+    )
+    assert hf_commits(hf_api(hub.url, RawCache(tmp_path)), "acme/bert-small")[1] == "gated"
+    hub.fail(path, (403, {}, b'{"error": "private"}'))
+    status = hf_commits(hf_api(hub.url, RawCache(tmp_path / "b")), "acme/bert-small")[1]
+    assert status == "unauthorized"

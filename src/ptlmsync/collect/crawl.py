@@ -101,14 +101,20 @@ def crawl_family(
     api = hub.hf_api(hub.hf_endpoint(collect.get("hf_endpoint")), cache)
     statuses, hf_parts = [], []
     for model_id in tqdm(models["model_id"], desc=family, mininterval=5):
-        commits, status = hub.hf_commits(api, model_id)
+        commits, status = _guarded(
+            lambda m=model_id: hub.hf_commits(api, m), model_id, hub.HF_COMMIT_COLUMNS
+        )
         hf_parts.append(commits)
         statuses.append((family, "HF", model_id, status))
     hf_all = pd.concat(hf_parts, ignore_index=True)
     users = sorted({u for a in hf_all["authors"].dropna() for u in str(a).split(",") if u})
     logins = [hub.github_login_of(api, u) for u in users]
     pd.DataFrame({"hf_user": users, "github_login": logins}).to_csv(users_out, index=False)
-    gh, status = _gh_commits(github_repo, collect, cache, Path(clone_dir) / family)
+    gh, status = _guarded(
+        lambda: _gh_commits(github_repo, collect, cache, Path(clone_dir) / family),
+        github_repo,
+        gitlog.GIT_COLUMNS,
+    )
     statuses.append((family, "GH", github_repo, status))
     hf_all.to_parquet(hf_out, index=False)
     gh.drop(columns="n_parents").to_parquet(gh_out, index=False)
@@ -120,6 +126,16 @@ def crawl_family(
         len(gh),
         status,
     )
+
+
+def _guarded(fetch, target: str, columns: list[str]):
+    """Run one fetch; an error that survived the retries becomes status ``error``, so one
+    bad model or repository never stops its family, nor the other families."""
+    try:
+        return fetch()
+    except Exception as err:
+        log.error("%s: %s: %s", target, type(err).__name__, err)
+        return pd.DataFrame(columns=columns), "error"
 
 
 def _gh_commits(github_repo: str, collect: dict, cache: RawCache, clone_path: Path):

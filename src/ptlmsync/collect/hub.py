@@ -120,10 +120,10 @@ def hf_commits(api: HfApi, model_id: str) -> tuple[pd.DataFrame, str]:
     """All commits on main of one model repo, and a typed status."""
     try:
         commits = _commits(api, model_id)
+    except GatedRepoError:  # a subclass of RepositoryNotFoundError: test it first
+        return pd.DataFrame(columns=HF_COMMIT_COLUMNS), "gated"
     except RepositoryNotFoundError:
         return pd.DataFrame(columns=HF_COMMIT_COLUMNS), "not_found"
-    except GatedRepoError:
-        return pd.DataFrame(columns=HF_COMMIT_COLUMNS), "gated"
     except HfHubHTTPError as err:
         status = getattr(err.response, "status_code", None)
         if status in (401, 403):
