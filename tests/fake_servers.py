@@ -26,13 +26,21 @@ class FakeServer:
                 pass
 
             def do_GET(self):
+                self.answer(lambda: server.route(self))
+
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length", 0))
+                payload = json.loads(self.rfile.read(length) or b"null")
+                self.answer(lambda: server.route_post(self, payload))
+
+            def answer(self, route):
                 with server.lock:
                     server.requests[self.path] += 1
                     if server.on_request:
                         server.on_request(server.total)
                     queue = server.failures.get(urlparse(self.path).path)
                     failure = queue.pop(0) if queue else None
-                status, headers, body = failure or server.route(self)
+                status, headers, body = failure or route()
                 self.send_response(status)
                 for k, v in {"Content-Type": "application/json", **headers}.items():
                     self.send_header(k, v)
@@ -68,8 +76,67 @@ class FakeServer:
             headers["Link"] = f'<{self.url}{url.path}?{rest}>; rel="next"'
         return 200, headers, json.dumps(chunk).encode()
 
-    def route(self, handler) -> tuple[int, dict, bytes]:  # pragma: no cover - overridden
-        raise NotImplementedError
+    def route(self, handler) -> tuple[int, dict, bytes]:
+        return 404, {}, b'{"message": "Not Found"}'
+
+    def route_post(self, handler, payload) -> tuple[int, dict, bytes]:
+        return 404, {}, b'{"message": "Not Found"}'
+
+
+class FakeLLM(FakeServer):
+    """Gemini's ``:generateContent`` and OpenAI's ``/chat/completions``.
+
+    ``policy(items)`` gives the answer text (and optionally a finish reason) for the
+    commits of a request; ``self.asked`` records the ids of every request.
+    """
+
+    def __init__(self, policy):
+        self.policy = policy
+        self.asked: list[list[str]] = []
+        super().__init__()
+
+    def _answer(self, text_in: str):
+        items = json.loads(text_in)
+        self.asked.append([it["id"] for it in items])
+        out = self.policy(items)
+        return out if isinstance(out, tuple) else (out, None)
+
+    def route_post(self, handler, payload):
+        path = urlparse(handler.path).path
+        if path.endswith(":generateContent"):
+            text, reason = self._answer(payload["contents"][0]["parts"][0]["text"])
+            body = {
+                "candidates": [
+                    {
+                        "content": {"role": "model", "parts": [{"text": text}]},
+                        "finishReason": reason or "STOP",
+                    }
+                ],
+                "usageMetadata": {
+                    "promptTokenCount": 100,
+                    "candidatesTokenCount": 20,
+                    "totalTokenCount": 120,
+                },
+            }
+            return 200, {}, json.dumps(body).encode()
+        if path.endswith("/chat/completions"):
+            text, reason = self._answer(payload["messages"][-1]["content"])
+            body = {
+                "id": "x",
+                "object": "chat.completion",
+                "created": 0,
+                "model": payload["model"],
+                "choices": [
+                    {
+                        "index": 0,
+                        "finish_reason": reason or "stop",
+                        "message": {"role": "assistant", "content": text},
+                    }
+                ],
+                "usage": {"prompt_tokens": 100, "completion_tokens": 20, "total_tokens": 120},
+            }
+            return 200, {}, json.dumps(body).encode()
+        return 404, {}, b'{"error": "not found"}'
 
 
 NOT_FOUND_HF = (
