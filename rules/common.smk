@@ -4,6 +4,7 @@ import pandas as pd
 
 from ptlmsync.stages import TABLES, available_figures
 
+DEMO_TRUTH = "results/snapshot/demo_truth.parquet"
 #: True when the run re-analyses the original study's published intermediate files.
 REPLICATION = config["source"] == "replication"
 #: Tables the data does not allow (no raw commits or labels in the published files).
@@ -54,7 +55,7 @@ def manual_codes():
     if config["sync"]["validation_table"]:
         return config["sync"]["validation_table"]
     if config["source"] == "demo":
-        return "results/snapshot/demo_truth.parquet"
+        return DEMO_TRUTH
     return []
 
 
@@ -86,3 +87,18 @@ def live_snapshot():
         "results/collect/snapshot/hf_commits.parquet",
         "results/collect/snapshot/gh_commits.parquet",
     ]
+
+
+def labelling_params():
+    """The label: keys that change the labels (not the gold table or statistics run)."""
+    keys = ("backend", "runs", "batch_size", "gemini", "openai_compatible")
+    return {key: config["label"][key] for key in keys}
+
+
+def gold_labels():
+    """Manually labelled commits; on the demo, its known change types."""
+    if config["label"]["gold_table"]:
+        return config["label"]["gold_table"]
+    if config["source"] == "demo":
+        return DEMO_TRUTH
+    return []

@@ -10,6 +10,8 @@ rule tabulate_change_types:
         "benchmarks/stats/tabulate_change_types.tsv"
     conda:
         "../envs/stats.yaml"
+    params:
+        statistics_run=config["label"]["statistics_run"],
     script:
         "../workflow/scripts/tabulate_change_types.py"
 
@@ -78,6 +80,7 @@ rule extract_topics:
     params:
         topics=config["topics"],
         cache_dir="results/cache/embeddings",
+        statistics_run=config["label"]["statistics_run"],
     script:
         "../workflow/scripts/extract_topics.py"
 
@@ -90,6 +93,8 @@ rule collect_numbers:
         meta="results/snapshot/snapshot.json",
         validation=[] if REPLICATION else "results/sync/validation.csv",
         sensitivity=[] if REPLICATION else "results/sync/sensitivity.csv",
+        label_validation=[] if REPLICATION else "results/labels/validation.csv",
+        label_usage=[] if REPLICATION else "results/labels/usage.csv",
     output:
         numbers="results/tables/numbers.json",
         metadata="results/tables/metadata.json",
@@ -103,6 +108,7 @@ rule collect_numbers:
     params:
         sync=coding_params(),
         unavailable=UNAVAILABLE,
+        label={**config["label"], "gold_is_demo": gold_labels() == DEMO_TRUTH},
     script:
         "../workflow/scripts/collect_numbers.py"
 

@@ -3,7 +3,8 @@
 import pandas as pd
 import pytest
 
-from ptlmsync.labeling import label_commits, rule_label
+from ptlmsync.labelers import LabelCache, OfflineLabeller, label_commits, make_labeller
+from ptlmsync.labeling import rule_label
 from ptlmsync.taxonomy import load_taxonomy
 from ptlmsync.text import clean_text, hf_commit_text
 
@@ -56,7 +57,7 @@ def test_rule_label(text, label):
     assert rule_label(text) == label
 
 
-def test_label_commits_repeats_runs_and_rejects_unknown_backends():
+def test_label_commits_repeats_runs_and_rejects_unknown_backends(tmp_path):
     commits = pd.DataFrame(
         {
             "platform": ["HF", "HF"],
@@ -66,11 +67,13 @@ def test_label_commits_repeats_runs_and_rejects_unknown_backends():
             "text": ["Update README.md"] * 2,
         }
     )
-    labels = label_commits(commits, runs=3)
+    cache = LabelCache(tmp_path / "cache.parquet")
+    labels, usage = label_commits(commits, OfflineLabeller(), 3, cache)
     assert len(labels) == 6 and set(labels["run"]) == {1, 2, 3}
     assert set(labels["label"]) == {"External Documentation"}
+    assert usage["requests"].tolist() == [1, 1, 1]  # identical texts: one question per run
     with pytest.raises(ValueError, match=r"label\.backend"):
-        label_commits(commits, backend="oracle")
+        make_labeller({"backend": "oracle"})
 
 
 def test_missing_cells_are_empty_text():

@@ -94,8 +94,20 @@ def test_window_change_reruns_sync_stats_paper_only(run):
         "analyse_window_sensitivity",
     ):
         assert jobs[rule] == "1"
-    for rule in ("collect_snapshot", "label_family", "extract_topics"):
+    for rule in ("collect_snapshot", "label_family", "extract_topics", "validate_labels"):
         assert rule not in jobs
+
+
+def test_labels_are_validated_and_counted(run):
+    validation = pd.read_csv(run / "results/labels/validation.csv")
+    kappa = validation[validation["measure"] == "kappa_mean"].set_index("platform")["value"]
+    assert set(kappa.index) == {"GH", "HF"} and (kappa > 0.5).all()
+    usage = pd.read_csv(run / "results/labels/usage.csv")
+    assert usage["unlabelled"].sum() == 0 and usage["requests"].sum() > 0
+    confusion = pd.read_csv(run / "results/labels/confusion.csv")
+    families = pd.read_csv(run / "results/sync/families.csv")
+    total = families["n_gh_commits"].sum() + families["n_hf_commits"].sum()
+    assert confusion["n"].sum() == total
 
 
 def test_sync_outputs_per_family(run):

@@ -300,3 +300,66 @@ def _secret(name: str) -> str:
     if not value:
         raise RuntimeError(f"the labeller needs the environment variable {name}")
     return value
+
+
+def make_labeller(label_config: dict) -> Labeller:
+    """The labeller ``label.backend`` names, configured from ``label:``."""
+    backend = label_config["backend"]
+    if backend == "offline":
+        return OfflineLabeller()
+    if backend == "gemini":
+        spec = label_config["gemini"]
+        return GeminiLabeller(spec["model"], spec.get("base_url"))
+    if backend == "openai_compatible":
+        spec = label_config["openai_compatible"]
+        if not spec.get("base_url"):
+            raise ValueError(
+                "config key 'label.openai_compatible.base_url': required for the "
+                "openai_compatible labeller"
+            )
+        return OpenAICompatibleLabeller(spec["model"], spec["base_url"])
+    raise ValueError(f"config key 'label.backend': unknown labeller {backend!r}")
+
+
+LABEL_COLUMNS = ["platform", "family", "series", "key", "label", "labeler", "run", "reason"]
+USAGE_COLUMNS = [
+    "family",
+    "labeler",
+    "model",
+    "run",
+    "requests",
+    "prompt_tokens",
+    "output_tokens",
+    "cache_hits",
+    "invalid_answers",
+    "unlabelled",
+]
+
+
+def label_commits(
+    commits: pd.DataFrame, labeller: Labeller, runs: int, cache: LabelCache, batch_size: int = 50
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Labels of every commit for each run, and one usage row per run."""
+    frames, usage_rows = [], []
+    family = commits["family"].iloc[0] if len(commits) else ""
+    for run in range(1, runs + 1):
+        by_text, usage = label_texts(labeller, commits["text"].tolist(), run, cache, batch_size)
+        frames.append(
+            commits[["platform", "family", "series", "key"]].assign(
+                label=[by_text[t][0] for t in commits["text"]],
+                reason=[by_text[t][1] for t in commits["text"]],
+                labeler=f"{labeller.name}:{labeller.model}",
+                run=run,
+            )
+        )
+        usage_rows.append(
+            {
+                "family": family,
+                "labeler": labeller.name,
+                "model": labeller.model,
+                "run": run,
+                **usage.__dict__,
+            }
+        )
+    labels = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=LABEL_COLUMNS)
+    return labels[LABEL_COLUMNS], pd.DataFrame(usage_rows, columns=USAGE_COLUMNS)

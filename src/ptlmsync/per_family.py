@@ -11,18 +11,36 @@ from pathlib import Path
 import pandas as pd
 
 from ptlmsync.contributors import family_contributors
-from ptlmsync.labeling import label_commits
 from ptlmsync.schemas import read_family_commits
 from ptlmsync.sync import SyncParams, code_family, switch_events
 
 log = logging.getLogger(__name__)
 
 
-def label_family(commits_path, out_path, backend: str, runs: int) -> None:
+def label_family(commits_path, out_path, usage_path, cache_path, label_config: dict) -> None:
+    """Change-type labels of one family's commits for every run, and the labeller's usage."""
+    from ptlmsync.labelers import LabelCache, label_commits, make_labeller
+
     commits = read_family_commits(commits_path)
-    labels = label_commits(commits, backend=backend, runs=runs)
+    cache = LabelCache.open(cache_path)
+    labels, usage = label_commits(
+        commits,
+        make_labeller(label_config),
+        label_config["runs"],
+        cache,
+        label_config["batch_size"],
+    )
+    cache.save()
     labels.to_parquet(out_path, index=False)
-    log.info("labelled %d commits x %d runs", len(commits), runs)
+    usage.to_csv(usage_path, index=False)
+    log.info(
+        "labelled %d commits x %d runs: %d requests, %d cache hits, %d unlabelled",
+        len(commits),
+        label_config["runs"],
+        usage["requests"].sum(),
+        usage["cache_hits"].sum(),
+        usage["unlabelled"].sum(),
+    )
 
 
 def code_family_sync(commits_path, out_path, params: dict) -> None:

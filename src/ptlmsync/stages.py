@@ -14,7 +14,7 @@ import pandas as pd
 
 from ptlmsync import figures, stats, sync_checks
 from ptlmsync.contributors import CONTRIBUTOR_COLUMNS, contributor_row, shared_level
-from ptlmsync.schemas import read_family_commits, read_models
+from ptlmsync.schemas import TableError, read_family_commits, read_models
 from ptlmsync.sync import (
     SWITCH_COLUMNS,
     SyncParams,
@@ -119,19 +119,29 @@ def _write(tables: dict[str, pd.DataFrame], out_dir) -> None:
         table.to_csv(out / f"{name}.csv", index=False)
 
 
-def read_labels(label_paths) -> pd.DataFrame:
-    """One label per commit (majority across runs) from the per-family label files."""
-    return stats.majority_labels(pd.concat([pd.read_parquet(p) for p in label_paths]))
+def read_labels(label_paths, statistics_run="majority") -> pd.DataFrame:
+    """One label per commit from the per-family label files: the majority across runs
+    (ties broken by run 1), or the labels of run ``statistics_run``."""
+    labels = pd.concat([pd.read_parquet(p) for p in label_paths])
+    if statistics_run == "majority":
+        return stats.majority_labels(labels)
+    chosen = labels[labels["run"] == int(statistics_run)]
+    if chosen.empty and len(labels):
+        raise ValueError(
+            f"config key 'label.statistics_run': run {statistics_run} was not "
+            f"labelled (runs: {sorted(labels['run'].unique())})"
+        )
+    return chosen.drop(columns=["run"]).reset_index(drop=True)
 
 
-def score_similarity(label_paths, families_csv, out_csv) -> None:
+def score_similarity(label_paths, families_csv, out_csv, statistics_run="majority") -> None:
     families = pd.read_csv(families_csv)
-    sim = stats.similarity(read_labels(label_paths), families["family"].tolist())
+    sim = stats.similarity(read_labels(label_paths, statistics_run), families["family"].tolist())
     sim.assign(jaccard=sim["jaccard"].round(4)).to_csv(out_csv, index=False)
 
 
-def tabulate_change_types(label_paths, families_csv, tables_dir) -> None:
-    labels = read_labels(label_paths)
+def tabulate_change_types(label_paths, families_csv, tables_dir, statistics_run="majority") -> None:
+    labels = read_labels(label_paths, statistics_run)
     families = pd.read_csv(families_csv)
     by_age = stats.change_types_by_age(labels, families)
     _write(
@@ -203,11 +213,13 @@ def tabulate_switches(switches_csv, families_csv, tables_dir) -> None:
     _write(tables, tables_dir)
 
 
-def extract_topics(label_paths, family_dir, tables_dir, cache_dir, params: dict) -> None:
+def extract_topics(
+    label_paths, family_dir, tables_dir, cache_dir, params: dict, statistics_run="majority"
+) -> None:
     from ptlmsync import topics  # BERTopic and torch load only in this rule
     from ptlmsync.taxonomy import load_taxonomy
 
-    labels = read_labels(label_paths)
+    labels = read_labels(label_paths, statistics_run)
     texts = pd.concat(
         [
             pd.read_parquet(Path(family_dir) / f"{f}.parquet", columns=["platform", "key", "text"])
@@ -234,6 +246,9 @@ def collect_numbers(
     sensitivity_csv,
     sync_params: dict,
     unavailable: list[str],
+    label_validation_csv=None,
+    label_usage_csv=None,
+    label_config: dict | None = None,
 ) -> dict:
     """``numbers.json`` (every scalar the paper quotes) and ``metadata.json``."""
     out = Path(tables_dir)
@@ -250,6 +265,10 @@ def collect_numbers(
         pd.read_csv(validation_csv) if validation_csv else None
     )
     numbers["sensitivity"] = _sensitivity_numbers(sensitivity, sync_params["window_days"])
+    if label_validation_csv:
+        numbers["labels"] = _label_numbers(
+            pd.read_csv(label_validation_csv), pd.read_csv(label_usage_csv), label_config or {}
+        )
     (out / "numbers.json").write_text(json.dumps(numbers, indent=2, default=float))
     metadata = {
         "source": meta["source"],
@@ -261,6 +280,43 @@ def collect_numbers(
     }
     (out / "metadata.json").write_text(json.dumps(metadata, indent=2))
     return numbers
+
+
+def _label_numbers(validation: pd.DataFrame, usage: pd.DataFrame, label_config: dict) -> dict:
+    def stat(measure, platform):
+        v = validation[(validation["measure"] == measure) & (validation["platform"] == platform)]
+        return round(float(v["value"].iloc[0]), 3) if len(v) else None
+
+    backend = label_config.get("backend", "offline")
+    model = (label_config.get(backend) or {}).get("model", "keyword rules")
+    statistics_run = label_config.get("statistics_run", "majority")
+    return {
+        "labeller": f"{backend} ({model})",
+        "runs": int(label_config.get("runs", 1)),
+        "statistics": "the majority vote across runs, ties broken by run 1"
+        if statistics_run == "majority"
+        else f"the labels of run {statistics_run}",
+        "gold": "the demo's known change types"
+        if label_config.get("gold_is_demo")
+        else label_config.get("gold_table") or "none",
+        "kappa": {
+            p: {
+                "mean": stat("kappa_mean", p),
+                "sd": stat("kappa_sd", p),
+                "n": int(
+                    validation.loc[
+                        (validation["measure"] == "n") & (validation["platform"] == p), "value"
+                    ].max()
+                )
+                if ((validation["measure"] == "n") & (validation["platform"] == p)).any()
+                else 0,
+            }
+            for p in ("GH", "HF")
+        },
+        "requests": int(usage["requests"].sum()),
+        "cache_hits": int(usage["cache_hits"].sum()),
+        "unlabelled": int(usage["unlabelled"].sum()),
+    }
 
 
 def _sensitivity_numbers(summary: pd.DataFrame | None, window: int) -> dict:
@@ -647,3 +703,52 @@ def plot_timelines(families_csv, family_dir, snapshot_json, out_dir, params: dic
             marker,
             sync_params.window_days,
         )
+
+
+# --- labels -----------------------------------------------------------------------------
+
+
+def read_gold(path) -> pd.DataFrame:
+    """Gold labels (platform, key, label); the demo's known types; errors name file and line."""
+    from ptlmsync.taxonomy import load_taxonomy
+
+    path = Path(path)
+    if path.name == "demo_truth.parquet":
+        truth = pd.read_parquet(path)
+        return truth.rename(columns={"change_type": "label"})[["platform", "key", "label"]]
+    gold = pd.read_csv(path, dtype=str)
+    missing = [c for c in ("platform", "key", "label") if c not in gold.columns]
+    if missing:
+        raise TableError(f"{path}: missing columns {missing}; expected platform, key, label")
+    tax = load_taxonomy()
+    for i, row in gold.iterrows():
+        if row["platform"] not in ("GH", "HF"):
+            raise TableError(
+                f"{path}: line {i + 2}: column 'platform': {row['platform']!r} is not GH or HF"
+            )
+        try:
+            gold.loc[i, "label"] = tax.normalise(str(row["label"]))
+        except ValueError as err:
+            raise TableError(f"{path}: line {i + 2}: column 'label': {err}") from None
+    return gold[["platform", "key", "label"]]
+
+
+def validate_labels(
+    label_paths, usage_paths, gold_path, validation_out, confusion_out, usage_out
+) -> pd.DataFrame:
+    """Per-run kappa per platform, its mean and spread, per-type precision and recall, the
+    confusion matrix of the statistics labels, and the labeller's usage."""
+    from ptlmsync.label_checks import agreement
+
+    labels = pd.concat([pd.read_parquet(p) for p in label_paths], ignore_index=True)
+    usage = pd.concat([pd.read_csv(p) for p in usage_paths], ignore_index=True)
+    totals = usage.drop(columns=["family"]).groupby(["labeler", "model", "run"]).sum()
+    totals.reset_index().assign(family="(all)").to_csv(usage_out, index=False)
+    if gold_path is None:
+        validation = pd.DataFrame(columns=["measure", "platform", "run", "change_type", "value"])
+        confusion = pd.DataFrame(columns=["platform", "gold", "predicted", "n"])
+    else:
+        validation, confusion = agreement(labels, read_gold(gold_path))
+    validation.to_csv(validation_out, index=False)
+    confusion.to_csv(confusion_out, index=False)
+    return validation

@@ -15,4 +15,7 @@ with log_to(snakemake.log[0]):
         snakemake.input.sensitivity or None,
         snakemake.params.sync,
         snakemake.params.unavailable,
+        snakemake.input.label_validation or None,
+        snakemake.input.label_usage or None,
+        snakemake.params.label,
     )

@@ -12,4 +12,5 @@ with log_to(snakemake.log[0]):
         Path(snakemake.output.tables[0]).parent,
         snakemake.params.cache_dir,
         snakemake.params.topics,
+        snakemake.params.statistics_run,
     )

@@ -4,4 +4,9 @@ from ptlmsync.logs import log_to
 from ptlmsync.stages import score_similarity
 
 with log_to(snakemake.log[0]):
-    score_similarity(snakemake.input.labels, snakemake.input.families, snakemake.output.similarity)
+    score_similarity(
+        snakemake.input.labels,
+        snakemake.input.families,
+        snakemake.output.similarity,
+        snakemake.params.statistics_run,
+    )

@@ -7,5 +7,8 @@ from ptlmsync.stages import tabulate_change_types
 
 with log_to(snakemake.log[0]):
     tabulate_change_types(
-        snakemake.input.labels, snakemake.input.families, Path(snakemake.output.tables[0]).parent
+        snakemake.input.labels,
+        snakemake.input.families,
+        Path(snakemake.output.tables[0]).parent,
+        snakemake.params.statistics_run,
     )

@@ -1,0 +1,71 @@
+"""Agreement of commit labels with a gold standard (METHOD.md section 2, reliability)."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sklearn.metrics import precision_recall_fscore_support
+
+from ptlmsync.stats import majority_labels
+from ptlmsync.sync_checks import kappa
+
+VALIDATION_COLUMNS = ["measure", "platform", "run", "change_type", "value"]
+
+
+def agreement(labels: pd.DataFrame, gold: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(validation rows, confusion matrix) of ``labels`` (all runs) against ``gold``.
+
+    Rows: ``n`` and ``kappa`` per platform and run; ``kappa_mean``, ``kappa_sd``,
+    ``kappa_min``, ``kappa_max`` per platform; ``precision``/``recall``/``support`` per
+    platform and change type for the majority labels.
+    """
+    rows = []
+    for (platform, run), group in labels.groupby(["platform", "run"]):
+        joined = group.merge(gold, on=["platform", "key"], suffixes=("", "_gold"))
+        rows.append({"measure": "n", "platform": platform, "run": run, "value": len(joined)})
+        rows.append(
+            {
+                "measure": "kappa",
+                "platform": platform,
+                "run": run,
+                "value": kappa(joined["label_gold"], joined["label"]),
+            }
+        )
+    per_run = pd.DataFrame(rows, columns=VALIDATION_COLUMNS)
+    kappas = per_run[per_run["measure"] == "kappa"].groupby("platform")["value"]
+    for stat, values in (
+        ("kappa_mean", kappas.mean()),
+        ("kappa_sd", kappas.std(ddof=0)),
+        ("kappa_min", kappas.min()),
+        ("kappa_max", kappas.max()),
+    ):
+        rows += [{"measure": stat, "platform": p, "value": v} for p, v in values.items()]
+    final = majority_labels(labels).merge(gold, on=["platform", "key"], suffixes=("", "_gold"))
+    confusion = (
+        final.groupby(["platform", "label_gold", "label"])
+        .size()
+        .rename("n")
+        .reset_index()
+        .rename(columns={"label_gold": "gold", "label": "predicted"})
+    )
+    for platform, group in final.groupby("platform"):
+        types = sorted(set(group["label_gold"]) | set(group["label"]))
+        precision, recall, _, support = precision_recall_fscore_support(
+            group["label_gold"], group["label"], labels=types, zero_division=0
+        )
+        for t, p, r, s in zip(types, precision, recall, support, strict=True):
+            rows += [
+                {
+                    "measure": "precision",
+                    "platform": platform,
+                    "change_type": t,
+                    "value": round(float(p), 4),
+                },
+                {
+                    "measure": "recall",
+                    "platform": platform,
+                    "change_type": t,
+                    "value": round(float(r), 4),
+                },
+                {"measure": "support", "platform": platform, "change_type": t, "value": int(s)},
+            ]
+    return pd.DataFrame(rows, columns=VALIDATION_COLUMNS), confusion
