@@ -21,16 +21,19 @@ REPO = Path(__file__).resolve().parents[1]
 
 def main() -> None:
     shared = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO.parent / "shared"
-    commits = pd.read_parquet(shared / "data" / "github_commits.parquet",
-                              columns=["repo", "sha", "message"])
+    commits = pd.read_parquet(
+        shared / "data" / "github_commits.parquet", columns=["repo", "sha", "message"]
+    )
     gold = pd.read_csv(REPO / "tests" / "data" / "gold_gh_commit_labels.csv")
     gold = gold.merge(commits, on=["repo", "sha"], how="left")
     assert gold["message"].notna().all(), "gold commits missing from the shared file"
     gold["predicted"] = [rule_label(clean_text(m)) for m in gold["message"]]
     for split, group in gold.groupby("split"):
         kappa = cohen_kappa_score(group["label"], group["predicted"])
-        print(f"{split:>8}: n={len(group)} kappa={kappa:.3f} "
-              f"accuracy={(group['label'] == group['predicted']).mean():.3f}")
+        print(
+            f"{split:>8}: n={len(group)} kappa={kappa:.3f} "
+            f"accuracy={(group['label'] == group['predicted']).mean():.3f}"
+        )
     holdout = gold[gold["split"] == "holdout"]
     print(classification_report(holdout["label"], holdout["predicted"], zero_division=0))
     sample = commits["message"].sample(n=100_000, replace=True, random_state=0)

@@ -167,6 +167,17 @@ def test_cache_makes_a_second_run_request_nothing_and_keys_by_run(tmp_path):
     assert PROMPT_VERSION in next(iter(again.entries))
 
 
+def test_changed_rules_or_prompt_change_the_cache_key(monkeypatch):
+    from ptlmsync import labelers
+
+    before = LabelCache.key(OfflineLabeller(), 1, "text")
+    labelers.rules_version.cache_clear()
+    labelers.prompt_version.cache_clear()
+    monkeypatch.setattr(labelers, "system_prompt", lambda: "another prompt")
+    assert LabelCache.key(OfflineLabeller(), 1, "text") != before
+    labelers.prompt_version.cache_clear()
+
+
 def test_parse_answer_accepts_aliases_and_fences():
     answer = Answer('```json\n[{"id": "c0", "label": "bug fix"}]\n```')
     assert parse_answer(answer, ["c0"]) == {"c0": "Model Structure"}

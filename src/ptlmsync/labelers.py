@@ -10,11 +10,14 @@ never dropped. Commit text is data: it only ever appears inside a JSON list of
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
 import re
 from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Protocol
 
@@ -27,6 +30,27 @@ from ptlmsync.text import text_hash
 log = logging.getLogger(__name__)
 
 PROMPT_VERSION = "v1"
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:10]
+
+
+@cache
+def prompt_version() -> str:
+    """Part of every cache key: a changed prompt or taxonomy is a new question."""
+    return f"{PROMPT_VERSION}-{_digest(system_prompt())}"
+
+
+@cache
+def rules_version() -> str:
+    """The offline labeller's version: the taxonomy file and the rule code, hashed."""
+    import inspect
+
+    from ptlmsync import labeling
+
+    taxonomy = resources.files("ptlmsync").joinpath("data/taxonomy.yaml").read_text()
+    return f"rules-{_digest(taxonomy, inspect.getsource(labeling))}"
 
 
 @dataclass
@@ -133,7 +157,7 @@ class LabelCache:
 
     @staticmethod
     def key(labeller: Labeller, run: int, text: str) -> str:
-        return f"{labeller.name}|{labeller.model}|{PROMPT_VERSION}|{run}|{text_hash(text)}"
+        return f"{labeller.name}|{labeller.model}|{prompt_version()}|{run}|{text_hash(text)}"
 
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -196,7 +220,9 @@ class OfflineLabeller:
     """No network: the taxonomy's ordered keyword rules."""
 
     name = "offline"
-    model = "rules-v1"
+
+    def __init__(self):
+        self.model = rules_version()
 
     def ask(self, items: list[dict]) -> Answer:
         return Answer(
