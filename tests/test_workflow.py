@@ -74,6 +74,18 @@ def test_tables_are_consistent(run):
     assert meta["demo"] is True and meta["marker"] == "SYNTHETIC DEMO DATA"
 
 
+def test_every_contract_table_and_figure_exists_and_is_not_empty(run):
+    from ptlmsync.stages import FIGURES, TABLES
+
+    for names in TABLES.values():
+        for name in names:
+            table = pd.read_csv(run / "results/tables" / f"{name}.csv")
+            assert len(table) > 0, name
+    for name in FIGURES:
+        for ext in ("png", "pdf"):
+            assert (run / "results/figures" / f"{name}.{ext}").stat().st_size > 1000, name
+
+
 def test_rerun_schedules_nothing(run):
     out = snakemake(run, "-n")
     assert "Nothing to be done" in out
