@@ -67,3 +67,13 @@ def test_bad_config_fails_before_any_job_naming_the_key(workdir, edit, named):
 def test_good_config_with_cli_override_is_accepted(workdir):
     result = dry_run(workdir, "--config", "sync={window_days: 7}")
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("profile", ["slurm", "cluster-generic"])
+def test_cluster_profiles_dry_run(workdir, profile):
+    import shutil
+
+    shutil.copytree(REPO / "profiles", workdir / "profiles", dirs_exist_ok=True)
+    result = dry_run(workdir, "--profile", f"profiles/{profile}")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "collect_snapshot" in result.stdout + result.stderr
