@@ -27,4 +27,6 @@ def test_every_helper_writes_png_and_pdf(tmp_path):
     figures.timeline({0, 1, 5}, {"o/m": {1, 7}}, "title", tmp_path / "e.png", "DEMO")
     for name in "abcde":
         assert (tmp_path / f"{name}.png").stat().st_size > 1000
+    for name in "abcd":
         assert (tmp_path / f"{name}.pdf").read_bytes().startswith(b"%PDF")
+    assert not (tmp_path / "e.pdf").exists()  # timelines: one per family, PNG only

@@ -40,12 +40,13 @@ STYLE = {
 }
 
 
-def _finish(fig, path: Path, marker: str) -> None:
+def _finish(fig, path: Path, marker: str, pdf: bool = True) -> None:
     if marker:  # above the axes, where it never hides data or tick labels
         fig.suptitle(marker, x=0.99, ha="right", color="firebrick", fontsize=8, fontweight="bold")
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path)
-    fig.savefig(path.with_suffix(".pdf"))
+    if pdf:  # publication figures also as PDF; the per-family timelines only as PNG
+        fig.savefig(path.with_suffix(".pdf"))
     plt.close(fig)
 
 
@@ -115,7 +116,7 @@ def timeline(
         ax.set_xlabel(f"period ({window_days}-day windows since the family's first commit)")
         ax.set_title(title, fontsize=9, loc="left")
         ax.grid(visible=False)
-        _finish(fig, Path(path), marker)
+        _finish(fig, Path(path), marker, pdf=False)
 
 
 def _short(name: str, width: int = 32) -> str:

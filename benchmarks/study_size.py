@@ -1,0 +1,219 @@
+"""Study-size benchmark of the whole workflow: cold, no-op, incremental and growth runs.
+
+Builds an offline snapshot of study size (by default 340 families, ~1,000 HF models,
+~140,000 GH commits whose messages are drawn from the real messages in
+../shared/data/github_commits.parquet, read here and never copied, and ~17,000 HF commits
+from the demo's templates; timelines designed to mix every pattern), then times the
+workflow on it with /usr/bin/time -v and prints one table (wall, CPU, peak RSS, jobs) and
+the fitted growth exponent. Usage:
+
+    python benchmarks/study_size.py [--families 340] [--growth 100,300,1000,3000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ptlmsync import demo
+
+REPO = Path(__file__).resolve().parents[1]
+WORKFLOW_PARTS = ("Snakefile", "rules", "workflow", "config", "envs", "paper")
+
+
+def build_snapshot(
+    out: Path,
+    n_families: int,
+    gh_per_family: int,
+    hf_per_family: int,
+    messages: np.ndarray,
+    seed: int = 0,
+) -> dict:
+    """A snapshot directory in the stage-contract format; returns its size."""
+    rng = np.random.default_rng(seed)
+    extraction = pd.Timestamp("2025-06-30", tz="UTC")
+    models, hf_rows, gh_rows = [], [], []
+    for i in range(n_families):
+        code, lag = demo.DESIGNS[i % len(demo.DESIGNS)]
+        n_variants = int(rng.integers(3 if code == "VSS" else 1, 6))
+        length = int(rng.integers(40 if code == "VSS" else 16, 150))
+        gh_p, hf_p = demo.design_timeline(code, lag, n_variants, length, rng)
+        commits = demo._timeline_commits(gh_p, hf_p, extraction, length, rng)
+        gh = commits[commits["series"] == "GH"]
+        # more GH commits inside periods GH is already active in: the coding is unchanged
+        extra = max(0, gh_per_family - len(gh))
+        more = (
+            gh.sample(n=extra, replace=True, random_state=int(rng.integers(1e9))) if len(gh) else gh
+        )
+        gh = pd.concat(
+            [
+                gh,
+                more.assign(
+                    date=more["date"]
+                    + pd.to_timedelta(rng.integers(0, 3600, size=len(more)), unit="s")
+                ),
+            ]
+        )
+        owner, repo = f"bench-{i:04d}", f"model-{i:04d}"
+        ids = [f"{owner}/{repo}-v{v}" for v in range(n_variants)]
+        for v, model_id in enumerate(ids):
+            series = commits[commits["series"] == f"v{v}"]
+            created = series["date"].min()
+            models.append(
+                (
+                    model_id,
+                    f"{owner}__{repo}",
+                    f"{owner}/{repo}",
+                    50_000,
+                    1,
+                    "text-generation",
+                    "transformers",
+                    created,
+                    series["date"].max(),
+                )
+            )
+            templates = demo.demo_messages()["HF"]
+            types = list(templates)
+            for k, date in enumerate(series["date"]):
+                title = templates[types[int(rng.integers(len(types)))]][0]
+                hf_rows.append((model_id, f"{i}-{v}-{k}", date, title, "", "user"))
+        picked = messages[rng.integers(0, len(messages), size=len(gh))]
+        gh_rows += [
+            (f"{owner}/{repo}", f"{i:04d}{k:036d}", d, m, f"dev{k % 7}")
+            for k, (d, m) in enumerate(zip(gh["date"], picked, strict=True))
+        ]
+    out.mkdir(parents=True)
+    pd.DataFrame(
+        models,
+        columns=[
+            "model_id",
+            "family",
+            "github_repo",
+            "downloads",
+            "likes",
+            "pipeline_tag",
+            "library",
+            "created_at",
+            "last_modified",
+        ],
+    ).to_csv(out / "models.csv", index=False)
+    hf = pd.DataFrame(
+        hf_rows, columns=["model_id", "commit_id", "date", "title", "message", "authors"]
+    )
+    if hf_per_family:
+        hf = hf.groupby("model_id", group_keys=False).head(max(1, hf_per_family // 3))
+    hf.to_parquet(out / "hf_commits.parquet", index=False)
+    gh = pd.DataFrame(gh_rows, columns=["github_repo", "sha", "date", "message", "author"])
+    gh.to_parquet(out / "gh_commits.parquet", index=False)
+    (out / "snapshot.json").write_text(
+        json.dumps({"extraction_date": "2025-06-30", "demo": True, "marker": "BENCHMARK DATA"})
+    )
+    return {
+        "families": n_families,
+        "models": len(models),
+        "gh_commits": len(gh),
+        "hf_commits": len(hf),
+    }
+
+
+def timed(work: Path, *args: str) -> dict:
+    """Run snakemake under /usr/bin/time -v; wall, CPU, peak RSS and jobs run."""
+    cmd = ["/usr/bin/time", "-v", sys.executable, "-m", "snakemake", "--cores", "2", *args]
+    start = time.perf_counter()
+    result = subprocess.run(cmd, cwd=work, capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - start
+    if result.returncode != 0:
+        raise RuntimeError(result.stderr[-3000:])
+    err = result.stderr
+    cpu = sum(float(x) for x in re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)", err))
+    rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", err).group(1))
+    steps = re.findall(r"(\d+) of (\d+) steps", err + result.stdout)
+    jobs = int(steps[-1][1]) if steps else 0
+    return {
+        "wall_s": round(wall, 1),
+        "cpu_s": round(cpu, 1),
+        "peak_rss_mb": rss // 1024,
+        "jobs": jobs,
+    }
+
+
+def workflow_copy(root: Path) -> Path:
+    work = root / "work"
+    work.mkdir()
+    for part in WORKFLOW_PARTS:
+        src = REPO / part
+        (shutil.copytree if src.is_dir() else shutil.copyfile)(src, work / part)
+    return work
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--families", type=int, default=340)
+    parser.add_argument("--gh-commits", type=int, default=140_000)
+    parser.add_argument("--hf-commits", type=int, default=17_000)
+    parser.add_argument("--growth", default="100,300,1000,3000")
+    parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
+    args = parser.parse_args()
+    messages = pd.read_parquet(
+        args.shared / "data" / "github_commits.parquet", columns=["message"]
+    )["message"].to_numpy()
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        size = build_snapshot(
+            root / "snapshot",
+            args.families,
+            args.gh_commits // args.families,
+            args.hf_commits // args.families,
+            messages,
+        )
+        work = workflow_copy(root)
+        config = ["--config", "source=snapshot", f"snapshot_dir={root / 'snapshot'}"]
+        rows.append({"run": "cold", **size, **timed(work, *config)})
+        rows.append({"run": "no-op", **size, **timed(work, *config)})
+        rows.append(
+            {
+                "run": "incremental (window 7)",
+                **size,
+                **timed(work, *config, "sync={window_days: 7}"),
+            }
+        )
+        for n in (int(x) for x in args.growth.split(",") if x):
+            sub = root / f"growth-{n}"
+            sub.mkdir()
+            per = max(20, args.gh_commits // max(n, args.families))
+            gsize = build_snapshot(
+                sub / "snapshot", n, per, args.hf_commits // max(n, args.families), messages, seed=n
+            )
+            gwork = workflow_copy(sub)
+            rows.append(
+                {
+                    "run": f"growth {n}",
+                    **gsize,
+                    **timed(
+                        gwork, "--config", "source=snapshot", f"snapshot_dir={sub / 'snapshot'}"
+                    ),
+                }
+            )
+    table = pd.DataFrame(rows)
+    print(table.to_string(index=False))
+    growth = table[table["run"].str.startswith("growth") & (table["families"] >= 300)]
+    if len(growth) >= 2:
+        slope = np.polyfit(np.log(growth["families"]), np.log(growth["wall_s"]), 1)[0]
+        print(f"growth exponent (wall time vs families, >= 300 families): {slope:.2f}")
+    else:
+        print("growth exponent: needs two growth sizes of at least 300 families")
+
+
+if __name__ == "__main__":
+    main()
