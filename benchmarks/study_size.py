@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ptlmsync import demo
+from ptlmsync.schemas import MODEL_COLUMNS
 
 REPO = Path(__file__).resolve().parents[1]
 WORKFLOW_PARTS = ("Snakefile", "rules", "workflow", "config", "envs", "paper")
@@ -95,17 +96,7 @@ def build_snapshot(
     out.mkdir(parents=True)
     pd.DataFrame(
         models,
-        columns=[
-            "model_id",
-            "family",
-            "github_repo",
-            "downloads",
-            "likes",
-            "pipeline_tag",
-            "library",
-            "created_at",
-            "last_modified",
-        ],
+        columns=MODEL_COLUMNS,
     ).to_csv(out / "models.csv", index=False)
     hf = pd.DataFrame(
         hf_rows, columns=["model_id", "commit_id", "date", "title", "message", "authors"]

@@ -41,6 +41,9 @@ MODELS = pa.DataFrameSchema(
     name="models",
 )
 
+#: The columns of models.csv, in order.
+MODEL_COLUMNS: list[str] = list(MODELS.columns)
+
 HF_COMMITS = pa.DataFrameSchema(
     {
         "model_id": _str(checks=pa.Check.str_matches(GH_REPO_PATTERN)),

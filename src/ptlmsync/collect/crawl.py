@@ -13,6 +13,7 @@ from tqdm import tqdm
 from ptlmsync.collect import github_api, gitlog, hub
 from ptlmsync.collect.http_cache import RawCache
 from ptlmsync.collect.links import Decision, link_model, read_manual_links, resolve_link
+from ptlmsync.schemas import MODEL_COLUMNS
 from ptlmsync.snapshot import family_id
 
 log = logging.getLogger(__name__)
@@ -58,19 +59,7 @@ def select_and_link(
     models = models[~models["family"].isin(exclude or [])]
     for col in ("created_at", "last_modified"):
         models[col] = pd.to_datetime(models[col], utc=True).dt.strftime("%Y-%m-%dT%H:%M:%SZ")
-    models[
-        [
-            "model_id",
-            "family",
-            "github_repo",
-            "downloads",
-            "likes",
-            "pipeline_tag",
-            "library",
-            "created_at",
-            "last_modified",
-        ]
-    ].to_csv(models_out, index=False)
+    models[MODEL_COLUMNS].to_csv(models_out, index=False)
     families = (
         models.groupby("family")
         .agg(github_repo=("github_repo", "first"), n_models=("model_id", "size"))
