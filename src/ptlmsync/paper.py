@@ -20,6 +20,8 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from ptlmsync.demo import DEMO_MARKER
+
 log = logging.getLogger(__name__)
 
 VAR = re.compile(r"\{\{<\s*var\s+([\w.]+)\s*>\}\}")
@@ -86,7 +88,7 @@ def lookup(tree: dict, dotted: str):
 def subtitle(numbers: dict) -> str:
     if numbers.get("demo"):
         return (
-            f"{numbers.get('marker') or 'SYNTHETIC DEMO DATA'}: results computed on the "
+            f"{numbers.get('marker') or DEMO_MARKER}: results computed on the "
             "embedded synthetic demo dataset, not on real repositories"
         )
     return f"Results computed on {numbers['source']} data extracted {numbers['extraction_date']}"

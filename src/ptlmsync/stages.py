@@ -14,6 +14,7 @@ import pandas as pd
 
 from ptlmsync import figures, stats, sync_checks
 from ptlmsync.contributors import CONTRIBUTOR_COLUMNS, contributor_row, shared_level
+from ptlmsync.demo import DEMO_MARKER
 from ptlmsync.schemas import TableError, read_family_commits, read_models
 from ptlmsync.sync import (
     SWITCH_COLUMNS,
@@ -31,7 +32,7 @@ def read_meta(snapshot_json: str | Path) -> dict:
 
 def marker_of(meta: dict) -> str:
     """The text stamped on every output made from demo data ("" for real data)."""
-    return meta.get("marker") or ("SYNTHETIC DEMO DATA" if meta.get("demo") else "")
+    return meta.get("marker") or (DEMO_MARKER if meta.get("demo") else "")
 
 
 # --- aggregates ---------------------------------------------------------------------
