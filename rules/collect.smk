@@ -6,7 +6,7 @@ checkpoint collect_snapshot:
         hf_commits="results/snapshot/hf_commits.parquet",
         gh_commits="results/snapshot/gh_commits.parquet",
         meta="results/snapshot/snapshot.json",
-        demo_truth="results/snapshot/demo_truth.parquet",
+        demo_truth=DEMO_TRUTH,
         family_list="results/snapshot/families.csv",
         family_dir=directory("results/snapshot/families"),
     log:

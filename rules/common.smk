@@ -2,9 +2,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from ptlmsync.demo import TRUTH_FILE
 from ptlmsync.stages import TABLES, available_figures
 
-DEMO_TRUTH = "results/snapshot/demo_truth.parquet"
+DEMO_TRUTH = f"results/snapshot/{TRUTH_FILE}"
 #: True when the run re-analyses the original study's published intermediate files.
 REPLICATION = config["source"] == "replication"
 #: Tables the data does not allow (no raw commits or labels in the published files).

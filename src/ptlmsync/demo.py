@@ -11,15 +11,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import yaml
 
 from ptlmsync.sync import SyncParams, code_family
-from ptlmsync.vocab import Lag, pattern_name
+from ptlmsync.vocab import Lag
 
 DEMO_MARKER = "SYNTHETIC DEMO DATA"
+TRUTH_FILE = "demo_truth.parquet"  # the demo's designed codes and change types
+
+
+def is_demo_truth(path) -> bool:
+    """Whether ``path`` is the demo's truth table (used where manual codes or gold go)."""
+    return Path(str(path)).name == TRUTH_FILE
+
+
 TRUTH_COLUMNS = ["family", "platform", "series", "key", "change_type", "design_code", "design_lag"]
 DESIGN_WINDOW_DAYS = 14  # the demo's timelines are designed for the study's window
 
@@ -403,8 +412,3 @@ def _authors(i: int, rng) -> tuple[list[str], list[str]]:
     n_shared = [0, 1, min(3, n_gh)][i % 3]
     hf = gh[:n_shared] + [f"demo-hf-user-{i:02d}-{j}" for j in range(int(rng.integers(1, 4)))]
     return gh, hf
-
-
-def expected_patterns() -> set[str]:
-    """Pattern names the demo is designed to contain (for tests and the paper)."""
-    return {pattern_name(code) for code, _ in DESIGNS}

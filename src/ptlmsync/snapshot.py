@@ -57,8 +57,8 @@ def collect_snapshot(config: dict, out_dir: str | Path, live_dir: str | Path | N
         meta = _copy_snapshot(live_dir, out) | {"source": "live"}
     else:  # the config schema already restricts this; guard direct calls
         raise ValueError(f"config key 'source': expected one of {SOURCES}, got {source!r}")
-    if not (out / "demo_truth.parquet").exists():  # declared output: empty unless demo
-        pd.DataFrame(columns=demo.TRUTH_COLUMNS).to_parquet(out / "demo_truth.parquet")
+    if not (out / demo.TRUTH_FILE).exists():  # declared output: empty unless demo
+        pd.DataFrame(columns=demo.TRUTH_COLUMNS).to_parquet(out / demo.TRUTH_FILE)
     models = read_models(out / "models.csv")
     excluded = set(config.get("exclude_families") or [])
     meta |= {
@@ -75,7 +75,7 @@ def _write_demo(params: dict, out: Path) -> dict:
     _iso(snap.models, ["created_at", "last_modified"]).to_csv(out / "models.csv", index=False)
     snap.hf_commits.to_parquet(out / "hf_commits.parquet", index=False)
     snap.gh_commits.to_parquet(out / "gh_commits.parquet", index=False)
-    snap.truth.to_parquet(out / "demo_truth.parquet", index=False)
+    snap.truth.to_parquet(out / demo.TRUTH_FILE, index=False)
     return {
         "source": "demo",
         "demo": True,

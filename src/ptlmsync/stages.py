@@ -14,7 +14,7 @@ import pandas as pd
 
 from ptlmsync import figures, stats, sync_checks
 from ptlmsync.contributors import CONTRIBUTOR_COLUMNS, contributor_row, shared_level
-from ptlmsync.demo import DEMO_MARKER
+from ptlmsync.demo import DEMO_MARKER, is_demo_truth
 from ptlmsync.schemas import TableError, read_family_commits, read_models
 from ptlmsync.sync import (
     SWITCH_COLUMNS,
@@ -633,7 +633,7 @@ def validate_sync(families_csv, manual_path, out_csv) -> pd.DataFrame:
         "none"
         if manual_path is None
         else "the demo's designed codes"
-        if str(manual_path).endswith("demo_truth.parquet")
+        if is_demo_truth(manual_path)
         else f"manual codes in {Path(manual_path).name}"
     )
     result = pd.concat([pd.DataFrame([{"measure": "reference", "manual": reference}]), result])
@@ -642,7 +642,7 @@ def validate_sync(families_csv, manual_path, out_csv) -> pd.DataFrame:
 
 
 def _manual_codes(path) -> pd.DataFrame:
-    if str(path).endswith("demo_truth.parquet"):  # the demo's designed codes
+    if is_demo_truth(path):
         truth = pd.read_parquet(path).drop_duplicates("family")
         return truth.rename(columns={"design_lag": "lag", "design_code": "code"})[
             ["family", "lag", "code"]
@@ -714,7 +714,7 @@ def read_gold(path) -> pd.DataFrame:
     from ptlmsync.taxonomy import load_taxonomy
 
     path = Path(path)
-    if path.name == "demo_truth.parquet":
+    if is_demo_truth(path):
         truth = pd.read_parquet(path)
         return truth.rename(columns={"change_type": "label"})[["platform", "key", "label"]]
     gold = pd.read_csv(path, dtype=str)
