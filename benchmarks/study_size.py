@@ -32,6 +32,17 @@ REPO = Path(__file__).resolve().parents[1]
 WORKFLOW_PARTS = ("Snakefile", "rules", "workflow", "config", "envs", "paper")
 
 
+def _pad(series: pd.DataFrame, n: int, rng) -> pd.DataFrame:
+    """At least ``n`` commits: copies of the series' own commits, each moved by under an
+    hour, so the active periods (and with them the coding) stay as designed."""
+    extra = max(0, n - len(series))
+    if not extra or series.empty:
+        return series
+    more = series.sample(n=extra, replace=True, random_state=int(rng.integers(1e9)))
+    jitter = pd.to_timedelta(rng.integers(0, 3600, size=extra), unit="s")
+    return pd.concat([series, more.assign(date=more["date"] + jitter)])
+
+
 def build_snapshot(
     out: Path,
     n_families: int,
@@ -50,25 +61,11 @@ def build_snapshot(
         length = int(rng.integers(40 if code == "VSS" else 16, 150))
         gh_p, hf_p = demo.design_timeline(code, lag, n_variants, length, rng)
         commits = demo._timeline_commits(gh_p, hf_p, extraction, length, rng)
-        gh = commits[commits["series"] == "GH"]
-        # more GH commits inside periods GH is already active in: the coding is unchanged
-        extra = max(0, gh_per_family - len(gh))
-        more = (
-            gh.sample(n=extra, replace=True, random_state=int(rng.integers(1e9))) if len(gh) else gh
-        )
-        gh = pd.concat(
-            [
-                gh,
-                more.assign(
-                    date=more["date"]
-                    + pd.to_timedelta(rng.integers(0, 3600, size=len(more)), unit="s")
-                ),
-            ]
-        )
+        gh = _pad(commits[commits["series"] == "GH"], gh_per_family, rng)
         owner, repo = f"bench-{i:04d}", f"model-{i:04d}"
         ids = [f"{owner}/{repo}-v{v}" for v in range(n_variants)]
         for v, model_id in enumerate(ids):
-            series = commits[commits["series"] == f"v{v}"]
+            series = _pad(commits[commits["series"] == f"v{v}"], hf_per_family // n_variants, rng)
             created = series["date"].min()
             models.append(
                 (
@@ -101,8 +98,6 @@ def build_snapshot(
     hf = pd.DataFrame(
         hf_rows, columns=["model_id", "commit_id", "date", "title", "message", "authors"]
     )
-    if hf_per_family:
-        hf = hf.groupby("model_id", group_keys=False).head(max(1, hf_per_family // 3))
     hf.to_parquet(out / "hf_commits.parquet", index=False)
     gh = pd.DataFrame(gh_rows, columns=["github_repo", "sha", "date", "message", "author"])
     gh.to_parquet(out / "gh_commits.parquet", index=False)

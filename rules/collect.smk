@@ -1,4 +1,4 @@
-checkpoint collect_snapshot:
+rule collect_snapshot:
     input:
         live=live_snapshot(),
     output:
@@ -8,7 +8,7 @@ checkpoint collect_snapshot:
         meta="results/snapshot/snapshot.json",
         demo_truth=DEMO_TRUTH,
         family_list="results/snapshot/families.csv",
-        family_dir=directory("results/snapshot/families"),
+        batches=per_batch("results/snapshot/batches/{batch}.parquet"),
     log:
         "logs/collect/collect_snapshot.log",
     benchmark:

@@ -22,21 +22,16 @@ if REPLICATION and not config["replication_dir"]:
 
 wildcard_constraints:
     family=r"[A-Za-z0-9_.-]+",
+    batch=r"\d+",
 
 
-def families():
-    """The frozen family list written by the collect_snapshot checkpoint."""
-    listing = checkpoints.collect_snapshot.get().output.family_list
-    return pd.read_csv(listing)["family"].tolist()
+#: Family batches: the per-family work runs in this many jobs (snapshot.family_batch).
+BATCHES = range(config["family_batches"])
 
 
-def per_family(pattern):
-    """Input function: ``pattern`` expanded over every family of the snapshot."""
-
-    def inputs(wildcards):
-        return expand(pattern, family=families())
-
-    return inputs
+def per_batch(pattern):
+    """``pattern`` expanded over every family batch."""
+    return expand(pattern, batch=BATCHES)
 
 
 def final_outputs():

@@ -1,28 +1,28 @@
-rule label_family:
+rule label_batch:
     input:
-        commits="results/snapshot/families/{family}.parquet",
+        commits="results/snapshot/batches/{batch}.parquet",
     output:
-        labels="results/labels/families/{family}.parquet",
-        usage="results/labels/usage/{family}.csv",
+        labels="results/labels/batches/{batch}.parquet",
+        usage="results/labels/usage/{batch}.csv",
     log:
-        "logs/label/{family}.log",
+        "logs/label/batch-{batch}.log",
     benchmark:
-        "benchmarks/label/{family}.tsv"
+        "benchmarks/label/batch-{batch}.tsv"
     conda:
         "../envs/label.yaml"
     resources:
         llm_api=lambda wildcards: 0 if config["label"]["backend"] == "offline" else 1,
     params:
         label=labelling_params(),
-        cache="results/labels/cache/{family}.parquet",
+        cache_dir="results/labels/cache",
     script:
-        "../workflow/scripts/label_family.py"
+        "../workflow/scripts/label_batch.py"
 
 
 rule validate_labels:
     input:
-        labels=per_family("results/labels/families/{family}.parquet"),
-        usage=per_family("results/labels/usage/{family}.csv"),
+        labels=per_batch("results/labels/batches/{batch}.parquet"),
+        usage=per_batch("results/labels/usage/{batch}.csv"),
         gold=gold_labels(),
     output:
         validation="results/labels/validation.csv",
@@ -40,7 +40,7 @@ rule validate_labels:
 
 rule score_similarity:
     input:
-        labels=per_family("results/labels/families/{family}.parquet"),
+        labels=per_batch("results/labels/batches/{batch}.parquet"),
         families="results/sync/families.csv",
     output:
         similarity="results/sync/similarity.csv",

@@ -1,6 +1,6 @@
 rule tabulate_change_types:
     input:
-        labels=per_family("results/labels/families/{family}.parquet"),
+        labels=per_batch("results/labels/batches/{batch}.parquet"),
         families="results/sync/families.csv",
     output:
         tables=tables("change_types"),
@@ -67,8 +67,8 @@ rule tabulate_switches:
 
 rule extract_topics:
     input:
-        labels=per_family("results/labels/families/{family}.parquet"),
-        family_dir="results/snapshot/families",
+        labels=per_batch("results/labels/batches/{batch}.parquet"),
+        batches=per_batch("results/snapshot/batches/{batch}.parquet"),
     output:
         tables=tables("topics"),
     log:

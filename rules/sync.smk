@@ -1,23 +1,24 @@
-rule code_family_sync:
+rule code_sync_batch:
     input:
-        commits="results/snapshot/families/{family}.parquet",
+        commits="results/snapshot/batches/{batch}.parquet",
+        family_list="results/snapshot/families.csv",
     output:
-        coded="results/sync/families/{family}.json",
+        coded="results/sync/batches/{batch}.json",
     log:
-        "logs/sync/{family}.log",
+        "logs/sync/batch-{batch}.log",
     benchmark:
-        "benchmarks/sync/{family}.tsv"
+        "benchmarks/sync/batch-{batch}.tsv"
     conda:
         "../envs/sync.yaml"
     params:
         sync=coding_params(),
     script:
-        "../workflow/scripts/code_family_sync.py"
+        "../workflow/scripts/code_sync_batch.py"
 
 
 rule aggregate_sync:
     input:
-        coded=per_family("results/sync/families/{family}.json"),
+        coded=per_batch("results/sync/batches/{batch}.json"),
         family_list="results/snapshot/families.csv",
         models="results/snapshot/models.csv",
         meta="results/snapshot/snapshot.json",
@@ -54,7 +55,7 @@ rule validate_sync:
 rule analyse_window_sensitivity:
     input:
         family_list="results/snapshot/families.csv",
-        family_dir="results/snapshot/families",
+        batches=per_batch("results/snapshot/batches/{batch}.parquet"),
         meta="results/snapshot/snapshot.json",
     output:
         summary="results/sync/sensitivity.csv",
@@ -80,7 +81,7 @@ rule analyse_window_sensitivity:
 rule plot_family_timelines:
     input:
         families="results/sync/families.csv",
-        family_dir="results/snapshot/families",
+        batches=per_batch("results/snapshot/batches/{batch}.parquet"),
         meta="results/snapshot/snapshot.json",
     output:
         timelines=directory("results/figures/timelines"),

@@ -2,6 +2,7 @@
 
 import json
 
+import pandas as pd
 import pytest
 from fake_servers import FakeLLM
 
@@ -18,6 +19,7 @@ from ptlmsync.labelers import (
     system_prompt,
 )
 from ptlmsync.labeling import rule_label
+from ptlmsync.per_family import label_batch
 from ptlmsync.taxonomy import UNLABELLED
 
 TEXTS = [
@@ -194,3 +196,65 @@ def test_missing_key_is_named(monkeypatch):
     monkeypatch.delenv("GEMINI_API_KEY", raising=False)
     with pytest.raises(RuntimeError, match="GEMINI_API_KEY"):
         GeminiLabeller("gemini-1.5-flash", base_url="http://127.0.0.1:9")
+
+
+def _family_commits(families: list[str]) -> pd.DataFrame:
+    rows = [
+        (fam, "GH", "GH", f"{fam}-{i}", pd.Timestamp("2024-01-01", tz="UTC"), text, "dev")
+        for fam in families
+        for i, text in enumerate(TEXTS)
+    ]
+    columns = ["family", "platform", "series", "key", "date", "text", "author"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def test_label_batch_caches_remote_answers_per_family_across_batchings(tmp_path):
+    server = FakeLLM(honest)
+    config = {
+        "backend": "openai_compatible",
+        "runs": 1,
+        "batch_size": 50,
+        "openai_compatible": {"model": "m", "base_url": f"{server.url}/v1"},
+    }
+    try:
+        _family_commits(["a", "b"]).to_parquet(tmp_path / "ab.parquet")
+        label_batch(
+            tmp_path / "ab.parquet",
+            tmp_path / "l.parquet",
+            tmp_path / "u.csv",
+            tmp_path / "cache",
+            config,
+        )
+        assert server.total == 2  # one request per family: each family has its own cache
+        assert sorted(p.stem for p in (tmp_path / "cache").iterdir()) == ["a", "b"]
+        # the batch count changed: family b now shares a batch with a new family c
+        _family_commits(["b", "c"]).to_parquet(tmp_path / "bc.parquet")
+        label_batch(
+            tmp_path / "bc.parquet",
+            tmp_path / "l2.parquet",
+            tmp_path / "u2.csv",
+            tmp_path / "cache",
+            config,
+        )
+    finally:
+        server.close()
+    assert server.total == 3  # only c was asked
+    usage = pd.read_csv(tmp_path / "u2.csv").set_index("family")
+    assert usage.loc["b", "cache_hits"] == len(TEXTS) and usage.loc["b", "requests"] == 0
+    labels = pd.read_parquet(tmp_path / "l2.parquet")
+    assert len(labels) == 2 * len(TEXTS) and set(labels["family"]) == {"b", "c"}
+    assert labels.set_index("key").loc["c-5", "label"] == rule_label(TEXTS[5])
+
+
+def test_label_batch_keeps_no_cache_for_the_offline_labeller(tmp_path):
+    _family_commits(["a"]).to_parquet(tmp_path / "a.parquet")
+    config = {"backend": "offline", "runs": 2, "batch_size": 50}
+    label_batch(
+        tmp_path / "a.parquet",
+        tmp_path / "l.parquet",
+        tmp_path / "u.csv",
+        tmp_path / "cache",
+        config,
+    )
+    assert not (tmp_path / "cache").exists()
+    assert len(pd.read_parquet(tmp_path / "l.parquet")) == 2 * len(TEXTS)

@@ -5,9 +5,15 @@ import json
 import pandas as pd
 import pytest
 
-from ptlmsync.per_family import code_family_sync
+from ptlmsync.per_family import code_sync_batch
 from ptlmsync.schemas import TableError
-from ptlmsync.snapshot import collect_snapshot, family_id, split_families
+from ptlmsync.snapshot import (
+    collect_snapshot,
+    family_batch,
+    family_id,
+    read_batches,
+    split_families,
+)
 
 
 def write_snapshot(path, models, hf, gh):
@@ -65,25 +71,39 @@ def test_snapshot_source_copies_validates_and_splits(snapshot, tmp_path):
     )
     assert meta["source"] == "snapshot" and not meta["demo"]
     assert meta["extraction_date"] == "2023-05-31"  # latest last_modified, in UTC
-    listing = split_families(tmp_path / "out", tmp_path / "fam", tmp_path / "families.csv")
+    batches = [tmp_path / "b" / f"{b}.parquet" for b in range(2)]
+    listing = split_families(tmp_path / "out", batches, tmp_path / "families.csv")
     assert listing.set_index("family")["n_models"].to_dict() == {
         "a__code": 2,
         "b__code": 1,
         "c__code": 1,
     }
-    a = pd.read_parquet(tmp_path / "fam" / "a__code.parquet")
+    by_family = read_batches(batches, listing["family"])
+    a = by_family["a__code"]
     assert sorted(a["platform"]) == ["GH", "GH", "HF", "HF"]
     assert "Fix bug in" in a["text"].tolist()
+    # each family's commits sit in the batch its id hashes to, and only there
+    for b, path in enumerate(batches):
+        in_file = set(pd.read_parquet(path)["family"])
+        assert in_file == {f for f in in_file if listing.set_index("family").loc[f, "batch"] == b}
+    assert by_family["c__code"].empty  # listed, no commits
+
+
+def test_family_batch_is_a_stable_hash():
+    # CRC-32 of "123456789" is the standard check value 0xCBF43926: last hex digit 6,
+    # and its decimal 3421780262 has digit sum 35, so it is 2 mod 3
+    assert family_batch("123456789", 16) == 6
+    assert family_batch("123456789", 3) == 2
+    assert family_batch("123456789", 1) == 0
 
 
 def test_families_with_missing_platforms_still_get_rows(snapshot, tmp_path):
     collect_snapshot({"source": "snapshot", "snapshot_dir": str(snapshot)}, tmp_path / "out")
-    split_families(tmp_path / "out", tmp_path / "fam", tmp_path / "families.csv")
-    rows = {}
-    for family in ("a__code", "b__code", "c__code"):
-        out = tmp_path / f"{family}.json"
-        code_family_sync(tmp_path / "fam" / f"{family}.parquet", out, {})
-        rows[family] = json.loads(out.read_text())["family"]
+    split_families(tmp_path / "out", [tmp_path / "one.parquet"], tmp_path / "families.csv")
+    out = tmp_path / "coded.json"
+    code_sync_batch(tmp_path / "one.parquet", tmp_path / "families.csv", 0, out, {})
+    rows = {r["family"]["family"]: r["family"] for r in json.loads(out.read_text())}
+    assert sorted(rows) == ["a__code", "b__code", "c__code"]
     assert rows["a__code"]["lag"] == "Simultaneous"  # the undated HF commit is dropped
     assert (rows["b__code"]["lag"], rows["b__code"]["code"]) == ("HF first", "ASR")
     assert (rows["c__code"]["lag"], rows["c__code"]["code"]) == ("No data", "NA")
@@ -92,10 +112,10 @@ def test_families_with_missing_platforms_still_get_rows(snapshot, tmp_path):
 def test_excluded_families_are_dropped(snapshot, tmp_path):
     collect_snapshot({"source": "snapshot", "snapshot_dir": str(snapshot)}, tmp_path / "out")
     listing = split_families(
-        tmp_path / "out", tmp_path / "fam", tmp_path / "families.csv", exclude=["b__code"]
+        tmp_path / "out", [tmp_path / "one.parquet"], tmp_path / "families.csv", exclude=["b__code"]
     )
     assert "b__code" not in set(listing["family"])
-    assert not (tmp_path / "fam" / "b__code.parquet").exists()
+    assert "b__code" not in set(pd.read_parquet(tmp_path / "one.parquet")["family"])
 
 
 def test_bad_snapshot_fails_before_anything_is_written(snapshot, tmp_path):

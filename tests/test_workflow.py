@@ -13,6 +13,7 @@ from pypdf import PdfReader
 pytestmark = pytest.mark.workflow
 
 N_FAMILIES = 18  # the smallest demo with every pattern and lag design
+BATCHES = 4
 
 
 def snakemake(workdir, *args):
@@ -32,7 +33,8 @@ def run(tmp_path_factory):
     work = tmp_path_factory.mktemp("workflow")
     copy_workflow(work)
     config = work / "config" / "config.yaml"
-    config.write_text(config.read_text().replace("n_families: 48", f"n_families: {N_FAMILIES}"))
+    text = config.read_text().replace("n_families: 48", f"n_families: {N_FAMILIES}")
+    config.write_text(text.replace("family_batches: 16", f"family_batches: {BATCHES}"))
     snakemake(work)
     return work
 
@@ -95,7 +97,7 @@ def test_window_change_reruns_sync_stats_paper_only(run):
     out = snakemake(run, "-n", "--config", "sync={window_days: 7}")
     stats = out[out.index("Job stats") :].split("Reasons")[0]
     jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", stats, flags=re.M))
-    assert jobs["code_family_sync"] == str(N_FAMILIES)
+    assert jobs["code_sync_batch"] == str(BATCHES)
     for rule in (
         "aggregate_sync",
         "tabulate_patterns",
@@ -106,7 +108,7 @@ def test_window_change_reruns_sync_stats_paper_only(run):
         "analyse_window_sensitivity",
     ):
         assert jobs[rule] == "1"
-    for rule in ("collect_snapshot", "label_family", "extract_topics", "validate_labels"):
+    for rule in ("collect_snapshot", "label_batch", "extract_topics", "validate_labels"):
         assert rule not in jobs
 
 

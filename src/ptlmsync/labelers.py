@@ -66,6 +66,8 @@ class Answer:
 class Labeller(Protocol):
     name: str
     model: str
+    #: Answers cost a request: keep them in the on-disk label cache.
+    remote: bool
 
     def ask(self, items: list[dict]) -> Answer:
         """Label ``items`` ([{"id", "text"}]); answer a JSON array of {"id", "label"}."""
@@ -220,6 +222,7 @@ class OfflineLabeller:
     """No network: the taxonomy's ordered keyword rules."""
 
     name = "offline"
+    remote = False  # cheaper to recompute than to read from disk
 
     def __init__(self):
         self.model = rules_version()
@@ -234,6 +237,7 @@ class GeminiLabeller:
     """Gemini through the google-genai SDK, with structured output (an enum of the types)."""
 
     name = "gemini"
+    remote = True
 
     def __init__(
         self, model: str, base_url: str | None = None, attempts: int = 5, initial_delay: float = 1.0
@@ -291,6 +295,7 @@ class OpenAICompatibleLabeller:
     """Any OpenAI-compatible endpoint (vLLM, Ollama, llama.cpp, …) via the openai SDK."""
 
     name = "openai_compatible"
+    remote = True
 
     def __init__(self, model: str, base_url: str, max_retries: int = 5):
         from openai import OpenAI

@@ -1,5 +1,5 @@
-"""Per-family stage entry points, kept light: they run once per family, so they import
-only pandas, the schemas and the coding (no plotting or statistics libraries).
+"""Per-family stage entry points, kept light: they run once per batch of families, so
+they import only pandas, the schemas and the coding (no plotting or statistics libraries).
 """
 
 from __future__ import annotations
@@ -17,25 +17,36 @@ from ptlmsync.sync import SyncParams, code_family, switch_events
 log = logging.getLogger(__name__)
 
 
-def label_family(commits_path, out_path, usage_path, cache_path, label_config: dict) -> None:
-    """Change-type labels of one family's commits for every run, and the labeller's usage."""
-    from ptlmsync.labelers import LabelCache, label_commits, make_labeller
+def label_batch(commits_path, out_path, usage_path, cache_dir, label_config: dict) -> None:
+    """Change-type labels of a batch's commits for every run, and the labeller's usage.
 
-    commits = read_family_commits(commits_path)
-    cache = LabelCache.open(cache_path)
-    labels, usage = label_commits(
-        commits,
-        make_labeller(label_config),
-        label_config["runs"],
-        cache,
-        label_config["batch_size"],
-    )
-    cache.save()
+    Remote answers are cached per family (``<cache_dir>/<family>.parquet``), so the
+    cache survives a change of the batch count.
+    """
+    from ptlmsync.labelers import LABEL_COLUMNS, USAGE_COLUMNS, LabelCache, label_commits
+    from ptlmsync.labelers import make_labeller
+
+    labeller = make_labeller(label_config)
+    labels, usage = [], []
+    for family, commits in read_family_commits(commits_path).groupby("family", sort=True):
+        cache_path = Path(cache_dir) / f"{family}.parquet"
+        cache = LabelCache.open(cache_path) if labeller.remote else LabelCache(cache_path)
+        n_cached = len(cache.entries)
+        family_labels, family_usage = label_commits(
+            commits, labeller, label_config["runs"], cache, label_config["batch_size"]
+        )
+        if labeller.remote and len(cache.entries) > n_cached:
+            cache.save()
+        labels.append(family_labels)
+        usage.append(family_usage)
+    labels = pd.concat(labels, ignore_index=True) if labels else pd.DataFrame(columns=LABEL_COLUMNS)
+    usage = pd.concat(usage, ignore_index=True) if usage else pd.DataFrame(columns=USAGE_COLUMNS)
     labels.to_parquet(out_path, index=False)
     usage.to_csv(usage_path, index=False)
     log.info(
-        "labelled %d commits x %d runs: %d requests, %d cache hits, %d unlabelled",
-        len(commits),
+        "labelled %d commits of %d families x %d runs: %d requests, %d cache hits, %d unlabelled",
+        len(labels) // max(1, label_config["runs"]),
+        usage["family"].nunique(),
         label_config["runs"],
         usage["requests"].sum(),
         usage["cache_hits"].sum(),
@@ -43,20 +54,29 @@ def label_family(commits_path, out_path, usage_path, cache_path, label_config: d
     )
 
 
-def code_family_sync(commits_path, out_path, params: dict) -> None:
-    """Sync row, switch events and contributor sets of one family, as JSON."""
-    commits = read_family_commits(commits_path)
-    sync_params = SyncParams.from_config(params)
-    family = Path(commits_path).stem
-    row = {"family": family, **code_family(commits, sync_params)}
-    switches = switch_events(commits, sync_params)
-    record = {
+def code_family_sync(family: str, commits: pd.DataFrame, params: SyncParams) -> dict:
+    """Sync row, switch events and contributor sets of one family."""
+    row = {"family": family, **code_family(commits, params)}
+    return {
         "family": row,
-        "switches": switches.to_dict(orient="records"),
+        "switches": switch_events(commits, params).to_dict(orient="records"),
         "contributors": family_contributors(commits),
     }
-    Path(out_path).write_text(json.dumps(record, default=_iso))
-    log.info("%s: %s (%s)", family, row["pattern"], row["lag"])
+
+
+def code_sync_batch(commits_path, family_list, batch: int, out_path, params: dict) -> None:
+    """The sync records of batch ``batch``'s families (those of the family list whose
+    batch it is, with or without commits), as a JSON list."""
+    sync_params = SyncParams.from_config(params)
+    commits = read_family_commits(commits_path)
+    by_family = dict(tuple(commits.groupby("family", sort=True)))
+    listing = pd.read_csv(family_list)
+    names = listing.loc[listing["batch"] == int(batch), "family"]
+    records = [code_family_sync(f, by_family.get(f, commits.iloc[0:0]), sync_params) for f in names]
+    Path(out_path).write_text(json.dumps(records, default=_iso))
+    for record in records:
+        row = record["family"]
+        log.info("%s: %s (%s)", row["family"], row["pattern"], row["lag"])
 
 
 def _iso(value):

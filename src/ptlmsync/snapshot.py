@@ -2,7 +2,8 @@
 
 A snapshot directory holds ``models.csv``, ``hf_commits.parquet``, ``gh_commits.parquet``
 and ``snapshot.json`` (source, extraction date, demo flag). This module also splits it
-into one small commit table per family, which is all the per-family rules read.
+into a fixed number of family batches (a family's batch is a hash of its id, so adding a
+family changes only its own batch); the batch tables are all the per-family rules read.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import json
 import logging
 import re
 import shutil
+import zlib
 from pathlib import Path
 
 import pandas as pd
@@ -19,6 +21,7 @@ from ptlmsync import demo
 from ptlmsync.schemas import (
     FAMILY_COMMITS,
     TableError,
+    read_family_commits,
     read_gh_commits,
     read_hf_commits,
     read_models,
@@ -182,13 +185,19 @@ def _check_one_repo_per_family(models: pd.DataFrame) -> None:
         )
 
 
+def family_batch(family: str, n_batches: int) -> int:
+    """The batch of a family: stable across runs, machines and family-set changes."""
+    return zlib.crc32(family.encode()) % n_batches
+
+
 def split_families(
     snapshot_dir: str | Path,
-    families_dir: str | Path,
+    batch_paths: list[str | Path],
     family_list: str | Path,
     exclude: list[str] | None = None,
 ) -> pd.DataFrame:
-    """Write one commit table per family and the frozen family list; return the list."""
+    """Write batch ``b``'s families' commits to ``batch_paths[b]`` and the frozen family
+    list (family, github_repo, n_models, batch); return the list."""
     snap = Path(snapshot_dir)
     models = read_models(snap / "models.csv")
     models = models[~models["family"].isin(exclude or [])]
@@ -198,16 +207,25 @@ def split_families(
         read_gh_commits(snap / "gh_commits.parquet"),
         read_hf_users(snap / HF_USERS),
     )
-    out = Path(families_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    groups = dict(tuple(commits.groupby("family", sort=True)))
     families = (
         models.groupby("family", sort=True)
         .agg(github_repo=("github_repo", "first"), n_models=("model_id", "size"))
         .reset_index()
     )
-    empty = commits.iloc[0:0]
-    for fam in families["family"]:
-        groups.get(fam, empty).to_parquet(out / f"{fam}.parquet", index=False)
+    n_batches = len(batch_paths)
+    families["batch"] = [family_batch(f, n_batches) for f in families["family"]]
+    batch_of = families.set_index("family")["batch"]
+    in_batch = commits["family"].map(batch_of)
+    for b, path in enumerate(batch_paths):
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        commits[in_batch == b].to_parquet(path, index=False)
     families.to_csv(family_list, index=False)
     return families
+
+
+def read_batches(paths, families=()) -> dict[str, pd.DataFrame]:
+    """Commits per family from batch tables; each of ``families`` is present, with an
+    empty table when it has no commits."""
+    commits = pd.concat([read_family_commits(p) for p in paths], ignore_index=True)
+    by_family = {f: c.reset_index(drop=True) for f, c in commits.groupby("family", sort=True)}
+    return {**{f: commits.iloc[0:0] for f in families}, **by_family}

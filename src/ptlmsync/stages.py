@@ -15,7 +15,8 @@ import pandas as pd
 from ptlmsync import figures, stats, sync_checks
 from ptlmsync.contributors import CONTRIBUTOR_COLUMNS, contributor_row, shared_level
 from ptlmsync.demo import DEMO_MARKER, is_demo_truth
-from ptlmsync.schemas import TableError, read_family_commits, read_models
+from ptlmsync.schemas import TableError, read_models
+from ptlmsync.snapshot import read_batches
 from ptlmsync.sync import (
     SWITCH_COLUMNS,
     SyncParams,
@@ -47,9 +48,10 @@ def aggregate_sync(
     switches_out,
     contributors_out,
 ) -> pd.DataFrame:
-    """Join the per-family codes with family metadata and maturity groups."""
+    """Join the per-family codes (JSON lists, one per batch) with family metadata and
+    maturity groups."""
     meta = read_meta(snapshot_json)
-    records = [json.loads(Path(p).read_text()) for p in json_paths]
+    records = [r for p in json_paths for r in json.loads(Path(p).read_text())]
     # n_models counts the family's models in models.csv, with or without commits
     rows = pd.DataFrame([r["family"] for r in records]).drop(columns="n_models")
     listing = pd.read_csv(family_list)
@@ -215,17 +217,14 @@ def tabulate_switches(switches_csv, families_csv, tables_dir) -> None:
 
 
 def extract_topics(
-    label_paths, family_dir, tables_dir, cache_dir, params: dict, statistics_run="majority"
+    label_paths, batch_paths, tables_dir, cache_dir, params: dict, statistics_run="majority"
 ) -> None:
     from ptlmsync import topics  # BERTopic and torch load only in this rule
     from ptlmsync.taxonomy import load_taxonomy
 
     labels = read_labels(label_paths, statistics_run)
     texts = pd.concat(
-        [
-            pd.read_parquet(Path(family_dir) / f"{f}.parquet", columns=["platform", "key", "text"])
-            for f in labels["family"].unique()
-        ]
+        [pd.read_parquet(p, columns=["platform", "key", "text"]) for p in batch_paths]
     )
     docs = labels.merge(texts, on=["platform", "key"]).rename(columns={"label": "change_type"})
     topic_params = topics.TopicParams(
@@ -650,14 +649,9 @@ def _manual_codes(path) -> pd.DataFrame:
     return sync_checks.read_manual_codes(path)
 
 
-def read_family_dir(family_list, family_dir) -> dict[str, pd.DataFrame]:
-    names = pd.read_csv(family_list)["family"]
-    return {f: read_family_commits(Path(family_dir) / f"{f}.parquet") for f in names}
-
-
 def analyse_window_sensitivity(
     family_list,
-    family_dir,
+    batch_paths,
     snapshot_json,
     summary_csv,
     patterns_csv,
@@ -667,7 +661,8 @@ def analyse_window_sensitivity(
 ) -> None:
     sync_params = SyncParams.from_config(params)
     windows = sorted(set(windows) | {sync_params.window_days})
-    codes = sync_checks.sensitivity(read_family_dir(family_list, family_dir), sync_params, windows)
+    names = pd.read_csv(family_list)["family"]
+    codes = sync_checks.sensitivity(read_batches(batch_paths, names), sync_params, windows)
     sync_checks.sensitivity_summary(codes, sync_params.window_days).to_csv(summary_csv, index=False)
     shares = codes.groupby("window_days")["pattern"].value_counts().rename("n").reset_index()
     shares["percent"] = (
@@ -686,15 +681,16 @@ def analyse_window_sensitivity(
     )
 
 
-def plot_timelines(families_csv, family_dir, snapshot_json, out_dir, params: dict) -> None:
+def plot_timelines(families_csv, batch_paths, snapshot_json, out_dir, params: dict) -> None:
     """One timeline figure per family: ``<out_dir>/<family>.png``."""
     sync_params = SyncParams.from_config(params)
     marker = marker_of(read_meta(snapshot_json))
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    for row in pd.read_csv(families_csv).itertuples():
-        commits = read_family_commits(Path(family_dir) / f"{row.family}.parquet")
-        act = family_activity(commits, sync_params)
+    listing = pd.read_csv(families_csv)
+    commits_of = read_batches(batch_paths, listing["family"])
+    for row in listing.itertuples():
+        act = family_activity(commits_of[row.family], sync_params)
         title = f"{row.family}: {row.pattern} ({row.code}), {row.lag}"
         figures.timeline(
             set(act.gh),

@@ -6,7 +6,7 @@ from ptlmsync.stages import analyse_window_sensitivity
 with log_to(snakemake.log[0]):
     analyse_window_sensitivity(
         snakemake.input.family_list,
-        snakemake.input.family_dir,
+        snakemake.input.batches,
         snakemake.input.meta,
         snakemake.output.summary,
         snakemake.output.patterns,

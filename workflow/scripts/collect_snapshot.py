@@ -1,4 +1,4 @@
-"""Collect the snapshot from the configured source and split it per family."""
+"""Collect the snapshot from the configured source and split it into family batches."""
 
 from pathlib import Path
 
@@ -11,7 +11,7 @@ with log_to(snakemake.log[0]):
     collect_snapshot(config, Path(snakemake.output.models).parent, live)
     split_families(
         Path(snakemake.output.models).parent,
-        snakemake.output.family_dir,
+        snakemake.output.batches,
         snakemake.output.family_list,
         config["exclude_families"],
     )

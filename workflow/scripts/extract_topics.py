@@ -8,7 +8,7 @@ from ptlmsync.stages import extract_topics
 with log_to(snakemake.log[0]):
     extract_topics(
         snakemake.input.labels,
-        snakemake.input.family_dir,
+        snakemake.input.batches,
         Path(snakemake.output.tables[0]).parent,
         snakemake.params.cache_dir,
         snakemake.params.topics,

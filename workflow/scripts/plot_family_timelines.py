@@ -6,7 +6,7 @@ from ptlmsync.stages import plot_timelines
 with log_to(snakemake.log[0]):
     plot_timelines(
         snakemake.input.families,
-        snakemake.input.family_dir,
+        snakemake.input.batches,
         snakemake.input.meta,
         snakemake.output.timelines,
         snakemake.params.sync,
