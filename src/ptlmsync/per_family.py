@@ -23,8 +23,13 @@ def label_batch(commits_path, out_path, usage_path, cache_dir, label_config: dic
     Remote answers are cached per family (``<cache_dir>/<family>.parquet``), so the
     cache survives a change of the batch count.
     """
-    from ptlmsync.labelers import LABEL_COLUMNS, USAGE_COLUMNS, LabelCache, label_commits
-    from ptlmsync.labelers import make_labeller
+    from ptlmsync.labelers import (
+        LABEL_COLUMNS,
+        USAGE_COLUMNS,
+        LabelCache,
+        label_commits,
+        make_labeller,
+    )
 
     labeller = make_labeller(label_config)
     labels, usage = [], []
