@@ -18,7 +18,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from fake_servers import FakeGitHub, FakeHub, gh_commit, hf_commit
+from fake_servers import FakeGitHub, FakeHub, crawl_config, gh_commit, hf_commit
 
 from ptlmsync.collect.crawl import crawl_all
 
@@ -75,17 +75,7 @@ def main() -> None:
     defaults = ["1000", "300", "150000"]
     n_models, n_repos, n_commits = (int(a) for a in [*sys.argv[1:], *defaults][:3])
     hub, github, minimum, n_linked = build(n_models, n_repos, n_commits)
-    collect = {
-        "hf_endpoint": hub.url,
-        "github_api_url": github.url,
-        "github_backend": "api",
-        "github_clone_url": "",
-        "min_downloads": 1,
-        "nlp_pipeline_tags": ["text-generation"],
-        "max_models": None,
-        "models": [],
-        "manual_links": None,
-    }
+    collect = crawl_config(hub, github)
     with tempfile.TemporaryDirectory() as tmp:
         rows = []
         for run in ("first", "second"):

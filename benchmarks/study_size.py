@@ -7,7 +7,7 @@ from the demo's templates; timelines designed to mix every pattern), then times 
 workflow on it with /usr/bin/time -v and prints one table (wall, CPU, peak RSS, jobs) and
 the fitted growth exponent. Usage:
 
-    python benchmarks/study_size.py [--families 340] [--growth 100,300,1000,3000]
+    python benchmarks/study_size.py [--families 340] [--growth 100,300,1000,3000] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -133,6 +133,33 @@ def timed(work: Path, *args: str) -> dict:
     }
 
 
+def time_by_rule(work: Path) -> pd.DataFrame:
+    """Wall and CPU seconds per rule from the Snakemake ``benchmark:`` files of a run."""
+    rows = []
+    for tsv in (work / "benchmarks").glob("*/*.tsv"):
+        first = pd.read_csv(tsv, sep="\t").iloc[0]
+        name = re.sub(r"-\d+$", "", tsv.stem)  # batch-7 -> batch
+        rows.append(
+            {
+                "rule": f"{tsv.parent.name}/{name}",
+                "s": first["s"],
+                "cpu_s": first["cpu_time"],
+                "rss_mb": first["max_rss"],
+            }
+        )
+    table = (
+        pd.DataFrame(rows)
+        .groupby("rule")
+        .agg(
+            jobs=("s", "size"),
+            wall_s=("s", "sum"),
+            cpu_s=("cpu_s", "sum"),
+            max_rss_mb=("rss_mb", "max"),
+        )
+    )
+    return table.sort_values("wall_s", ascending=False).round(1)
+
+
 def workflow_copy(root: Path) -> Path:
     work = root / "work"
     work.mkdir()
@@ -149,13 +176,16 @@ def main() -> None:
     parser.add_argument("--hf-commits", type=int, default=17_000)
     parser.add_argument("--growth", default="100,300,1000,3000")
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
+    parser.add_argument(
+        "--keep", type=Path, help="work in this (new) directory and keep it, for profiling"
+    )
     args = parser.parse_args()
     messages = pd.read_parquet(
         args.shared / "data" / "github_commits.parquet", columns=["message"]
     )["message"].to_numpy()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
+        root = args.keep or Path(tmp)
         size = build_snapshot(
             root / "snapshot",
             args.families,
@@ -166,6 +196,7 @@ def main() -> None:
         work = workflow_copy(root)
         config = ["--config", "source=snapshot", f"snapshot_dir={root / 'snapshot'}"]
         rows.append({"run": "cold", **size, **timed(work, *config)})
+        by_rule = time_by_rule(work)
         rows.append({"run": "no-op", **size, **timed(work, *config)})
         rows.append(
             {
@@ -191,6 +222,8 @@ def main() -> None:
                     ),
                 }
             )
+    print("cold run, by rule (sums over the rule's jobs; jobs overlap on 2 cores):")
+    print(by_rule.head(12).to_string())
     table = pd.DataFrame(rows)
     print(table.to_string(index=False))
     growth = table[table["run"].str.startswith("growth") & (table["families"] >= 300)]

@@ -239,3 +239,18 @@ def gh_commit(i: int, login: str | None = "alice", day: int = 1, parents: int = 
         "author": {"login": login, "id": 1} if login else None,
         "parents": [{"sha": f"{i + 1000 + p:040x}"} for p in range(parents)],
     }
+
+
+def crawl_config(hub: FakeHub, github: FakeGitHub) -> dict:
+    """The ``collect:`` config section that crawls these servers with the API backend."""
+    return {
+        "hf_endpoint": hub.url,
+        "github_api_url": github.url,
+        "github_backend": "api",
+        "github_clone_url": "",
+        "min_downloads": 1,
+        "nlp_pipeline_tags": ["text-generation"],
+        "max_models": None,
+        "models": [],
+        "manual_links": None,
+    }

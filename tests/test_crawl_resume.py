@@ -9,7 +9,7 @@ import time
 
 import pandas as pd
 import pytest
-from fake_servers import FakeGitHub, FakeHub, gh_commit, hf_commit
+from fake_servers import FakeGitHub, FakeHub, crawl_config, gh_commit, hf_commit
 
 from ptlmsync.collect.crawl import crawl_all
 
@@ -41,20 +41,6 @@ def servers():
     return FakeHub(models, cards, commits, page_size=3), FakeGitHub(repos)
 
 
-def collect(hub, github):
-    return {
-        "hf_endpoint": hub.url,
-        "github_api_url": github.url,
-        "github_backend": "api",
-        "github_clone_url": "",
-        "min_downloads": 1,
-        "nlp_pipeline_tags": ["text-generation"],
-        "max_models": None,
-        "models": [],
-        "manual_links": None,
-    }
-
-
 def read_snapshot(path):
     return {
         name: pd.read_parquet(path / name)
@@ -68,7 +54,9 @@ def read_snapshot(path):
 def test_killed_crawl_resumes_without_repeating_requests(tmp_path):
     hub, github = servers()
     try:
-        reference = read_snapshot(crawl_all(collect(hub, github), [], tmp_path / "uninterrupted"))
+        reference = read_snapshot(
+            crawl_all(crawl_config(hub, github), [], tmp_path / "uninterrupted")
+        )
         minimum = hub.total + github.total
         hub.requests.clear()
         github.requests.clear()
@@ -81,7 +69,7 @@ def test_killed_crawl_resumes_without_repeating_requests(tmp_path):
             sys.executable,
             "-c",
             script,
-            json.dumps(collect(hub, github)),
+            json.dumps(crawl_config(hub, github)),
             str(tmp_path / "resumed"),
         ]
         proc = subprocess.Popen(args, env={**os.environ, "GITHUB_TOKEN": "", "HF_TOKEN": ""})
@@ -100,7 +88,7 @@ def test_killed_crawl_resumes_without_repeating_requests(tmp_path):
         first = hub.total + github.total
         assert first < minimum
 
-        resumed = read_snapshot(crawl_all(collect(hub, github), [], tmp_path / "resumed"))
+        resumed = read_snapshot(crawl_all(crawl_config(hub, github), [], tmp_path / "resumed"))
         for name, table in reference.items():
             pd.testing.assert_frame_equal(resumed[name], table, check_like=True, obj=name)
         repeats = [p for p, n in (hub.requests + github.requests).items() if n > 1]
@@ -108,7 +96,7 @@ def test_killed_crawl_resumes_without_repeating_requests(tmp_path):
         assert hub.total + github.total <= minimum + 1
 
         before = hub.total + github.total
-        crawl_all(collect(hub, github), [], tmp_path / "resumed")
+        crawl_all(crawl_config(hub, github), [], tmp_path / "resumed")
         assert hub.total + github.total == before  # a re-run makes zero requests
     finally:
         hub.close()

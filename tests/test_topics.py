@@ -82,3 +82,19 @@ def test_bertopic_finds_the_clusters_with_the_offline_model(tmp_path):
     joined = " ".join(hf["terms"])
     assert sum(word in joined for word in ("tokenizer", "readme", "weights")) >= 2
     assert cache.n_embedded == len(texts)
+
+
+def test_embeddings_are_cut_at_max_tokens_and_cached_per_length(tmp_path):
+    head = "update the tokenizer configuration file"  # 6 word pieces + [CLS] + [SEP]
+    texts = [f"{head} and the model card", f"{head} after the evaluation results"]
+    short = EmbeddingCache("all-MiniLM-L6-v2", tmp_path, max_tokens=8)
+    a, b = short.embed(texts)
+    np.testing.assert_allclose(a, b, atol=1e-6)  # only the shared head was embedded
+    full = EmbeddingCache("all-MiniLM-L6-v2", tmp_path, max_tokens=128)
+    c, d = full.embed(texts)
+    assert not np.allclose(c, d, atol=1e-3)
+    short.save(), full.save()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "all-MiniLM-L6-v2-128.parquet",
+        "all-MiniLM-L6-v2-8.parquet",
+    ]

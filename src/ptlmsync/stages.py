@@ -230,7 +230,7 @@ def extract_topics(
     topic_params = topics.TopicParams(
         **{**params, "platform_words": tuple(params.get("platform_words", ()))}
     )
-    cache = topics.EmbeddingCache(topic_params.embedding_model, cache_dir)
+    cache = topics.EmbeddingCache(topic_params.embedding_model, cache_dir, topic_params.max_tokens)
     table = topics.topics_table(docs, topic_params, cache, load_taxonomy().names)
     cache.save()
     _write({"topics": table}, tables_dir)

