@@ -73,12 +73,12 @@ rule extract_topics:
         tables=tables("topics"),
     log:
         "logs/stats/extract_topics.log",
-    # Snakemake sets OMP_NUM_THREADS to the job's threads; torch embeds on all of them
-    threads: 4
     benchmark:
         "benchmarks/stats/extract_topics.tsv"
     conda:
         "../envs/stats.yaml"
+    # Snakemake sets OMP_NUM_THREADS to the job's threads; torch embeds on all of them
+    threads: 4
     params:
         topics=config["topics"],
         cache_dir="results/cache/embeddings",
