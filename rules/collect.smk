@@ -1,6 +1,6 @@
 rule collect_snapshot:
     input:
-        live=live_snapshot(),
+        source=source_snapshot(),
     output:
         models="results/snapshot/models.csv",
         hf_commits="results/snapshot/hf_commits.parquet",

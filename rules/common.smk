@@ -74,15 +74,15 @@ def crawled(name):
     return inputs
 
 
-def live_snapshot():
-    """The crawl's assembled snapshot, when the source is live."""
-    if config["source"] != "live":
-        return []
-    return [
-        "results/collect/snapshot/models.csv",
-        "results/collect/snapshot/hf_commits.parquet",
-        "results/collect/snapshot/gh_commits.parquet",
-    ]
+def source_snapshot():
+    """The snapshot files the source provides (so a changed snapshot re-runs the
+    workflow): the crawl's assembled snapshot (live) or the files in snapshot_dir."""
+    names = ["models.csv", "hf_commits.parquet", "gh_commits.parquet"]
+    if config["source"] == "live":
+        return [f"results/collect/snapshot/{name}" for name in names]
+    if config["source"] == "snapshot" and config["snapshot_dir"]:
+        return [str(Path(config["snapshot_dir"]) / name) for name in names]
+    return []
 
 
 def labelling_params():

@@ -135,6 +135,26 @@ def test_sync_outputs_per_family(run):
     assert (sensitivity["n_families"] == N_FAMILIES).all()
 
 
+def test_a_replaced_snapshot_table_reruns_the_collect_rule(run, tmp_path):
+    import os
+    import shutil
+
+    snapshot = tmp_path / "snapshot"
+    snapshot.mkdir()
+    for name in ("models.csv", "hf_commits.parquet", "gh_commits.parquet"):
+        shutil.copyfile(run / "results/snapshot" / name, snapshot / name)
+    (tmp_path / "work").mkdir()
+    work = copy_workflow(tmp_path / "work")
+    config = ("--config", "source=snapshot", f"snapshot_dir={snapshot}")
+    target = "results/snapshot/families.csv"
+    snakemake(work, *config, target)
+    assert "Nothing to be done" in snakemake(work, *config, "-n", target)
+    later = (snapshot / "models.csv").stat().st_mtime + 60
+    os.utime(snapshot / "models.csv", (later, later))
+    out = snakemake(work, *config, "-n", target)
+    assert "collect_snapshot" in out and "Updated input files" in out
+
+
 @pytest.fixture(scope="module")
 def replication_run(tmp_path_factory):
     from conftest import SHARED

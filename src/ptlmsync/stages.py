@@ -474,6 +474,11 @@ FIGURES: dict[str, list[str]] = {
 
 FAMILY_SHARE = "% of families"
 AGE_SHARE = "% of families in age group"
+#: Pattern x change type heat maps drawn from the table of the same name: (value, label).
+HEATMAP_FIGURES: dict[str, tuple[str, str]] = {
+    "pattern_change_types_gh": ("percent", "% of the pattern's GH commits"),
+    "pattern_change_types_hf": ("median_percent", "median % of a model's HF commits"),
+}
 #: Bar charts drawn from the table of the same name: (x, y, hue, y-axis label).
 BAR_FIGURES: dict[str, tuple[str, str, str | None, str]] = {
     "similarity_by_age": ("similarity_level", "percent_within_age", "age_group", AGE_SHARE),
@@ -530,24 +535,6 @@ def plot_figures(
             ylabel="% of commits",
             horizontal=True,
         ),
-        "pattern_change_types_gh": lambda: figures.heatmap(
-            t("pattern_change_types_gh"),
-            "pattern",
-            "change_type",
-            "percent",
-            fig("pattern_change_types_gh"),
-            marker,
-            "% of the pattern's GH commits",
-        ),
-        "pattern_change_types_hf": lambda: figures.heatmap(
-            t("pattern_change_types_hf"),
-            "pattern",
-            "change_type",
-            "median_percent",
-            fig("pattern_change_types_hf"),
-            marker,
-            "median % of a model's HF commits",
-        ),
         "similarity_histogram": lambda: _similarity_histogram(t, fig, marker),
         "contributors_by_pattern": lambda: _contributor_boxes(
             families_csv, contributors_csv, fig, marker
@@ -555,6 +542,7 @@ def plot_figures(
         "switch_days": lambda: _switch_days(t, fig, marker),
     }
     plots |= {name: partial(_bar_figure, name, t, fig, marker) for name in BAR_FIGURES}
+    plots |= {name: partial(_heatmap_figure, name, t, fig, marker) for name in HEATMAP_FIGURES}
     for name in names:
         plots[name]()
 
@@ -562,6 +550,11 @@ def plot_figures(
 def _bar_figure(name, t, fig, marker) -> None:
     x, y, hue, ylabel = BAR_FIGURES[name]
     figures.bar_chart(t(name), x, y, fig(name), marker, hue=hue, ylabel=ylabel)
+
+
+def _heatmap_figure(name, t, fig, marker) -> None:
+    value, label = HEATMAP_FIGURES[name]
+    figures.heatmap(t(name), "pattern", "change_type", value, fig(name), marker, label)
 
 
 def _similarity_histogram(t, fig, marker) -> None:

@@ -7,7 +7,7 @@ from ptlmsync.snapshot import collect_snapshot, split_families
 
 with log_to(snakemake.log[0]):
     config = dict(snakemake.params.items())
-    live = Path(snakemake.input.live[0]).parent if snakemake.input.live else None
+    live = Path(snakemake.input.source[0]).parent if config["source"] == "live" else None
     collect_snapshot(config, Path(snakemake.output.models).parent, live)
     split_families(
         Path(snakemake.output.models).parent,
