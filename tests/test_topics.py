@@ -19,7 +19,7 @@ class CountingCache(EmbeddingCache):
         class Model:
             calls = 0
 
-            def encode(self, texts, batch_size):
+            def encode(self, texts, batch_size, show_progress_bar=True):
                 Model.calls += len(texts)
                 return np.array([[len(t), t.count("e"), t.count("a")] for t in texts], float)
 
