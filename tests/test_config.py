@@ -1,5 +1,6 @@
 """A malformed config fails before any job runs, with a message naming the key."""
 
+import re
 import subprocess
 import sys
 
@@ -76,4 +77,8 @@ def test_cluster_profiles_dry_run(workdir, profile):
     shutil.copytree(REPO / "profiles", workdir / "profiles", dirs_exist_ok=True)
     result = dry_run(workdir, "--profile", f"profiles/{profile}")
     assert result.returncode == 0, result.stderr[-2000:]
-    assert "collect_snapshot" in result.stdout + result.stderr
+    out = result.stdout + result.stderr
+    assert "collect_snapshot" in out
+    # the profile raises family_batches for the cluster: 256 label and sync jobs
+    assert re.search(r"^label_batch\s+256$", out, flags=re.M)
+    assert re.search(r"^code_sync_batch\s+256$", out, flags=re.M)
