@@ -2,6 +2,7 @@
 
 import json
 
+import openai
 import pandas as pd
 import pytest
 from fake_servers import FakeLLM
@@ -258,3 +259,29 @@ def test_label_batch_keeps_no_cache_for_the_offline_labeller(tmp_path):
     )
     assert not (tmp_path / "cache").exists()
     assert len(pd.read_parquet(tmp_path / "l.parquet")) == 2 * len(TEXTS)
+
+
+def test_label_batch_keeps_the_answers_it_got_before_a_failure(tmp_path):
+    server = FakeLLM(honest)
+    path = "/v1/chat/completions"
+    denied = (401, {}, b'{"error": {"message": "invalid key", "type": "auth"}}')
+    # the second request (the family's second batch of 3 texts) is refused for good
+    server.on_request = lambda n: server.fail(path, denied) if n == 2 else None
+    config = {
+        "backend": "openai_compatible",
+        "runs": 1,
+        "batch_size": 3,
+        "openai_compatible": {"model": "m", "base_url": f"{server.url}/v1"},
+    }
+    _family_commits(["a"]).to_parquet(tmp_path / "a.parquet")
+    args = (tmp_path / "a.parquet", tmp_path / "l.parquet", tmp_path / "u.csv", tmp_path / "c")
+    try:
+        with pytest.raises(openai.AuthenticationError, match="invalid key"):
+            label_batch(*args, config)
+        assert len(pd.read_parquet(tmp_path / "c" / "a.parquet")) == 3  # the first answer
+        server.on_request = None
+        label_batch(*args, config)
+    finally:
+        server.close()
+    assert server.total == 3  # the re-run asked only for the three texts still missing
+    assert (pd.read_csv(tmp_path / "u.csv")["cache_hits"] == 3).all()

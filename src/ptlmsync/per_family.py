@@ -37,11 +37,13 @@ def label_batch(commits_path, out_path, usage_path, cache_dir, label_config: dic
         cache_path = Path(cache_dir) / f"{family}.parquet"
         cache = LabelCache.open(cache_path) if labeller.remote else LabelCache(cache_path)
         n_cached = len(cache.entries)
-        family_labels, family_usage = label_commits(
-            commits, labeller, label_config["runs"], cache, label_config["batch_size"]
-        )
-        if labeller.remote and len(cache.entries) > n_cached:
-            cache.save()
+        try:
+            family_labels, family_usage = label_commits(
+                commits, labeller, label_config["runs"], cache, label_config["batch_size"]
+            )
+        finally:  # answers already paid for survive a failure later in the batch
+            if labeller.remote and len(cache.entries) > n_cached:
+                cache.save()
         labels.append(family_labels)
         usage.append(family_usage)
     labels = pd.concat(labels, ignore_index=True) if labels else pd.DataFrame(columns=LABEL_COLUMNS)

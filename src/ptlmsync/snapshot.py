@@ -2,8 +2,8 @@
 
 A snapshot directory holds ``models.csv``, ``hf_commits.parquet``, ``gh_commits.parquet``
 and ``snapshot.json`` (source, extraction date, demo flag). This module also splits it
-into a fixed number of family batches (a family's batch is a hash of its id, so adding a
-family changes only its own batch); the batch tables are all the per-family rules read.
+into a fixed number of family batches (a family's batch is a hash of its id, the same in
+every run); the batch tables are all the per-family rules read.
 """
 
 from __future__ import annotations
