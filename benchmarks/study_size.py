@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -175,14 +176,20 @@ def main() -> None:
     parser.add_argument("--gh-commits", type=int, default=140_000)
     parser.add_argument("--hf-commits", type=int, default=17_000)
     parser.add_argument("--growth", default="100,300,1000,3000")
-    parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
+    parser.add_argument(
+        "--shared",
+        type=Path,
+        default=Path(os.environ.get("PTLMSYNC_SHARED", REPO.parent / "shared")),
+        help="the study data folder (default: $PTLMSYNC_SHARED, else ../shared)",
+    )
     parser.add_argument(
         "--keep", type=Path, help="work in this (new) directory and keep it, for profiling"
     )
     args = parser.parse_args()
-    messages = pd.read_parquet(
-        args.shared / "data" / "github_commits.parquet", columns=["message"]
-    )["message"].to_numpy()
+    source = args.shared / "data" / "github_commits.parquet"
+    if not source.exists():
+        parser.error(f"{source}: missing; the benchmark draws its GH messages from it")
+    messages = pd.read_parquet(source, columns=["message"])["message"].to_numpy()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         root = args.keep or Path(tmp)
