@@ -18,7 +18,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from fake_servers import FakeGitHub, FakeHub, crawl_config, gh_commit, hf_commit
+from fake_servers import FakeGitHub, FakeHub, crawl_config, gh_commit, hf_commit, hub_model
 
 from ptlmsync.collect.crawl import crawl_all
 
@@ -30,16 +30,13 @@ def build(n_models: int, n_repos: int, n_commits: int, seed: int = 0):
     n_hf = n_commits * 17 // 150  # the study's mix: about 17k HF of 150k commits
     repo_of = rng.integers(0, n_repos, size=n_models)
     models = [
-        {
-            "id": f"org{repo_of[i]}/model-{i}",
-            "author": f"org{repo_of[i]}",
-            "downloads": 10_000_000 - i,
-            "likes": 1,
-            "pipeline_tag": "text-generation",
-            "library_name": "transformers",
-            "createdAt": "2023-01-01T00:00:00.000Z",
-            "lastModified": "2024-01-01T00:00:00.000Z",
-        }
+        hub_model(
+            f"org{repo_of[i]}/model-{i}",
+            10_000_000 - i,
+            1,
+            created="2023-01-01",
+            modified="2024-01-01",
+        )
         for i in range(n_models)
     ]
     cards = {m["id"]: f"Code at https://github.com/{m['author']}/code" for m in models}

@@ -206,6 +206,28 @@ class FakeGitHub(FakeServer):
         return 404, {}, b'{"message": "Not Found"}'
 
 
+def hub_model(
+    model_id: str,
+    downloads: int,
+    likes: int = 0,
+    pipeline_tag: str = "text-generation",
+    library: str = "transformers",
+    created: str = "2024-01-01",
+    modified: str = "2024-02-01",
+) -> dict:
+    """A model as the Hub's model listing returns it (the author is the owner)."""
+    return {
+        "id": model_id,
+        "author": model_id.split("/")[0],
+        "downloads": downloads,
+        "likes": likes,
+        "pipeline_tag": pipeline_tag,
+        "library_name": library,
+        "createdAt": f"{created}T00:00:00.000Z",
+        "lastModified": f"{modified}T00:00:00.000Z",
+    }
+
+
 def hf_commit(i: int, user: str = "alice", day: int = 1) -> dict:
     return {
         "id": f"{i:040x}",

@@ -9,7 +9,7 @@ import time
 
 import pandas as pd
 import pytest
-from fake_servers import FakeGitHub, FakeHub, crawl_config, gh_commit, hf_commit
+from fake_servers import FakeGitHub, FakeHub, crawl_config, gh_commit, hf_commit, hub_model
 
 from ptlmsync.collect.crawl import crawl_all
 
@@ -17,19 +17,7 @@ N_MODELS = 12
 
 
 def servers():
-    models = [
-        {
-            "id": f"org{i % 4}/model-{i}",
-            "author": f"org{i % 4}",
-            "downloads": 100_000 - i,
-            "likes": i,
-            "pipeline_tag": "text-generation",
-            "library_name": "transformers",
-            "createdAt": "2024-01-01T00:00:00.000Z",
-            "lastModified": "2024-02-01T00:00:00.000Z",
-        }
-        for i in range(N_MODELS)
-    ]
+    models = [hub_model(f"org{i % 4}/model-{i}", 100_000 - i, likes=i) for i in range(N_MODELS)]
     cards = {m["id"]: f"Code: https://github.com/{m['author']}/code" for m in models}
     commits = {
         m["id"]: [hf_commit(100 * i + j, day=1 + j) for j in range(5)] for i, m in enumerate(models)

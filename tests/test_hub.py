@@ -2,62 +2,19 @@
 
 import pandas as pd
 import pytest
-from fake_servers import FakeHub, hf_commit
+from fake_servers import FakeHub, hf_commit, hub_model
 
 from ptlmsync.collect.http_cache import RawCache
 from ptlmsync.collect.hub import fetch_card, hf_api, hf_commits, hf_endpoint, select_models
 
 MODELS = [
-    {
-        "id": "acme/bert-small",
-        "author": "acme",
-        "downloads": 90_000,
-        "likes": 3,
-        "pipeline_tag": "fill-mask",
-        "library_name": "transformers",
-        "createdAt": "2023-01-01T00:00:00.000Z",
-        "lastModified": "2024-01-01T00:00:00.000Z",
-    },
-    {
-        "id": "acme/vision",
-        "author": "acme",
-        "downloads": 80_000,
-        "likes": 1,
-        "pipeline_tag": "image-classification",
-        "library_name": "timm",
-        "createdAt": "2023-01-01T00:00:00.000Z",
-        "lastModified": "2024-01-01T00:00:00.000Z",
-    },
-    {
-        "id": "lab/gpt-tiny",
-        "author": "lab",
-        "downloads": 20_000,
-        "likes": 0,
-        "pipeline_tag": "text-generation",
-        "library_name": "transformers",
-        "createdAt": "2023-05-01T00:00:00.000Z",
-        "lastModified": "2024-02-01T00:00:00.000Z",
-    },
-    {
-        "id": "lab/unpopular",
-        "author": "lab",
-        "downloads": 5,
-        "likes": 0,
-        "pipeline_tag": "text-generation",
-        "library_name": "transformers",
-        "createdAt": "2023-05-01T00:00:00.000Z",
-        "lastModified": "2024-02-01T00:00:00.000Z",
-    },
-    {
-        "id": "lab/never-listed",
-        "author": "lab",
-        "downloads": 1,
-        "likes": 0,
-        "pipeline_tag": "text-generation",
-        "library_name": "transformers",
-        "createdAt": "2023-05-01T00:00:00.000Z",
-        "lastModified": "2024-02-01T00:00:00.000Z",
-    },
+    hub_model(
+        "acme/bert-small", 90_000, 3, "fill-mask", created="2023-01-01", modified="2024-01-01"
+    ),
+    hub_model("acme/vision", 80_000, 1, "image-classification", "timm", "2023-01-01", "2024-01-01"),
+    hub_model("lab/gpt-tiny", 20_000, created="2023-05-01"),
+    hub_model("lab/unpopular", 5, created="2023-05-01"),
+    hub_model("lab/never-listed", 1, created="2023-05-01"),
 ]
 
 

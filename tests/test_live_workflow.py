@@ -8,44 +8,17 @@ import sys
 import pandas as pd
 import pytest
 from conftest import copy_workflow
-from fake_servers import FakeHub, hf_commit
+from fake_servers import FakeHub, hf_commit, hub_model
 from test_gitlog import git
 
 pytestmark = pytest.mark.workflow
 
 MODELS = [
-    {
-        "id": f"acme/bert-{size}",
-        "author": "acme",
-        "downloads": d,
-        "likes": 1,
-        "pipeline_tag": "fill-mask",
-        "library_name": "transformers",
-        "createdAt": "2024-01-01T00:00:00.000Z",
-        "lastModified": "2024-03-01T00:00:00.000Z",
-    }
+    hub_model(f"acme/bert-{size}", d, 1, "fill-mask", modified="2024-03-01")
     for size, d in (("base", 90_000), ("large", 50_000))
 ] + [
-    {
-        "id": "lab/gpt-tiny",
-        "author": "lab",
-        "downloads": 30_000,
-        "likes": 0,
-        "pipeline_tag": "text-generation",
-        "library_name": "transformers",
-        "createdAt": "2024-01-10T00:00:00.000Z",
-        "lastModified": "2024-03-01T00:00:00.000Z",
-    },
-    {
-        "id": "lab/no-card",
-        "author": "lab",
-        "downloads": 20_000,
-        "likes": 0,
-        "pipeline_tag": "text-generation",
-        "library_name": "transformers",
-        "createdAt": "2024-01-10T00:00:00.000Z",
-        "lastModified": "2024-03-01T00:00:00.000Z",
-    },
+    hub_model("lab/gpt-tiny", 30_000, created="2024-01-10", modified="2024-03-01"),
+    hub_model("lab/no-card", 20_000, created="2024-01-10", modified="2024-03-01"),
 ]
 CARDS = {
     "acme/bert-base": "Code: https://github.com/acme/bert",
