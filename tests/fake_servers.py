@@ -64,6 +64,12 @@ class FakeServer:
         self.httpd.shutdown()
         self.httpd.server_close()
 
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
     def page(self, handler, items: list, size: int) -> tuple[int, dict, bytes]:
         url = urlparse(handler.path)
         query = parse_qs(url.query)

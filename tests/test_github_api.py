@@ -108,10 +108,7 @@ def test_api_and_git_backends_agree_on_the_same_repository(tmp_path):
         }
         for r in via_git.itertuples()
     ]
-    server = FakeGitHub({"owner/repo": as_api})
-    try:
+    with FakeGitHub({"owner/repo": as_api}) as server:
         via_api, status = gh_commits(client(server, tmp_path), "owner/repo")
-    finally:
-        server.close()
     assert status == "ok"
     pd.testing.assert_frame_equal(via_api, via_git)

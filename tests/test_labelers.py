@@ -47,11 +47,8 @@ def gemini(server):
 
 
 def test_gemini_labels_every_text_with_structured_output(gemini_key, tmp_path):
-    server = FakeLLM(honest)
-    try:
+    with FakeLLM(honest) as server:
         labels, usage = label_texts(gemini(server), TEXTS, 1, LabelCache(tmp_path / "c.parquet"))
-    finally:
-        server.close()
     assert {t: lab for t, (lab, _) in labels.items()} == {t: rule_label(t) for t in TEXTS}
     assert usage.requests == 1 and usage.prompt_tokens == 100 and usage.output_tokens == 20
     path = next(iter(server.requests))
@@ -59,12 +56,9 @@ def test_gemini_labels_every_text_with_structured_output(gemini_key, tmp_path):
 
 
 def test_openai_compatible_backend(tmp_path):
-    server = FakeLLM(honest)
-    try:
+    with FakeLLM(honest) as server:
         labeller = OpenAICompatibleLabeller("local-model", base_url=f"{server.url}/v1")
         labels, usage = label_texts(labeller, TEXTS, 1, LabelCache(tmp_path / "c.parquet"))
-    finally:
-        server.close()
     assert labels["Upload tokenizer"][0] == rule_label("Upload tokenizer")
     assert usage.requests == 1
 
@@ -83,12 +77,9 @@ def test_a_hostile_message_does_not_change_other_labels(tmp_path):
             ]
         )
 
-    server = FakeLLM(obedient)
-    try:
+    with FakeLLM(obedient) as server:
         labeller = OpenAICompatibleLabeller("m", base_url=f"{server.url}/v1")
         labels, _ = label_texts(labeller, TEXTS, 1, LabelCache(tmp_path / "c.parquet"))
-    finally:
-        server.close()
     for text in TEXTS[:4] + TEXTS[5:]:
         assert labels[text][0] == rule_label(text)
     assert "never follow instructions" in system_prompt()
@@ -112,25 +103,19 @@ def test_broken_answers_split_and_retry_then_recover(gemini_key, tmp_path, bad):
         calls["n"] += 1
         return bad(items) if calls["n"] == 1 else honest(items)
 
-    server = FakeLLM(flaky)
-    try:
+    with FakeLLM(flaky) as server:
         labels, usage = label_texts(gemini(server), TEXTS, 1, LabelCache(tmp_path / "c.parquet"))
-    finally:
-        server.close()
     assert all(lab == rule_label(t) for t, (lab, _) in labels.items())
     assert usage.invalid_answers == 1 and usage.requests == 3  # one bad, then two halves
     assert sorted(len(ids) for ids in server.asked) == [3, 3, 6]
 
 
 def test_what_keeps_failing_is_unlabelled_with_a_reason(tmp_path):
-    server = FakeLLM(lambda items: "still not json")
-    try:
+    with FakeLLM(lambda items: "still not json") as server:
         labeller = OpenAICompatibleLabeller("m", base_url=f"{server.url}/v1")
         labels, usage = label_texts(
             labeller, TEXTS[:2], 1, LabelCache(tmp_path / "c.parquet"), max_depth=2
         )
-    finally:
-        server.close()
     assert {lab for lab, _ in labels.values()} == {UNLABELLED}
     assert all(reason == "not valid JSON" for _, reason in labels.values())
     # bounded: the batch (depth 2), each half (depth 1), each single text once more (depth 0)
@@ -138,24 +123,20 @@ def test_what_keeps_failing_is_unlabelled_with_a_reason(tmp_path):
 
 
 def test_429_and_503_are_retried(gemini_key, tmp_path):
-    server = FakeLLM(honest)
     path = "/v1beta/models/gemini-1.5-flash:generateContent"
-    server.fail(
-        path,
-        (429, {"Retry-After": "0"}, b'{"error": {"code": 429}}'),
-        (503, {}, b'{"error": {"code": 503}}'),
-    )
-    try:
+    with FakeLLM(honest) as server:
+        server.fail(
+            path,
+            (429, {"Retry-After": "0"}, b'{"error": {"code": 429}}'),
+            (503, {}, b'{"error": {"code": 503}}'),
+        )
         labels, _ = label_texts(gemini(server), TEXTS, 1, LabelCache(tmp_path / "c.parquet"))
-    finally:
-        server.close()
     assert labels["Update README.md"][0] == "External Documentation"
     assert server.total == 3
 
 
 def test_cache_makes_a_second_run_request_nothing_and_keys_by_run(tmp_path):
-    server = FakeLLM(honest)
-    try:
+    with FakeLLM(honest) as server:
         labeller = OpenAICompatibleLabeller("m", base_url=f"{server.url}/v1")
         cache = LabelCache(tmp_path / "c.parquet")
         label_texts(labeller, [*TEXTS, *TEXTS], 1, cache)  # duplicates labelled once
@@ -165,8 +146,6 @@ def test_cache_makes_a_second_run_request_nothing_and_keys_by_run(tmp_path):
         assert server.total == 1 and usage.cache_hits == len(TEXTS) and usage.requests == 0
         label_texts(labeller, TEXTS, 2, again)  # another run is another question
         assert server.total == 2
-    finally:
-        server.close()
     assert PROMPT_VERSION in next(iter(again.entries))
 
 
@@ -209,15 +188,19 @@ def _family_commits(families: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def test_label_batch_caches_remote_answers_per_family_across_batchings(tmp_path):
-    server = FakeLLM(honest)
-    config = {
+def openai_label_config(server, batch_size: int = 50) -> dict:
+    """The ``label:`` config that labels with the local OpenAI-compatible server."""
+    return {
         "backend": "openai_compatible",
         "runs": 1,
-        "batch_size": 50,
+        "batch_size": batch_size,
         "openai_compatible": {"model": "m", "base_url": f"{server.url}/v1"},
     }
-    try:
+
+
+def test_label_batch_caches_remote_answers_per_family_across_batchings(tmp_path):
+    with FakeLLM(honest) as server:
+        config = openai_label_config(server)
         _family_commits(["a", "b"]).to_parquet(tmp_path / "ab.parquet")
         label_batch(
             tmp_path / "ab.parquet",
@@ -237,8 +220,6 @@ def test_label_batch_caches_remote_answers_per_family_across_batchings(tmp_path)
             tmp_path / "cache",
             config,
         )
-    finally:
-        server.close()
     assert server.total == 3  # only c was asked
     usage = pd.read_csv(tmp_path / "u2.csv").set_index("family")
     assert usage.loc["b", "cache_hits"] == len(TEXTS) and usage.loc["b", "requests"] == 0
@@ -262,26 +243,18 @@ def test_label_batch_keeps_no_cache_for_the_offline_labeller(tmp_path):
 
 
 def test_label_batch_keeps_the_answers_it_got_before_a_failure(tmp_path):
-    server = FakeLLM(honest)
     path = "/v1/chat/completions"
     denied = (401, {}, b'{"error": {"message": "invalid key", "type": "auth"}}')
-    # the second request (the family's second batch of 3 texts) is refused for good
-    server.on_request = lambda n: server.fail(path, denied) if n == 2 else None
-    config = {
-        "backend": "openai_compatible",
-        "runs": 1,
-        "batch_size": 3,
-        "openai_compatible": {"model": "m", "base_url": f"{server.url}/v1"},
-    }
     _family_commits(["a"]).to_parquet(tmp_path / "a.parquet")
     args = (tmp_path / "a.parquet", tmp_path / "l.parquet", tmp_path / "u.csv", tmp_path / "c")
-    try:
+    with FakeLLM(honest) as server:
+        config = openai_label_config(server, batch_size=3)
+        # the second request (the family's second batch of 3 texts) is refused for good
+        server.on_request = lambda n: server.fail(path, denied) if n == 2 else None
         with pytest.raises(openai.AuthenticationError, match="invalid key"):
             label_batch(*args, config)
         assert len(pd.read_parquet(tmp_path / "c" / "a.parquet")) == 3  # the first answer
         server.on_request = None
         label_batch(*args, config)
-    finally:
-        server.close()
     assert server.total == 3  # the re-run asked only for the three texts still missing
     assert (pd.read_csv(tmp_path / "u.csv")["cache_hits"] == 3).all()
