@@ -6,12 +6,11 @@ import pandas as pd
 import pytest
 
 from ptlmsync.per_family import code_sync_batch
-from ptlmsync.schemas import TableError
+from ptlmsync.schemas import TableError, read_batches
 from ptlmsync.snapshot import (
     collect_snapshot,
     family_batch,
     family_id,
-    read_batches,
     split_families,
 )
 

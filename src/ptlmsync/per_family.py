@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from ptlmsync.contributors import family_contributors
-from ptlmsync.schemas import read_family_commits
+from ptlmsync.schemas import read_batches
 from ptlmsync.sync import SyncParams, code_family, switch_events
 
 log = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ def label_batch(commits_path, out_path, usage_path, cache_dir, label_config: dic
 
     labeller = make_labeller(label_config)
     labels, usage = [], []
-    for family, commits in read_family_commits(commits_path).groupby("family", sort=True):
+    for family, commits in read_batches([commits_path]).items():
         cache_path = Path(cache_dir) / f"{family}.parquet"
         cache = LabelCache.open(cache_path) if labeller.remote else LabelCache(cache_path)
         n_cached = len(cache.entries)
@@ -75,11 +75,10 @@ def code_sync_batch(commits_path, family_list, batch: int, out_path, params: dic
     """The sync records of batch ``batch``'s families (those of the family list whose
     batch it is, with or without commits), as a JSON list."""
     sync_params = SyncParams.from_config(params)
-    commits = read_family_commits(commits_path)
-    by_family = dict(tuple(commits.groupby("family", sort=True)))
     listing = pd.read_csv(family_list)
     names = listing.loc[listing["batch"] == int(batch), "family"]
-    records = [code_family_sync(f, by_family.get(f, commits.iloc[0:0]), sync_params) for f in names]
+    by_family = read_batches([commits_path], names)
+    records = [code_family_sync(f, by_family[f], sync_params) for f in names]
     Path(out_path).write_text(json.dumps(records, default=_iso))
     for record in records:
         row = record["family"]

@@ -172,3 +172,11 @@ def read_gh_commits(path: str | Path) -> pd.DataFrame:
 
 def read_family_commits(path: str | Path) -> pd.DataFrame:
     return read_table(path, FAMILY_COMMITS)
+
+
+def read_batches(paths, families=()) -> dict[str, pd.DataFrame]:
+    """Commits per family from family-batch tables; each of ``families`` is present, with
+    an empty table when it has no commits."""
+    commits = pd.concat([read_family_commits(p) for p in paths], ignore_index=True)
+    by_family = {f: c.reset_index(drop=True) for f, c in commits.groupby("family", sort=True)}
+    return {**{f: commits.iloc[0:0] for f in families}, **by_family}

@@ -21,7 +21,6 @@ from ptlmsync import demo
 from ptlmsync.schemas import (
     FAMILY_COMMITS,
     TableError,
-    read_family_commits,
     read_gh_commits,
     read_hf_commits,
     read_models,
@@ -221,11 +220,3 @@ def split_families(
         commits[in_batch == b].to_parquet(path, index=False)
     families.to_csv(family_list, index=False)
     return families
-
-
-def read_batches(paths, families=()) -> dict[str, pd.DataFrame]:
-    """Commits per family from batch tables; each of ``families`` is present, with an
-    empty table when it has no commits."""
-    commits = pd.concat([read_family_commits(p) for p in paths], ignore_index=True)
-    by_family = {f: c.reset_index(drop=True) for f, c in commits.groupby("family", sort=True)}
-    return {**{f: commits.iloc[0:0] for f in families}, **by_family}

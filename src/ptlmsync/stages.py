@@ -15,8 +15,7 @@ import pandas as pd
 from ptlmsync import figures, stats, sync_checks
 from ptlmsync.contributors import CONTRIBUTOR_COLUMNS, contributor_row, shared_level
 from ptlmsync.demo import DEMO_MARKER, is_demo_truth
-from ptlmsync.schemas import TableError, read_models
-from ptlmsync.snapshot import read_batches
+from ptlmsync.schemas import TableError, read_batches, read_models
 from ptlmsync.sync import (
     SWITCH_COLUMNS,
     SyncParams,
