@@ -34,6 +34,9 @@ def test_embedding_cache_embeds_each_text_once_across_runs(tmp_path):
     again = CountingCache("stand-in", tmp_path)
     vectors = again.embed(["beta", "alpha"])
     assert again.n_embedded == 0 and vectors.shape == (2, 3)
+    written = again.path.stat().st_mtime_ns
+    again.save()  # nothing new to write
+    assert again.path.stat().st_mtime_ns == written
 
 
 def test_small_groups_have_no_identifiable_topic(tmp_path):

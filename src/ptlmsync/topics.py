@@ -100,6 +100,8 @@ class EmbeddingCache:
         return np.vstack([self.vectors[k] for k in keys]) if keys else np.empty((0, 0))
 
     def save(self) -> None:
+        if not self.n_embedded:  # nothing new: the file on disk is already complete
+            return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         pd.DataFrame(
             {"hash": list(self.vectors), "vector": [v.tolist() for v in self.vectors.values()]}
