@@ -144,6 +144,9 @@ def test_cache_makes_a_second_run_request_nothing_and_keys_by_run(tmp_path):
         again = LabelCache.open(tmp_path / "c.parquet")
         _, usage = label_texts(labeller, TEXTS, 1, again)
         assert server.total == 1 and usage.cache_hits == len(TEXTS) and usage.requests == 0
+        written = again.path.stat().st_mtime_ns
+        again.save()  # nothing new to write
+        assert again.path.stat().st_mtime_ns == written
         label_texts(labeller, TEXTS, 2, again)  # another run is another question
         assert server.total == 2
     assert PROMPT_VERSION in next(iter(again.entries))

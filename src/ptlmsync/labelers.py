@@ -145,6 +145,8 @@ class LabelCache:
 
     path: Path
     entries: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: Entries the file on disk holds (entries are only ever added).
+    n_saved: int = 0
 
     @classmethod
     def open(cls, path: str | Path) -> LabelCache:
@@ -155,6 +157,7 @@ class LabelCache:
             cache.entries = dict(
                 zip(df["key"], zip(df["label"], df["reason"], strict=True), strict=True)
             )
+            cache.n_saved = len(cache.entries)
         return cache
 
     @staticmethod
@@ -162,9 +165,13 @@ class LabelCache:
         return f"{labeller.name}|{labeller.model}|{prompt_version()}|{run}|{text_hash(text)}"
 
     def save(self) -> None:
+        """Write the entries, when there are new ones."""
+        if len(self.entries) == self.n_saved:
+            return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         rows = [(k, lab, reason) for k, (lab, reason) in self.entries.items()]
         pd.DataFrame(rows, columns=["key", "label", "reason"]).to_parquet(self.path, index=False)
+        self.n_saved = len(self.entries)
 
 
 def label_texts(

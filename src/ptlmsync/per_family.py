@@ -36,13 +36,12 @@ def label_batch(commits_path, out_path, usage_path, cache_dir, label_config: dic
     for family, commits in read_batches([commits_path]).items():
         cache_path = Path(cache_dir) / f"{family}.parquet"
         cache = LabelCache.open(cache_path) if labeller.remote else LabelCache(cache_path)
-        n_cached = len(cache.entries)
         try:
             family_labels, family_usage = label_commits(
                 commits, labeller, label_config["runs"], cache, label_config["batch_size"]
             )
         finally:  # answers already paid for survive a failure later in the batch
-            if labeller.remote and len(cache.entries) > n_cached:
+            if labeller.remote:
                 cache.save()
         labels.append(family_labels)
         usage.append(family_usage)
