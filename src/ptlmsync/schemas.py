@@ -70,6 +70,9 @@ GH_COMMITS = pa.DataFrameSchema(
     strict="filter",
     name="gh_commits",
 )
+#: GH commits as both crawl backends (git log, REST API) return them: the gh_commits
+#: columns and the number of parents (the crawl tells merge commits apart by it).
+CRAWLED_GH_COLUMNS = [*GH_COMMITS.columns, "n_parents"]
 
 #: One family's commits on both platforms, as the per-family rules read them.
 FAMILY_COMMITS = pa.DataFrameSchema(

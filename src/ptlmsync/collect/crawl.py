@@ -13,7 +13,7 @@ from tqdm import tqdm
 from ptlmsync.collect import github_api, gitlog, hub
 from ptlmsync.collect.http_cache import RawCache
 from ptlmsync.collect.links import Decision, link_model, read_manual_links, resolve_link
-from ptlmsync.schemas import MODEL_COLUMNS
+from ptlmsync.schemas import CRAWLED_GH_COLUMNS, MODEL_COLUMNS
 from ptlmsync.snapshot import family_id
 
 log = logging.getLogger(__name__)
@@ -102,7 +102,7 @@ def crawl_family(
     gh, status = _guarded(
         lambda: _gh_commits(github_repo, collect, cache, Path(clone_dir) / family),
         github_repo,
-        gitlog.GIT_COLUMNS,
+        CRAWLED_GH_COLUMNS,
     )
     statuses.append((family, "GH", github_repo, status))
     hf_all.to_parquet(hf_out, index=False)
@@ -134,7 +134,7 @@ def _gh_commits(github_repo: str, collect: dict, cache: RawCache, clone_path: Pa
             return gitlog.read_log(gitlog.clone_bare(url, clone_path), github_repo), "ok"
         except gitlog.GitError as err:
             log.warning("%s", err)
-            return pd.DataFrame(columns=gitlog.GIT_COLUMNS), "not_found"
+            return pd.DataFrame(columns=CRAWLED_GH_COLUMNS), "not_found"
     client = github_api.github_client(collect.get("github_api_url"), cache)
     return github_api.gh_commits(client, github_repo)
 

@@ -15,11 +15,11 @@ from github.Requester import (
 
 from ptlmsync.collect.http_cache import CachingAdapter, RawCache
 from ptlmsync.collect.retry import with_retries
+from ptlmsync.schemas import CRAWLED_GH_COLUMNS
 
 log = logging.getLogger(__name__)
 
 DEFAULT_API_URL = "https://api.github.com"
-GH_COMMIT_COLUMNS = ["github_repo", "sha", "date", "message", "author", "n_parents"]
 
 
 def _caching(base: type, cache: RawCache, scheme: str) -> type:
@@ -109,7 +109,7 @@ def gh_commits(gh: Github, github_repo: str) -> tuple[pd.DataFrame, str]:
     Only the listing is requested: touching ``.stats`` or ``.files`` would cost one more
     request per commit.
     """
-    empty = pd.DataFrame(columns=GH_COMMIT_COLUMNS)
+    empty = pd.DataFrame(columns=CRAWLED_GH_COLUMNS)
     try:
         rows = _rows(gh, github_repo)
     except UnknownObjectException:
@@ -122,6 +122,6 @@ def gh_commits(gh: Github, github_repo: str) -> tuple[pd.DataFrame, str]:
         raise
     if not rows:
         return empty, "no_commits"
-    df = pd.DataFrame(rows, columns=GH_COMMIT_COLUMNS)
+    df = pd.DataFrame(rows, columns=CRAWLED_GH_COLUMNS)
     df["date"] = pd.to_datetime(df["date"], utc=True)
     return df, "ok"

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from ptlmsync.schemas import CRAWLED_GH_COLUMNS
+
 log = logging.getLogger(__name__)
 
 _FIELDS = [
@@ -24,7 +26,6 @@ _FIELDS = [
     "message",
 ]
 _FORMAT = "%H%x1f%an%x1f%ae%x1f%aI%x1f%cI%x1f%P%x1f%B%x1e"
-GIT_COLUMNS = ["github_repo", "sha", "date", "message", "author", "n_parents"]
 
 
 class GitError(RuntimeError):
@@ -58,7 +59,7 @@ def read_log(repo_dir: str | Path, github_repo: str) -> pd.DataFrame:
     """Every commit reachable from the default branch, in the gh_commits schema (+ n_parents)."""
     repo_dir = Path(repo_dir)
     if not _has_commits(repo_dir):
-        return pd.DataFrame(columns=GIT_COLUMNS)
+        return pd.DataFrame(columns=CRAWLED_GH_COLUMNS)
     raw = _git(["log", f"--format={_FORMAT}", "HEAD"], cwd=repo_dir, what=github_repo)
     records = []
     for chunk in raw.split(b"\x1e"):
@@ -78,7 +79,7 @@ def read_log(repo_dir: str | Path, github_repo: str) -> pd.DataFrame:
             "author": df["author_name"],
             "n_parents": df["parents"].str.split().str.len().fillna(0).astype("int64"),
         },
-        columns=GIT_COLUMNS,
+        columns=CRAWLED_GH_COLUMNS,
     )
 
 
