@@ -20,5 +20,7 @@ rule collect_snapshot:
         snapshot_dir=config["snapshot_dir"],
         demo=config["demo"],
         exclude_families=config["exclude_families"],
+        # a param, so fewer batches (no missing output) also re-split the families
+        family_batches=config["family_batches"],
     script:
         "../workflow/scripts/collect_snapshot.py"

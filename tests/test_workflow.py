@@ -112,6 +112,15 @@ def test_window_change_reruns_sync_stats_paper_only(run):
         assert rule not in jobs
 
 
+def test_fewer_family_batches_resplit_the_families(run):
+    # the batch files 0..1 exist already; they must still be rewritten for 2 batches
+    out = snakemake(run, "-n", "--config", "family_batches=2")
+    stats = out[out.index("Job stats") :].split("Reasons")[0]
+    jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", stats, flags=re.M))
+    assert jobs["collect_snapshot"] == "1"
+    assert jobs["label_batch"] == jobs["code_sync_batch"] == "2"
+
+
 def test_labels_are_validated_and_counted(run):
     validation = pd.read_csv(run / "results/labels/validation.csv")
     kappa = validation[validation["measure"] == "kappa_mean"].set_index("platform")["value"]
