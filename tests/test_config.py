@@ -52,6 +52,8 @@ def dry_run(workdir, *args):
         ("sync:\n  rare_max_periods: -1\n", "rare_max_periods"),  # negative threshold
         ("sourse: demo\n", "sourse"),  # unknown top-level key
         ("source: web\n", "source"),  # not one of the choices
+        ("family_batches: 0\n", "family_batches"),  # below the minimum of 1
+        ("topics:\n  max_tokens: 4\n", "max_tokens"),  # too few word pieces to embed
     ],
 )
 def test_bad_config_fails_before_any_job_naming_the_key(workdir, edit, named):
