@@ -1,9 +1,10 @@
 # The two commands of the README: `make paper` (set-up + the demo run ending in
-# results/paper/paper.pdf) and `make test` (set-up + the test suite).
+# results/demo/paper/paper.pdf) and `make test` (set-up + the test suite).
 PYTHON ?= python3
-CORES ?= 8
+# Jobs run in parallel on every core of the machine (override: make paper CORES=4).
+CORES ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: install paper test lint clean
+.PHONY: install paper test lint clean clean-cache
 
 .make/installed: pyproject.toml
 	$(PYTHON) -m pip install -e ".[dev]"
@@ -23,5 +24,10 @@ lint: install
 	$(PYTHON) -m snakefmt --check Snakefile rules
 	$(PYTHON) -m snakemake --lint
 
+# Every run's results; the caches (HTTP answers, clones, LLM answers, embeddings) stay.
 clean:
-	rm -rf results logs benchmarks/collect benchmarks/label benchmarks/sync benchmarks/stats benchmarks/paper .snakemake
+	rm -rf results .snakemake report.html
+
+# The caches shared by all runs (config key cache_dir; the default location).
+clean-cache:
+	rm -rf resources/cache

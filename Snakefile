@@ -28,7 +28,7 @@ if REPLICATION:
 
 else:
 
-    include: "rules/live.smk"
+    include: "rules/crawl.smk"
     include: "rules/collect.smk"
     include: "rules/label.smk"
     include: "rules/sync.smk"

@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from fake_servers import FakeGitHub, FakeHub, crawl_config, gh_commit, hf_commit, hub_model
 
-from ptlmsync.collect.crawl import crawl_all
+from ptlmsync.stages.crawl import crawl_all
 
 HF_PAGE, GH_PAGE, LIST_PAGE = 50, 100, 1000
 

@@ -4,8 +4,10 @@ The gold set (tests/data/gold_gh_commit_labels.csv: repo, sha, label, split) kee
 ids and labels; the messages are read from ../shared/data/github_commits.parquet. Rules
 were tuned on the "tune" half only; the "holdout" half measures them. Also times the
 labeller on 100,000 real messages. Usage: python benchmarks/label_agreement.py [SHARED]
+(default: $PTLMSYNC_SHARED, else ../shared).
 """
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -13,17 +15,22 @@ from pathlib import Path
 import pandas as pd
 from sklearn.metrics import classification_report, cohen_kappa_score
 
-from ptlmsync.labeling import rule_label
+from ptlmsync.label_rules import rule_label
 from ptlmsync.text import clean_text
 
 REPO = Path(__file__).resolve().parents[1]
 
 
 def main() -> None:
-    shared = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO.parent / "shared"
-    commits = pd.read_parquet(
-        shared / "data" / "github_commits.parquet", columns=["repo", "sha", "message"]
-    )
+    default = Path(os.environ.get("PTLMSYNC_SHARED", REPO.parent / "shared"))
+    shared = Path(sys.argv[1]) if len(sys.argv) > 1 else default
+    source = shared / "data" / "github_commits.parquet"
+    if not source.exists():
+        sys.exit(
+            f"{source}: missing; this benchmark needs the study data "
+            "(../shared or $PTLMSYNC_SHARED)"
+        )
+    commits = pd.read_parquet(source, columns=["repo", "sha", "message"])
     gold = pd.read_csv(REPO / "tests" / "data" / "gold_gh_commit_labels.csv")
     gold = gold.merge(commits, on=["repo", "sha"], how="left")
     assert gold["message"].notna().all(), "gold commits missing from the shared file"

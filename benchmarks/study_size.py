@@ -137,7 +137,7 @@ def timed(work: Path, *args: str) -> dict:
 def time_by_rule(work: Path) -> pd.DataFrame:
     """Wall and CPU seconds per rule from the Snakemake ``benchmark:`` files of a run."""
     rows = []
-    for tsv in (work / "benchmarks").glob("*/*.tsv"):
+    for tsv in (work / "results").glob("*/benchmarks/*/*.tsv"):  # results/<run>/benchmarks
         first = pd.read_csv(tsv, sep="\t").iloc[0]
         name = re.sub(r"-\d+$", "", tsv.stem)  # batch-7 -> batch
         rows.append(

@@ -2,17 +2,17 @@ rule collect_snapshot:
     input:
         source=source_snapshot(),
     output:
-        models="results/snapshot/models.csv",
-        hf_commits="results/snapshot/hf_commits.parquet",
-        gh_commits="results/snapshot/gh_commits.parquet",
-        meta="results/snapshot/snapshot.json",
+        models=result("snapshot/models.csv"),
+        hf_commits=result("snapshot/hf_commits.parquet"),
+        gh_commits=result("snapshot/gh_commits.parquet"),
+        meta=result("snapshot/snapshot.json"),
         demo_truth=DEMO_TRUTH,
-        family_list="results/snapshot/families.csv",
-        batches=per_batch("results/snapshot/batches/{batch}.parquet"),
+        family_list=result("snapshot/families.csv"),
+        batches=per_batch("snapshot/batches/{batch}.parquet"),
     log:
-        "logs/collect/collect_snapshot.log",
+        log_file("collect", "collect_snapshot"),
     benchmark:
-        "benchmarks/collect/collect_snapshot.tsv"
+        benchmark_file("collect", "collect_snapshot")
     conda:
         "../envs/collect.yaml"
     params:

@@ -2,18 +2,20 @@ from pathlib import Path
 
 import pandas as pd
 
+from ptlmsync.config import cache_paths, run_name
 from ptlmsync.demo import TRUTH_FILE
-from ptlmsync.stages import TABLES, available_figures
+from ptlmsync.outputs import NEEDS_COMMITS, TABLES, available_figures, available_tables
 
-DEMO_TRUTH = f"results/snapshot/{TRUTH_FILE}"
+#: Every output of this run lives under results/<run>/ (config key run_name).
+RUN = run_name(config)
+RUN_DIR = f"results/{RUN}"
+#: Caches shared by all runs (config key cache_dir), outside results/.
+CACHE = cache_paths(config)
+DEMO_TRUTH = f"{RUN_DIR}/snapshot/{TRUTH_FILE}"
 #: True when the run re-analyses the original study's published intermediate files.
 REPLICATION = config["source"] == "replication"
 #: Tables the data does not allow (no raw commits or labels in the published files).
-UNAVAILABLE = (
-    [*TABLES["change_types"], *TABLES["topics"], "spearman_contributors"]
-    if REPLICATION
-    else []
-)
+UNAVAILABLE = NEEDS_COMMITS if REPLICATION else []
 if REPLICATION and not config["replication_dir"]:
     raise ValueError(
         "config key 'replication_dir': required when source is 'replication'"
@@ -29,14 +31,27 @@ wildcard_constraints:
 BATCHES = range(config["family_batches"])
 
 
-def per_batch(pattern):
-    """``pattern`` expanded over every family batch."""
-    return expand(pattern, batch=BATCHES)
+def result(path):
+    """``path`` inside this run's directory (wildcards such as {batch} kept as they are)."""
+    return f"{RUN_DIR}/{path}"
+
+
+def log_file(stage, name):
+    return result(f"logs/{stage}/{name}.log")
+
+
+def benchmark_file(stage, name):
+    return result(f"benchmarks/{stage}/{name}.tsv")
+
+
+def per_batch(path):
+    """This run's ``path`` expanded over every family batch."""
+    return expand(result(path), batch=BATCHES)
 
 
 def final_outputs():
-    outputs = ["results/paper/paper.pdf", "results/paper/paper.html"]
-    return outputs if REPLICATION else [*outputs, "results/figures/timelines"]
+    outputs = [result("paper/paper.pdf"), result("paper/paper.html")]
+    return outputs if REPLICATION else [*outputs, result("figures/timelines")]
 
 
 def coding_params():
@@ -56,11 +71,16 @@ def manual_codes():
 
 
 def tables(*groups):
-    return [f"results/tables/{name}.csv" for g in groups for name in TABLES[g]]
+    return [result(f"tables/{name}.csv") for g in groups for name in TABLES[g]]
+
+
+def run_tables():
+    """Every statistics table this run writes (the source's unavailable ones left out)."""
+    return [result(f"tables/{name}.csv") for name in available_tables(UNAVAILABLE)]
 
 
 def figure_files(ext="png"):
-    return [f"results/figures/{name}.{ext}" for name in available_figures(UNAVAILABLE)]
+    return [result(f"figures/{name}.{ext}") for name in available_figures(UNAVAILABLE)]
 
 
 def crawled(name):
@@ -69,7 +89,7 @@ def crawled(name):
     def inputs(wildcards):
         listing = checkpoints.select_models.get().output.families
         names = pd.read_csv(listing)["family"]
-        return [f"results/collect/families/{f}/{name}" for f in names]
+        return [result(f"crawl/families/{f}/{name}") for f in names]
 
     return inputs
 
@@ -79,7 +99,7 @@ def source_snapshot():
     workflow): the crawl's assembled snapshot (live) or the files in snapshot_dir."""
     names = ["models.csv", "hf_commits.parquet", "gh_commits.parquet"]
     if config["source"] == "live":
-        return [f"results/collect/snapshot/{name}" for name in names]
+        return [result(f"crawl/snapshot/{name}") for name in names]
     if config["source"] == "snapshot" and config["snapshot_dir"]:
         return [str(Path(config["snapshot_dir"]) / name) for name in names]
     return []
@@ -87,7 +107,7 @@ def source_snapshot():
 
 def labelling_params():
     """The label: keys that change the labels (not the gold table or statistics run)."""
-    keys = ("backend", "runs", "batch_size", "gemini", "openai_compatible")
+    keys = ("backend", "runs", "commits_per_request", "gemini", "openai_compatible")
     return {key: config["label"][key] for key in keys}
 
 

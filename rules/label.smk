@@ -1,37 +1,37 @@
 rule label_batch:
     input:
-        commits="results/snapshot/batches/{batch}.parquet",
+        commits=result("snapshot/batches/{batch}.parquet"),
     output:
-        labels="results/labels/batches/{batch}.parquet",
-        usage="results/labels/usage/{batch}.csv",
+        labels=result("labels/batches/{batch}.parquet"),
+        usage=result("labels/usage/{batch}.csv"),
     log:
-        "logs/label/batch-{batch}.log",
+        log_file("label", "batch-{batch}"),
     benchmark:
-        "benchmarks/label/batch-{batch}.tsv"
+        benchmark_file("label", "batch-{batch}")
     conda:
         "../envs/label.yaml"
     resources:
         llm_api=lambda wildcards: 0 if config["label"]["backend"] == "offline" else 1,
     params:
         label=labelling_params(),
-        cache_dir="results/labels/cache",
+        cache_dir=CACHE["labels"],
     script:
         "../workflow/scripts/label_batch.py"
 
 
 rule validate_labels:
     input:
-        labels=per_batch("results/labels/batches/{batch}.parquet"),
-        usage=per_batch("results/labels/usage/{batch}.csv"),
+        labels=per_batch("labels/batches/{batch}.parquet"),
+        usage=per_batch("labels/usage/{batch}.csv"),
         gold=gold_labels(),
     output:
-        validation="results/labels/validation.csv",
-        confusion="results/labels/confusion.csv",
-        usage="results/labels/usage.csv",
+        validation=result("labels/validation.csv"),
+        confusion=result("labels/confusion.csv"),
+        usage=result("labels/usage.csv"),
     log:
-        "logs/label/validate_labels.log",
+        log_file("label", "validate_labels"),
     benchmark:
-        "benchmarks/label/validate_labels.tsv"
+        benchmark_file("label", "validate_labels")
     conda:
         "../envs/label.yaml"
     script:
@@ -40,14 +40,14 @@ rule validate_labels:
 
 rule score_similarity:
     input:
-        labels=per_batch("results/labels/batches/{batch}.parquet"),
-        families="results/sync/families.csv",
+        labels=per_batch("labels/batches/{batch}.parquet"),
+        families=result("sync/families.csv"),
     output:
-        similarity="results/sync/similarity.csv",
+        similarity=result("sync/similarity.csv"),
     log:
-        "logs/stats/score_similarity.log",
+        log_file("label", "score_similarity"),
     benchmark:
-        "benchmarks/stats/score_similarity.tsv"
+        benchmark_file("label", "score_similarity")
     conda:
         "../envs/label.yaml"
     params:

@@ -1,19 +1,54 @@
+rule compile_numbers:
+    input:
+        tables=run_tables(),
+        families=result("sync/families.csv"),
+        switches=result("sync/switches.csv"),
+        meta=result("snapshot/snapshot.json"),
+        validation=result("sync/validation.csv"),
+        sensitivity=[] if REPLICATION else result("sync/sensitivity.csv"),
+        label_validation=[] if REPLICATION else result("labels/validation.csv"),
+        label_usage=[] if REPLICATION else result("labels/usage.csv"),
+    output:
+        numbers=result("tables/numbers.json"),
+        metadata=result("tables/metadata.json"),
+        sensitivity=[] if REPLICATION else result("tables/window_sensitivity.csv"),
+    log:
+        log_file("paper", "compile_numbers"),
+    benchmark:
+        benchmark_file("paper", "compile_numbers")
+    conda:
+        "../envs/paper.yaml"
+    params:
+        run={
+            "name": RUN,
+            "sync": coding_params(),
+            "label": {**config["label"], "gold_is_demo": gold_labels() == DEMO_TRUTH},
+            "unavailable": UNAVAILABLE,
+            "figures": [
+                *available_figures(UNAVAILABLE),
+                *([] if REPLICATION else ["sensitivity_patterns"]),
+            ],
+        },
+    script:
+        "../workflow/scripts/compile_numbers.py"
+
+
 rule render_paper:
     input:
         sources=["paper/_quarto.yml", "paper/index.qmd", "paper/references.bib"],
-        tables=[t for t in tables(*TABLES) if Path(t).stem not in UNAVAILABLE],
-        numbers="results/tables/numbers.json",
+        tables=run_tables(),
+        numbers=result("tables/numbers.json"),
         figures=figure_files(),
-        sync_figures=[] if REPLICATION else "results/figures/sensitivity_patterns.png",
-        sensitivity=[] if REPLICATION else "results/tables/window_sensitivity.csv",
+        sync_figures=([] if REPLICATION else result("figures/sensitivity_patterns.png")),
+        sensitivity=[] if REPLICATION else result("tables/window_sensitivity.csv"),
     output:
-        pdf="results/paper/paper.pdf",
-        html="results/paper/paper.html",
-        build=directory("results/paper/build"),
+        pdf=result("paper/paper.pdf"),
+        html=result("paper/paper.html"),
+        build=directory(result("paper/build")),
     log:
-        "logs/paper/render_paper.log",
+        log_file("paper", "render_paper"),
     benchmark:
-        "benchmarks/paper/render_paper.tsv"
+        benchmark_file("paper", "render_paper")
     conda:
         "../envs/paper.yaml"
     params:

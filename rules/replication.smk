@@ -2,17 +2,17 @@ rule import_replication:
     input:
         package=config["replication_dir"] or [],
     output:
-        families="results/sync/families.csv",
-        switches="results/sync/switches.csv",
-        similarity="results/sync/similarity.csv",
-        contributors="results/sync/contributors.csv",
-        validation="results/sync/validation.csv",
-        meta="results/snapshot/snapshot.json",
+        families=result("sync/families.csv"),
+        switches=result("sync/switches.csv"),
+        similarity=result("sync/similarity.csv"),
+        contributors=result("sync/contributors.csv"),
+        validation=result("sync/validation.csv"),
+        meta=result("snapshot/snapshot.json"),
     log:
-        "logs/collect/import_replication.log",
+        log_file("replication", "import_replication"),
     benchmark:
-        "benchmarks/collect/import_replication.tsv"
+        benchmark_file("replication", "import_replication")
     conda:
-        "../envs/collect.yaml"
+        "../envs/sync.yaml"
     script:
         "../workflow/scripts/import_replication.py"

@@ -1,13 +1,13 @@
 rule tabulate_change_types:
     input:
-        labels=per_batch("results/labels/batches/{batch}.parquet"),
-        families="results/sync/families.csv",
+        labels=per_batch("labels/batches/{batch}.parquet"),
+        families=result("sync/families.csv"),
     output:
         tables=tables("change_types"),
     log:
-        "logs/stats/tabulate_change_types.log",
+        log_file("stats", "tabulate_change_types"),
     benchmark:
-        "benchmarks/stats/tabulate_change_types.tsv"
+        benchmark_file("stats", "tabulate_change_types")
     conda:
         "../envs/stats.yaml"
     params:
@@ -18,15 +18,15 @@ rule tabulate_change_types:
 
 rule tabulate_similarity:
     input:
-        similarity="results/sync/similarity.csv",
-        families="results/sync/families.csv",
-        contributors="results/sync/contributors.csv",
+        similarity=result("sync/similarity.csv"),
+        families=result("sync/families.csv"),
+        contributors=result("sync/contributors.csv"),
     output:
         tables=tables("similarity"),
     log:
-        "logs/stats/tabulate_similarity.log",
+        log_file("stats", "tabulate_similarity"),
     benchmark:
-        "benchmarks/stats/tabulate_similarity.tsv"
+        benchmark_file("stats", "tabulate_similarity")
     conda:
         "../envs/stats.yaml"
     script:
@@ -35,14 +35,14 @@ rule tabulate_similarity:
 
 rule tabulate_patterns:
     input:
-        families="results/sync/families.csv",
-        contributors="results/sync/contributors.csv",
+        families=result("sync/families.csv"),
+        contributors=result("sync/contributors.csv"),
     output:
         tables=tables("patterns"),
     log:
-        "logs/stats/tabulate_patterns.log",
+        log_file("stats", "tabulate_patterns"),
     benchmark:
-        "benchmarks/stats/tabulate_patterns.tsv"
+        benchmark_file("stats", "tabulate_patterns")
     conda:
         "../envs/stats.yaml"
     script:
@@ -51,14 +51,14 @@ rule tabulate_patterns:
 
 rule tabulate_switches:
     input:
-        switches="results/sync/switches.csv",
-        families="results/sync/families.csv",
+        switches=result("sync/switches.csv"),
+        families=result("sync/families.csv"),
     output:
         tables=tables("switches"),
     log:
-        "logs/stats/tabulate_switches.log",
+        log_file("stats", "tabulate_switches"),
     benchmark:
-        "benchmarks/stats/tabulate_switches.tsv"
+        benchmark_file("stats", "tabulate_switches")
     conda:
         "../envs/stats.yaml"
     script:
@@ -67,60 +67,32 @@ rule tabulate_switches:
 
 rule extract_topics:
     input:
-        labels=per_batch("results/labels/batches/{batch}.parquet"),
-        batches=per_batch("results/snapshot/batches/{batch}.parquet"),
+        labels=per_batch("labels/batches/{batch}.parquet"),
+        batches=per_batch("snapshot/batches/{batch}.parquet"),
     output:
         tables=tables("topics"),
     log:
-        "logs/stats/extract_topics.log",
+        log_file("stats", "extract_topics"),
     benchmark:
-        "benchmarks/stats/extract_topics.tsv"
+        benchmark_file("stats", "extract_topics")
     conda:
-        "../envs/stats.yaml"
+        "../envs/topics.yaml"
     # Snakemake sets OMP_NUM_THREADS to the job's threads; torch embeds on all of them
     threads: 4
     params:
         topics=config["topics"],
-        cache_dir="results/cache/embeddings",
+        cache_dir=CACHE["embeddings"],
         statistics_run=config["label"]["statistics_run"],
     script:
         "../workflow/scripts/extract_topics.py"
 
 
-rule collect_numbers:
-    input:
-        tables=[t for t in tables(*TABLES) if Path(t).stem not in UNAVAILABLE],
-        families="results/sync/families.csv",
-        switches="results/sync/switches.csv",
-        meta="results/snapshot/snapshot.json",
-        validation=[] if REPLICATION else "results/sync/validation.csv",
-        sensitivity=[] if REPLICATION else "results/sync/sensitivity.csv",
-        label_validation=[] if REPLICATION else "results/labels/validation.csv",
-        label_usage=[] if REPLICATION else "results/labels/usage.csv",
-    output:
-        numbers="results/tables/numbers.json",
-        metadata="results/tables/metadata.json",
-        sensitivity=[] if REPLICATION else "results/tables/window_sensitivity.csv",
-    log:
-        "logs/stats/collect_numbers.log",
-    benchmark:
-        "benchmarks/stats/collect_numbers.tsv"
-    conda:
-        "../envs/stats.yaml"
-    params:
-        sync=coding_params(),
-        unavailable=UNAVAILABLE,
-        label={**config["label"], "gold_is_demo": gold_labels() == DEMO_TRUTH},
-    script:
-        "../workflow/scripts/collect_numbers.py"
-
-
 rule plot_figures:
     input:
-        tables=[t for t in tables(*TABLES) if Path(t).stem not in UNAVAILABLE],
-        families="results/sync/families.csv",
-        contributors="results/sync/contributors.csv",
-        meta="results/snapshot/snapshot.json",
+        tables=run_tables(),
+        families=result("sync/families.csv"),
+        contributors=result("sync/contributors.csv"),
+        meta=result("snapshot/snapshot.json"),
     output:
         figures=report(
             figure_files(),
@@ -129,9 +101,9 @@ rule plot_figures:
         ),
         pdfs=figure_files("pdf"),
     log:
-        "logs/stats/plot_figures.log",
+        log_file("stats", "plot_figures"),
     benchmark:
-        "benchmarks/stats/plot_figures.tsv"
+        benchmark_file("stats", "plot_figures")
     conda:
         "../envs/stats.yaml"
     params:

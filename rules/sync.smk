@@ -1,13 +1,13 @@
 rule code_sync_batch:
     input:
-        commits="results/snapshot/batches/{batch}.parquet",
-        family_list="results/snapshot/families.csv",
+        commits=result("snapshot/batches/{batch}.parquet"),
+        family_list=result("snapshot/families.csv"),
     output:
-        coded="results/sync/batches/{batch}.json",
+        coded=result("sync/batches/{batch}.json"),
     log:
-        "logs/sync/batch-{batch}.log",
+        log_file("sync", "batch-{batch}"),
     benchmark:
-        "benchmarks/sync/batch-{batch}.tsv"
+        benchmark_file("sync", "batch-{batch}")
     conda:
         "../envs/sync.yaml"
     params:
@@ -18,18 +18,18 @@ rule code_sync_batch:
 
 rule aggregate_sync:
     input:
-        coded=per_batch("results/sync/batches/{batch}.json"),
-        family_list="results/snapshot/families.csv",
-        models="results/snapshot/models.csv",
-        meta="results/snapshot/snapshot.json",
+        coded=per_batch("sync/batches/{batch}.json"),
+        family_list=result("snapshot/families.csv"),
+        models=result("snapshot/models.csv"),
+        meta=result("snapshot/snapshot.json"),
     output:
-        families="results/sync/families.csv",
-        switches="results/sync/switches.csv",
-        contributors="results/sync/contributors.csv",
+        families=result("sync/families.csv"),
+        switches=result("sync/switches.csv"),
+        contributors=result("sync/contributors.csv"),
     log:
-        "logs/sync/aggregate_sync.log",
+        log_file("sync", "aggregate_sync"),
     benchmark:
-        "benchmarks/sync/aggregate_sync.tsv"
+        benchmark_file("sync", "aggregate_sync")
     conda:
         "../envs/sync.yaml"
     script:
@@ -38,14 +38,14 @@ rule aggregate_sync:
 
 rule validate_sync:
     input:
-        families="results/sync/families.csv",
+        families=result("sync/families.csv"),
         manual=manual_codes(),
     output:
-        validation="results/sync/validation.csv",
+        validation=result("sync/validation.csv"),
     log:
-        "logs/sync/validate_sync.log",
+        log_file("sync", "validate_sync"),
     benchmark:
-        "benchmarks/sync/validate_sync.tsv"
+        benchmark_file("sync", "validate_sync")
     conda:
         "../envs/sync.yaml"
     script:
@@ -54,21 +54,21 @@ rule validate_sync:
 
 rule analyse_window_sensitivity:
     input:
-        family_list="results/snapshot/families.csv",
-        batches=per_batch("results/snapshot/batches/{batch}.parquet"),
-        meta="results/snapshot/snapshot.json",
+        family_list=result("snapshot/families.csv"),
+        batches=per_batch("snapshot/batches/{batch}.parquet"),
+        meta=result("snapshot/snapshot.json"),
     output:
-        summary="results/sync/sensitivity.csv",
-        patterns="results/sync/sensitivity_patterns.csv",
+        summary=result("sync/sensitivity.csv"),
+        patterns=result("sync/sensitivity_patterns.csv"),
         figure=report(
-            "results/figures/sensitivity_patterns.png",
+            result("figures/sensitivity_patterns.png"),
             caption="../workflow/report/sensitivity.rst",
             category="Synchronisation",
         ),
     log:
-        "logs/sync/analyse_window_sensitivity.log",
+        log_file("sync", "analyse_window_sensitivity"),
     benchmark:
-        "benchmarks/sync/analyse_window_sensitivity.tsv"
+        benchmark_file("sync", "analyse_window_sensitivity")
     conda:
         "../envs/sync.yaml"
     params:
@@ -80,15 +80,15 @@ rule analyse_window_sensitivity:
 
 rule plot_family_timelines:
     input:
-        families="results/sync/families.csv",
-        batches=per_batch("results/snapshot/batches/{batch}.parquet"),
-        meta="results/snapshot/snapshot.json",
+        families=result("sync/families.csv"),
+        batches=per_batch("snapshot/batches/{batch}.parquet"),
+        meta=result("snapshot/snapshot.json"),
     output:
-        timelines=directory("results/figures/timelines"),
+        timelines=directory(result("figures/timelines")),
     log:
-        "logs/sync/plot_family_timelines.log",
+        log_file("sync", "plot_family_timelines"),
     benchmark:
-        "benchmarks/sync/plot_family_timelines.tsv"
+        benchmark_file("sync", "plot_family_timelines")
     conda:
         "../envs/sync.yaml"
     params:

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from fake_servers import FakeGitHub, FakeHub, crawl_config, gh_commit, hf_commit, hub_model
 
-from ptlmsync.collect.crawl import crawl_all
+from ptlmsync.stages.crawl import crawl_all
 
 N_MODELS = 12
 
@@ -50,7 +50,7 @@ def test_killed_crawl_resumes_without_repeating_requests(tmp_path):
         github.requests.clear()
 
         script = (
-            "import json, sys; from ptlmsync.collect.crawl import crawl_all; "
+            "import json, sys; from ptlmsync.stages.crawl import crawl_all; "
             "crawl_all(json.loads(sys.argv[1]), [], sys.argv[2])"
         )
         args = [

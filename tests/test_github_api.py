@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 from fake_servers import FakeGitHub, gh_commit
 
-from ptlmsync.collect.github_api import gh_commits, github_client
-from ptlmsync.collect.gitlog import clone_bare, read_log
-from ptlmsync.collect.http_cache import RawCache
+from ptlmsync.crawl.github_api import gh_commits, github_client
+from ptlmsync.crawl.gitlog import clone_bare, read_log
+from ptlmsync.crawl.http_cache import RawCache
 
 
 @pytest.fixture

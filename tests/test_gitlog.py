@@ -6,7 +6,7 @@ import subprocess
 import pandas as pd
 import pytest
 
-from ptlmsync.collect.gitlog import GitError, clone_bare, clone_url, read_log
+from ptlmsync.crawl.gitlog import GitError, clone_bare, clone_url, read_log
 
 
 def git(cwd, *args, date="2024-01-01T12:00:00+00:00", stdin=None):

@@ -8,7 +8,7 @@ import pandas as pd
 from conftest import REPO
 from sklearn.metrics import cohen_kappa_score
 
-from ptlmsync.labeling import rule_label
+from ptlmsync.label_rules import rule_label
 from ptlmsync.text import clean_text
 
 

@@ -4,8 +4,8 @@ import pandas as pd
 import pytest
 from fake_servers import FakeHub, hf_commit, hub_model
 
-from ptlmsync.collect.http_cache import RawCache
-from ptlmsync.collect.hub import fetch_card, hf_api, hf_commits, hf_endpoint, select_models
+from ptlmsync.crawl.http_cache import RawCache
+from ptlmsync.crawl.hub import fetch_card, hf_api, hf_commits, hf_endpoint, select_models
 
 MODELS = [
     hub_model(

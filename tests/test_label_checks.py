@@ -3,9 +3,8 @@
 import pandas as pd
 import pytest
 
-from ptlmsync.label_checks import agreement
+from ptlmsync.label_checks import agreement, read_gold
 from ptlmsync.schemas import TableError
-from ptlmsync.stages import read_gold
 
 GOLD = pd.DataFrame(
     {

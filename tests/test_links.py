@@ -2,7 +2,7 @@
 
 import pytest
 
-from ptlmsync.collect.links import (
+from ptlmsync.crawl.links import (
     Decision,
     github_links,
     link_model,

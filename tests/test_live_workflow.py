@@ -7,9 +7,10 @@ import sys
 
 import pandas as pd
 import pytest
-from conftest import copy_workflow
-from fake_servers import FakeHub, hf_commit, hub_model
+from conftest import REPO, copy_workflow
+from fake_servers import FakeHub, FakeLLM, hf_commit, hub_model
 from test_gitlog import git
+from test_labellers import honest
 
 pytestmark = pytest.mark.workflow
 
@@ -52,13 +53,18 @@ def make_remote(root, repo, days):
     git(bare, "config", "uploadpack.allowFilter", "true")
 
 
-def run(work, hub_url, remote):
+def run(work, hub_url, remote, llm_url):
     collect = (
         f"collect={{hf_endpoint: '{hub_url}', github_clone_url: 'file://{remote}', "
         "min_downloads: 10000, manual_links: null}"
     )
+    label = (
+        "label={backend: openai_compatible, "
+        f"openai_compatible: {{model: local, base_url: '{llm_url}/v1'}}}}"
+    )
+    config = ["--config", "source=live", collect, label]
     result = subprocess.run(
-        [sys.executable, "-m", "snakemake", "--cores", "2", "--config", "source=live", collect],
+        [sys.executable, "-m", "snakemake", "--cores", "2", *config],
         cwd=work,
         capture_output=True,
         text=True,
@@ -76,35 +82,40 @@ def live(tmp_path_factory):
     hub = FakeHub(MODELS, CARDS, COMMITS, page_size=2, profiles=profiles)
     (root / "workflow").mkdir()
     work = copy_workflow(root / "workflow")
-    run(work, hub.url, root / "remote")
-    yield work, hub, root
+    with FakeLLM(honest) as llm:
+        run(work, hub.url, root / "remote", llm.url)
+        yield work, hub, llm, root
     hub.close()
 
 
+RUN = "results/live"
+
+
 def test_live_run_collects_links_and_codes_families(live):
-    work, _, _ = live
-    links = pd.read_csv(work / "results/collect/links.csv").set_index("model_id")
+    work, _, llm, _ = live
+    links = pd.read_csv(work / RUN / "crawl/links.csv").set_index("model_id")
     assert links.loc["acme/bert-large", "github_repo"] == "acme/bert"
     assert links.loc["lab/no-card", "decision"] == "unlinked"
-    families = pd.read_csv(work / "results/sync/families.csv").set_index("family")
+    families = pd.read_csv(work / RUN / "sync/families.csv").set_index("family")
     assert families.loc["acme__bert", "n_models"] == 2
     assert families.loc["acme__bert", "n_gh_commits"] == 4
     assert families.loc["lab__gpt", "n_hf_commits"] == 1
-    users = pd.read_csv(work / "results/snapshot/hf_users.csv").set_index("hf_user")
+    users = pd.read_csv(work / RUN / "snapshot/hf_users.csv").set_index("hf_user")
     assert users.loc["alice", "github_login"] == "alice-gh"
     assert users["github_login"].isna().sum() == 1  # bob's profile links no GitHub account
-    status = pd.read_csv(work / "results/collect/status.csv")
+    status = pd.read_csv(work / RUN / "crawl/status.csv")
     assert set(status["status"]) == {"ok"}
-    meta = json.loads((work / "results/snapshot/snapshot.json").read_text())
+    meta = json.loads((work / RUN / "snapshot/snapshot.json").read_text())
     assert meta["source"] == "live" and not meta["demo"]
-    assert (work / "results/paper/paper.pdf").stat().st_size > 10_000
+    assert (work / RUN / "paper/paper.pdf").stat().st_size > 10_000
+    assert llm.total > 0  # the commits were labelled by the (local) remote labeller
 
 
-def test_a_rerun_from_the_raw_cache_makes_no_request(live):
-    work, hub, root = live
-    before = hub.total
-    for path in ("results/collect/models.csv", "results/collect/families"):
-        subprocess.run(["rm", "-rf", str(work / path)], check=True)
-    run(work, hub.url, root / "remote")
-    assert hub.total == before
-    assert re.search(r"acme/bert", (work / "results/collect/links.csv").read_text())
+def test_after_make_clean_a_rerun_asks_neither_hub_nor_github_nor_the_llm(live):
+    work, hub, llm, root = live
+    asked_hub, asked_llm = hub.total, llm.total
+    subprocess.run(["make", "-f", str(REPO / "Makefile"), "clean"], cwd=work, check=True)
+    assert not (work / "results").exists() and (work / "resources/cache").is_dir()
+    run(work, hub.url, root / "remote", llm.url)
+    assert (hub.total, llm.total) == (asked_hub, asked_llm)
+    assert re.search(r"acme/bert", (work / RUN / "crawl/links.csv").read_text())

@@ -5,7 +5,6 @@ import json
 import pandas as pd
 import pytest
 
-from ptlmsync.per_family import code_sync_batch
 from ptlmsync.schemas import TableError, read_batches
 from ptlmsync.snapshot import (
     collect_snapshot,
@@ -13,6 +12,7 @@ from ptlmsync.snapshot import (
     family_id,
     split_families,
 )
+from ptlmsync.stages.sync import code_sync_batch
 
 
 def write_snapshot(path, models, hf, gh):
@@ -100,7 +100,13 @@ def test_families_with_missing_platforms_still_get_rows(snapshot, tmp_path):
     collect_snapshot({"source": "snapshot", "snapshot_dir": str(snapshot)}, tmp_path / "out")
     split_families(tmp_path / "out", [tmp_path / "one.parquet"], tmp_path / "families.csv")
     out = tmp_path / "coded.json"
-    code_sync_batch(tmp_path / "one.parquet", tmp_path / "families.csv", 0, out, {})
+    code_sync_batch(
+        commits=tmp_path / "one.parquet",
+        family_list=tmp_path / "families.csv",
+        batch=0,
+        coded=out,
+        params={},
+    )
     rows = {r["family"]["family"]: r["family"] for r in json.loads(out.read_text())}
     assert sorted(rows) == ["a__code", "b__code", "c__code"]
     assert rows["a__code"]["lag"] == "Simultaneous"  # the undated HF commit is dropped

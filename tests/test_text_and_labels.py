@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
-from ptlmsync.labelers import LabelCache, OfflineLabeller, label_commits, make_labeller
-from ptlmsync.labeling import rule_label
+from ptlmsync.label_rules import rule_label
+from ptlmsync.labellers import LabelCache, OfflineLabeller, label_commits, make_labeller
 from ptlmsync.taxonomy import load_taxonomy
 from ptlmsync.text import clean_text, hf_commit_text
 

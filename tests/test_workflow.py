@@ -14,6 +14,7 @@ pytestmark = pytest.mark.workflow
 
 N_FAMILIES = 18  # the smallest demo with every pattern and lag design
 BATCHES = 4
+DEMO, REPLICATION = "results/demo", "results/replication"
 
 
 def snakemake(workdir, *args):
@@ -40,11 +41,11 @@ def run(tmp_path_factory):
 
 
 def test_paper_pdf_and_html_exist_and_say_demo(run):
-    pdf = run / "results/paper/paper.pdf"
+    pdf = run / DEMO / "paper/paper.pdf"
     text = " ".join(p.extract_text() for p in PdfReader(pdf).pages)
     text = re.sub(r"\s+", " ", text).replace("\u2019", "'")
     assert "SYNTHETIC DEMO DATA" in text
-    numbers = json.loads((run / "results/tables/numbers.json").read_text())
+    numbers = json.loads((run / DEMO / "tables/numbers.json").read_text())
     assert f"{numbers['n_families']} families with {numbers['n_models']} HF models" in text
     top = numbers["top_pattern"]
     assert f"{top['name']} ({top['n']} families" in text
@@ -53,12 +54,12 @@ def test_paper_pdf_and_html_exist_and_say_demo(run):
     assert sum(len(p.images) for p in PdfReader(pdf).pages) == n_figures
     kappa = numbers["sync_validation"]
     assert f"the coding with {kappa['reference']} ({kappa['n_families']} families)" in text
-    assert "SYNTHETIC DEMO DATA" in (run / "results/paper/paper.html").read_text()
+    assert "SYNTHETIC DEMO DATA" in (run / DEMO / "paper/paper.html").read_text()
 
 
 def test_tables_are_consistent(run):
-    tables = run / "results/tables"
-    families = pd.read_csv(run / "results/sync/families.csv")
+    tables = run / DEMO / "tables"
+    families = pd.read_csv(run / DEMO / "sync/families.csv")
     assert len(families) == N_FAMILIES
     assert pd.read_csv(tables / "lag_distribution.csv")["n"].sum() == N_FAMILIES
     assert pd.read_csv(tables / "pattern_distribution.csv")["n"].sum() == N_FAMILIES
@@ -68,7 +69,7 @@ def test_tables_are_consistent(run):
         "GH": families["n_gh_commits"].sum(),
         "HF": families["n_hf_commits"].sum(),
     }
-    switches = pd.read_csv(run / "results/sync/switches.csv")
+    switches = pd.read_csv(run / DEMO / "sync/switches.csv")
     by_lag = pd.read_csv(tables / "switch_days_by_lag.csv")
     assert by_lag["n_switches"].sum() == len(switches) > 0
     assert set(families["age_group"]) == {"Recent", "Intermediate", "Matured"}
@@ -77,15 +78,15 @@ def test_tables_are_consistent(run):
 
 
 def test_every_contract_table_and_figure_exists_and_is_not_empty(run):
-    from ptlmsync.stages import FIGURES, TABLES
+    from ptlmsync.outputs import FIGURES, TABLES
 
     for names in TABLES.values():
         for name in names:
-            table = pd.read_csv(run / "results/tables" / f"{name}.csv")
+            table = pd.read_csv(run / DEMO / "tables" / f"{name}.csv")
             assert len(table) > 0, name
     for name in FIGURES:
         for ext in ("png", "pdf"):
-            assert (run / "results/figures" / f"{name}.{ext}").stat().st_size > 1000, name
+            assert (run / DEMO / "figures" / f"{name}.{ext}").stat().st_size > 1000, name
 
 
 def test_rerun_schedules_nothing(run):
@@ -102,7 +103,7 @@ def test_window_change_reruns_sync_stats_paper_only(run):
         "aggregate_sync",
         "tabulate_patterns",
         "tabulate_switches",
-        "collect_numbers",
+        "compile_numbers",
         "plot_figures",
         "render_paper",
         "analyse_window_sensitivity",
@@ -122,24 +123,24 @@ def test_fewer_family_batches_resplit_the_families(run):
 
 
 def test_labels_are_validated_and_counted(run):
-    validation = pd.read_csv(run / "results/labels/validation.csv")
+    validation = pd.read_csv(run / DEMO / "labels/validation.csv")
     kappa = validation[validation["measure"] == "kappa_mean"].set_index("platform")["value"]
     assert set(kappa.index) == {"GH", "HF"} and (kappa > 0.5).all()
-    usage = pd.read_csv(run / "results/labels/usage.csv")
+    usage = pd.read_csv(run / DEMO / "labels/usage.csv")
     assert usage["unlabelled"].sum() == 0 and usage["requests"].sum() > 0
-    confusion = pd.read_csv(run / "results/labels/confusion.csv")
-    families = pd.read_csv(run / "results/sync/families.csv")
+    confusion = pd.read_csv(run / DEMO / "labels/confusion.csv")
+    families = pd.read_csv(run / DEMO / "sync/families.csv")
     total = families["n_gh_commits"].sum() + families["n_hf_commits"].sum()
     assert confusion["n"].sum() == total
 
 
 def test_sync_outputs_per_family(run):
-    families = pd.read_csv(run / "results/sync/families.csv")
-    timelines = sorted(p.stem for p in (run / "results/figures/timelines").glob("*.png"))
+    families = pd.read_csv(run / DEMO / "sync/families.csv")
+    timelines = sorted(p.stem for p in (run / DEMO / "figures/timelines").glob("*.png"))
     assert timelines == sorted(families["family"])
-    validation = pd.read_csv(run / "results/sync/validation.csv").set_index("measure")
+    validation = pd.read_csv(run / DEMO / "sync/validation.csv").set_index("measure")
     assert validation.loc["kappa_code", "value"] == 1.0  # the demo's designed codes
-    sensitivity = pd.read_csv(run / "results/sync/sensitivity.csv")
+    sensitivity = pd.read_csv(run / DEMO / "sync/sensitivity.csv")
     assert sensitivity["window_days"].tolist() == [7, 14, 21, 28]
     assert (sensitivity["n_families"] == N_FAMILIES).all()
 
@@ -150,11 +151,11 @@ def test_a_replaced_snapshot_table_reruns_the_collect_rule(run, tmp_path):
     snapshot = tmp_path / "snapshot"
     snapshot.mkdir()
     for name in ("models.csv", "hf_commits.parquet", "gh_commits.parquet"):
-        shutil.copyfile(run / "results/snapshot" / name, snapshot / name)
+        shutil.copyfile(run / DEMO / "snapshot" / name, snapshot / name)
     (tmp_path / "work").mkdir()
     work = copy_workflow(tmp_path / "work")
-    config = ("--config", "source=snapshot", f"snapshot_dir={snapshot}")
-    target = "results/snapshot/families.csv"
+    config = ("--config", "source=snapshot", f"snapshot_dir={snapshot}", "run_name=snapshot-test")
+    target = "results/snapshot-test/snapshot/families.csv"
     snakemake(work, target, *config)  # --config takes every argument after it
     assert "Nothing to be done" in snakemake(work, "-n", target, *config)
     models = pd.read_csv(snapshot / "models.csv")
@@ -164,27 +165,62 @@ def test_a_replaced_snapshot_table_reruns_the_collect_rule(run, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def replication_run(tmp_path_factory):
+def replication_run(run):
+    """The replication run in the demo's work directory (after the demo run)."""
     from conftest import SHARED
 
     package = SHARED / "data" / "replication"
     if not package.exists():
         pytest.skip("../shared/data/replication is absent (the study's published files)")
-    work = copy_workflow(tmp_path_factory.mktemp("replication"))
-    snakemake(work, "--config", "source=replication", f"replication_dir={package}")
-    return work
+    snakemake(run, "--config", "source=replication", f"replication_dir={package}")
+    return run
 
 
 def test_replication_run_reanalyses_published_data(replication_run):
-    tables = replication_run / "results/tables"
-    families = pd.read_csv(replication_run / "results/sync/families.csv")
+    tables = replication_run / DEMO / "tables"
+    families = pd.read_csv(replication_run / DEMO / "sync/families.csv")
     assert len(families) == 325
     assert pd.read_csv(tables / "lag_distribution.csv")["n"].sum() == 325
     meta = json.loads((tables / "metadata.json").read_text())
     assert meta["source"] == "replication" and not meta["demo"]
     assert "topics" in meta["unavailable"] and "topics" not in meta["tables"]
-    pdf = replication_run / "results/paper/paper.pdf"
+    pdf = replication_run / DEMO / "paper/paper.pdf"
     text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(pdf).pages))
     assert "SYNTHETIC DEMO DATA" not in text
     assert "325 families" in text and "are not reported here" in text
     assert "{{<" not in text
+
+
+def files_under(path):
+    return {p.relative_to(path) for p in path.rglob("*") if p.is_file()}
+
+
+def test_two_sources_in_one_work_directory_never_share_a_file(run, replication_run):
+    assert sorted(p.name for p in (run / "results").iterdir()) == ["demo", "replication"]
+    for stray in ("logs", "benchmarks", "report.html"):
+        assert not (run / stray).exists(), stray  # every output lives under results/<run>/
+    demo_files = files_under(run / DEMO)
+    replication_files = files_under(run / REPLICATION)
+    assert "paper/paper.pdf" in {str(p) for p in replication_files}
+    assert not any("demo_truth" in str(p) for p in replication_files)
+    for name, files in (("demo", demo_files), ("replication", replication_files)):
+        meta = json.loads((run / "results" / name / "tables/metadata.json").read_text())
+        tables = run / "results" / name / "tables"
+        assert meta["run_name"] == name
+        assert meta["tables"] == sorted(p.stem for p in tables.glob("*.csv"))
+        figures = run / "results" / name / "figures"
+        assert meta["figures"] == sorted(p.stem for p in figures.glob("*.png"))
+        assert len(files) > 50
+    meta = json.loads((run / REPLICATION / "tables/metadata.json").read_text())
+    assert "window_sensitivity" not in meta["tables"] and meta["source"] == "replication"
+
+
+def test_after_make_clean_a_rerun_embeds_nothing(run):
+    topics_log = run / DEMO / "logs/stats/extract_topics.log"
+    first = re.search(r"; (\d+) texts embedded", topics_log.read_text())
+    assert int(first.group(1)) > 0  # the first run embedded the messages
+    subprocess.run(["make", "-f", str(REPO / "Makefile"), "clean"], cwd=run, check=True)
+    assert not (run / "results").exists() and (run / "resources/cache/embeddings").is_dir()
+    snakemake(run)
+    assert "; 0 texts embedded" in topics_log.read_text()
+    assert (run / DEMO / "paper/paper.pdf").exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import yaml
@@ -43,3 +44,31 @@ def _wants_scalar(spec: dict) -> bool:
 
 def load_schema(path: str | Path) -> dict:
     return yaml.safe_load(Path(path).read_text())
+
+
+def run_name(config: dict) -> str:
+    """The run's directory name under ``results/``: ``run_name`` if set, else derived from
+    the source (``demo``, ``replication``, ``live``, ``snapshot-<hash of snapshot_dir>``),
+    so that two sources in one work directory never share a file."""
+    if config.get("run_name"):
+        return config["run_name"]
+    source = config["source"]
+    if source == "snapshot":
+        where = str(Path(config.get("snapshot_dir") or "").expanduser().resolve())
+        return f"snapshot-{hashlib.sha256(where.encode()).hexdigest()[:8]}"
+    return source
+
+
+#: The caches under ``cache_dir``, shared by every run: what costs time or money to get.
+CACHES = {
+    "http": "raw HTTP answers of the Hub and GitHub, keyed by request",
+    "clones": "blob-less bare clones of GitHub repositories",
+    "labels": "remote labellers' answers, per family, keyed by labeller, prompt, run and text",
+    "embeddings": "sentence embeddings, keyed by model, length and message hash",
+}
+
+
+def cache_paths(config: dict) -> dict[str, str]:
+    """The directory of each cache of :data:`CACHES` under ``config['cache_dir']``."""
+    root = Path(config["cache_dir"]).expanduser()
+    return {name: str(root / name) for name in CACHES}

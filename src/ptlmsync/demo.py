@@ -412,3 +412,8 @@ def _authors(i: int, rng) -> tuple[list[str], list[str]]:
     n_shared = [0, 1, min(3, n_gh)][i % 3]
     hf = gh[:n_shared] + [f"demo-hf-user-{i:02d}-{j}" for j in range(int(rng.integers(1, 4)))]
     return gh, hf
+
+
+def marker_of(meta: dict) -> str:
+    """The text stamped on every output made from demo data ("" for real data)."""
+    return meta.get("marker") or (DEMO_MARKER if meta.get("demo") else "")

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 from sklearn.metrics import precision_recall_fscore_support
 
+from ptlmsync.demo import is_demo_truth
+from ptlmsync.schemas import TableError
 from ptlmsync.stats import majority_labels
 from ptlmsync.sync_checks import kappa
+from ptlmsync.taxonomy import load_taxonomy
 
 VALIDATION_COLUMNS = ["measure", "platform", "run", "change_type", "value"]
 
@@ -69,3 +74,26 @@ def agreement(labels: pd.DataFrame, gold: pd.DataFrame) -> tuple[pd.DataFrame, p
                 {"measure": "support", "platform": platform, "change_type": t, "value": int(s)},
             ]
     return pd.DataFrame(rows, columns=VALIDATION_COLUMNS), confusion
+
+
+def read_gold(path) -> pd.DataFrame:
+    """Gold labels (platform, key, label); the demo's known types; errors name file and line."""
+    path = Path(path)
+    if is_demo_truth(path):
+        truth = pd.read_parquet(path)
+        return truth.rename(columns={"change_type": "label"})[["platform", "key", "label"]]
+    gold = pd.read_csv(path, dtype=str)
+    missing = [c for c in ("platform", "key", "label") if c not in gold.columns]
+    if missing:
+        raise TableError(f"{path}: missing columns {missing}; expected platform, key, label")
+    tax = load_taxonomy()
+    for i, row in gold.iterrows():
+        if row["platform"] not in ("GH", "HF"):
+            raise TableError(
+                f"{path}: line {i + 2}: column 'platform': {row['platform']!r} is not GH or HF"
+            )
+        try:
+            gold.loc[i, "label"] = tax.normalise(str(row["label"]))
+        except ValueError as err:
+            raise TableError(f"{path}: line {i + 2}: column 'label': {err}") from None
+    return gold[["platform", "key", "label"]]

@@ -2,7 +2,7 @@
 
 The paper's sources are copied to a build directory next to generated files:
 ``_variables.yml`` (every number, from ``numbers.json``), ``_metadata.yml`` (the
-source-aware subtitle), ``_tables/*.md`` (tables from ``results/tables/``) and
+source-aware subtitle), ``_tables/*.md`` (tables from ``results/<run>/tables/``) and
 ``figures/``. Then ``quarto render`` runs where Quarto is installed; elsewhere a
 fallback resolves the manuscript's shortcodes and cross-references itself and
 renders with pandoc (pypandoc_binary) to Typst and the typst package to PDF.

@@ -1,6 +1,6 @@
 """Adapter for the original study's published intermediate files (``source: replication``).
 
-It maps them onto this project's tables (``results/sync/{families,switches,contributors,
+It maps them onto this project's tables (``results/<run>/sync/{families,switches,contributors,
 similarity,validation}.csv``) in this project's vocabulary, with the study's exclusions
 applied, so that every analysis whose inputs exist runs unchanged. The analyses that
 need raw commits or commit labels cannot be run from these files; they are listed in
@@ -10,8 +10,6 @@ need raw commits or commit labels cannot be run from these files; they are liste
 from __future__ import annotations
 
 import ast
-import json
-import logging
 import re
 from pathlib import Path
 
@@ -25,8 +23,6 @@ from ptlmsync.vocab import (
     normalise_lag,
     normalise_study_pattern,
 )
-
-log = logging.getLogger(__name__)
 
 FILES = {
     "models": "complete_dataset.csv",
@@ -199,26 +195,3 @@ def load_manual_codes(directory: Path, families: pd.DataFrame) -> pd.DataFrame:
         [{"measure": "reference", "manual": "the study's manually coded sample"}]
     )
     return pd.concat([reference, result], ignore_index=True)
-
-
-def import_replication(directory: str | Path, out: dict[str, str]) -> dict:
-    """Write the project's tables from the replication package; return its metadata."""
-    directory = Path(directory)
-    families = load_families(directory)
-    families.to_csv(out["families"], index=False)
-    load_switches(directory, families["family"]).to_csv(out["switches"], index=False)
-    load_similarity(directory, families["family"]).to_csv(out["similarity"], index=False)
-    load_contributors(directory, families["family"]).to_csv(out["contributors"], index=False)
-    load_manual_codes(directory, families).to_csv(out["validation"], index=False)
-    meta = {
-        "source": "replication",
-        "demo": False,
-        "marker": "",
-        "extraction_date": "as published by the original study",
-        "replication_dir": str(directory),
-        "n_families": len(families),
-        "unavailable_analyses": UNAVAILABLE_ANALYSES,
-    }
-    Path(out["meta"]).write_text(json.dumps(meta, indent=2))
-    log.info("replication: %d families, exclusions applied", len(families))
-    return meta

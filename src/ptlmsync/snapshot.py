@@ -1,4 +1,4 @@
-"""The collect stage: produce ``results/snapshot/`` from the configured source.
+"""The snapshot of a run (``results/<run>/snapshot/``) from the configured source.
 
 A snapshot directory holds ``models.csv``, ``hf_commits.parquet``, ``gh_commits.parquet``
 and ``snapshot.json`` (source, extraction date, demo flag). This module also splits it
@@ -220,3 +220,8 @@ def split_families(
         commits[in_batch == b].to_parquet(path, index=False)
     families.to_csv(family_list, index=False)
     return families
+
+
+def read_meta(snapshot_json: str | Path) -> dict:
+    """The snapshot's metadata (``snapshot.json``)."""
+    return json.loads(Path(snapshot_json).read_text())

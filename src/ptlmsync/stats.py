@@ -343,3 +343,18 @@ def dunn(switches: pd.DataFrame, families: pd.DataFrame, grouping: str) -> pd.Da
         return pd.DataFrame()
     matrix = sp.posthoc_dunn(joined, val_col="days", group_col=grouping, p_adjust="bonferroni")
     return matrix.rename_axis("group").reset_index()
+
+
+def read_labels(label_paths, statistics_run="majority") -> pd.DataFrame:
+    """One label per commit from the per-family label files: the majority across runs
+    (ties broken by run 1), or the labels of run ``statistics_run``."""
+    labels = pd.concat([pd.read_parquet(p) for p in label_paths])
+    if statistics_run == "majority":
+        return majority_labels(labels)
+    chosen = labels[labels["run"] == int(statistics_run)]
+    if chosen.empty and len(labels):
+        raise ValueError(
+            f"config key 'label.statistics_run': run {statistics_run} was not "
+            f"labelled (runs: {sorted(labels['run'].unique())})"
+        )
+    return chosen.drop(columns=["run"]).reset_index(drop=True)

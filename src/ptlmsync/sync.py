@@ -163,7 +163,7 @@ def phase_codes(act: Activity, params: SyncParams) -> tuple[str, str]:
 
 
 def code_family(commits: pd.DataFrame, params: SyncParams) -> dict:
-    """One row of ``results/sync/families.csv`` for a family's commits."""
+    """One row of ``results/<run>/sync/families.csv`` for a family's commits."""
     act = family_activity(commits, params)
     sync_type = code_sync_type(act, params)
     intensity = code_intensity(act, params)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 from sklearn.metrics import cohen_kappa_score
 
+from ptlmsync.demo import is_demo_truth
 from ptlmsync.schemas import TableError
 from ptlmsync.sync import SyncParams, code_family
 from ptlmsync.vocab import PATTERN_NAMES, normalise_lag
@@ -126,3 +127,14 @@ def sensitivity_summary(codes: pd.DataFrame, reference_window: int) -> pd.DataFr
             }
         )
     return pd.DataFrame(rows)
+
+
+def manual_codes(path) -> pd.DataFrame:
+    """Manually coded families (family, lag, code): a manual-codes CSV, or the demo's
+    designed codes."""
+    if is_demo_truth(path):
+        truth = pd.read_parquet(path).drop_duplicates("family")
+        return truth.rename(columns={"design_lag": "lag", "design_code": "code"})[
+            ["family", "lag", "code"]
+        ]
+    return read_manual_codes(path)

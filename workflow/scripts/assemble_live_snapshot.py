@@ -2,17 +2,17 @@
 
 from pathlib import Path
 
-from ptlmsync.collect.crawl import assemble_snapshot
 from ptlmsync.logs import log_to
+from ptlmsync.stages.crawl import assemble_snapshot
 
 with log_to(snakemake.log[0]):
     assemble_snapshot(
-        snakemake.input.models,
-        snakemake.input.extraction,
-        snakemake.input.hf,
-        snakemake.input.gh,
-        snakemake.input.status,
-        snakemake.input.users,
-        Path(snakemake.output.models).parent,
-        snakemake.output.status,
+        models_csv=snakemake.input.models,
+        extraction_json=snakemake.input.extraction,
+        hf_parts=snakemake.input.hf,
+        gh_parts=snakemake.input.gh,
+        status_parts=snakemake.input.status,
+        user_parts=snakemake.input.users,
+        out_dir=Path(snakemake.output.models).parent,
+        status_out=snakemake.output.status,
     )

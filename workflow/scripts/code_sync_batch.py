@@ -1,13 +1,12 @@
-"""Code the synchronisation (lag, type, intensity, pattern, switches) of a batch of families."""
+"""Code the synchronisation (lag, type, intensity, pattern, switches) of a family batch."""
 
 from ptlmsync.logs import log_to
-from ptlmsync.per_family import code_sync_batch
+from ptlmsync.stages.sync import code_sync_batch
 
 with log_to(snakemake.log[0]):
     code_sync_batch(
-        snakemake.input.commits,
-        snakemake.input.family_list,
-        snakemake.wildcards.batch,
-        snakemake.output.coded,
-        snakemake.params.sync,
+        **snakemake.input,
+        **snakemake.output,
+        batch=snakemake.wildcards.batch,
+        params=snakemake.params.sync,
     )

@@ -1,7 +1,7 @@
 """Map the original study's published intermediate files onto the project's tables."""
 
 from ptlmsync.logs import log_to
-from ptlmsync.replication import import_replication
+from ptlmsync.stages.replication import import_replication
 
 with log_to(snakemake.log[0]):
-    import_replication(snakemake.input.package, dict(snakemake.output.items()))
+    import_replication(**snakemake.input, **snakemake.output)

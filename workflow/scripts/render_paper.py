@@ -1,17 +1,13 @@
 """Render the paper (Quarto where installed, else the pandoc + typst fallback)."""
 
-from pathlib import Path
-
 from ptlmsync.logs import log_to
-from ptlmsync.paper import render
+from ptlmsync.stages.paper import render_paper
 
 with log_to(snakemake.log[0]):
-    render(
-        Path(snakemake.input.sources[0]).parent,
-        Path(snakemake.input.numbers).parent,
-        Path(snakemake.input.figures[0]).parent,
-        snakemake.output.build,
-        snakemake.output.pdf,
-        snakemake.output.html,
-        snakemake.params.renderer,
+    render_paper(
+        sources=snakemake.input.sources,
+        numbers=snakemake.input.numbers,
+        figures=snakemake.input.figures,
+        **snakemake.output,
+        renderer=snakemake.params.renderer,
     )

@@ -1,12 +1,9 @@
 """Jaccard similarity of the change types each family uses on GH and on HF."""
 
 from ptlmsync.logs import log_to
-from ptlmsync.stages import score_similarity
+from ptlmsync.stages.label import score_similarity
 
 with log_to(snakemake.log[0]):
     score_similarity(
-        snakemake.input.labels,
-        snakemake.input.families,
-        snakemake.output.similarity,
-        snakemake.params.statistics_run,
+        **snakemake.input, **snakemake.output, statistics_run=snakemake.params.statistics_run
     )

@@ -1,15 +1,15 @@
 """Live crawl, step 1: select models, link them to GitHub, freeze the family list."""
 
-from ptlmsync.collect.crawl import select_and_link
 from ptlmsync.logs import log_to
+from ptlmsync.stages.crawl import select_and_link
 
 with log_to(snakemake.log[0]):
     select_and_link(
-        snakemake.params.collect,
-        snakemake.params.exclude,
-        snakemake.params.raw_dir,
-        snakemake.output.models,
-        snakemake.output.links,
-        snakemake.output.families,
-        snakemake.output.extraction,
+        collect=snakemake.params.collect,
+        exclude=snakemake.params.exclude,
+        raw_dir=snakemake.params.raw_dir,
+        models_out=snakemake.output.models,
+        links_out=snakemake.output.links,
+        families_out=snakemake.output.families,
+        extraction_out=snakemake.output.extraction,
     )

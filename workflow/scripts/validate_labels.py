@@ -1,14 +1,14 @@
 """Agreement of the labels with a gold table (kappa per run and platform), and usage."""
 
 from ptlmsync.logs import log_to
-from ptlmsync.stages import validate_labels
+from ptlmsync.stages.label import validate_labels
 
 with log_to(snakemake.log[0]):
     validate_labels(
-        snakemake.input.labels,
-        snakemake.input.usage,
-        getattr(snakemake.input, "gold", None) or None,
-        snakemake.output.validation,
-        snakemake.output.confusion,
-        snakemake.output.usage,
+        labels=snakemake.input.labels,
+        usage=snakemake.input.usage,
+        gold=snakemake.input.gold or None,
+        validation_out=snakemake.output.validation,
+        confusion_out=snakemake.output.confusion,
+        usage_out=snakemake.output.usage,
     )

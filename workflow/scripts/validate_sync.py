@@ -1,8 +1,11 @@
 """Cohen's kappa of the coding against manually coded families."""
 
 from ptlmsync.logs import log_to
-from ptlmsync.stages import validate_sync
+from ptlmsync.stages.sync import validate_sync
 
 with log_to(snakemake.log[0]):
-    manual = getattr(snakemake.input, "manual", None)
-    validate_sync(snakemake.input.families, manual or None, snakemake.output.validation)
+    validate_sync(
+        families=snakemake.input.families,
+        manual=snakemake.input.manual or None,
+        validation=snakemake.output.validation,
+    )

@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 from fake_servers import FakeLLM
 
-from ptlmsync.labelers import (
+from ptlmsync.label_rules import rule_label
+from ptlmsync.labellers import (
     PROMPT_VERSION,
     Answer,
     GeminiLabeller,
@@ -19,8 +20,7 @@ from ptlmsync.labelers import (
     parse_answer,
     system_prompt,
 )
-from ptlmsync.labeling import rule_label
-from ptlmsync.per_family import label_batch
+from ptlmsync.stages.label import label_family_batch
 from ptlmsync.taxonomy import UNLABELLED
 
 TEXTS = [
@@ -153,14 +153,14 @@ def test_cache_makes_a_second_run_request_nothing_and_keys_by_run(tmp_path):
 
 
 def test_changed_rules_or_prompt_change_the_cache_key(monkeypatch):
-    from ptlmsync import labelers
+    from ptlmsync import labellers
 
     before = LabelCache.key(OfflineLabeller(), 1, "text")
-    labelers.rules_version.cache_clear()
-    labelers.prompt_version.cache_clear()
-    monkeypatch.setattr(labelers, "system_prompt", lambda: "another prompt")
+    labellers.rules_version.cache_clear()
+    labellers.prompt_version.cache_clear()
+    monkeypatch.setattr(labellers, "system_prompt", lambda: "another prompt")
     assert LabelCache.key(OfflineLabeller(), 1, "text") != before
-    labelers.prompt_version.cache_clear()
+    labellers.prompt_version.cache_clear()
 
 
 def test_parse_answer_accepts_aliases_and_fences():
@@ -191,37 +191,37 @@ def _family_commits(families: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def openai_label_config(server, batch_size: int = 50) -> dict:
+def openai_label_config(server, commits_per_request: int = 50) -> dict:
     """The ``label:`` config that labels with the local OpenAI-compatible server."""
     return {
         "backend": "openai_compatible",
         "runs": 1,
-        "batch_size": batch_size,
+        "commits_per_request": commits_per_request,
         "openai_compatible": {"model": "m", "base_url": f"{server.url}/v1"},
     }
 
 
-def test_label_batch_caches_remote_answers_per_family_across_batchings(tmp_path):
+def test_label_family_batch_caches_remote_answers_per_family_across_batchings(tmp_path):
     with FakeLLM(honest) as server:
         config = openai_label_config(server)
         _family_commits(["a", "b"]).to_parquet(tmp_path / "ab.parquet")
-        label_batch(
-            tmp_path / "ab.parquet",
-            tmp_path / "l.parquet",
-            tmp_path / "u.csv",
-            tmp_path / "cache",
-            config,
+        label_family_batch(
+            commits=tmp_path / "ab.parquet",
+            labels=tmp_path / "l.parquet",
+            usage=tmp_path / "u.csv",
+            cache_dir=tmp_path / "cache",
+            label_config=config,
         )
         assert server.total == 2  # one request per family: each family has its own cache
         assert sorted(p.stem for p in (tmp_path / "cache").iterdir()) == ["a", "b"]
         # the batch count changed: family b now shares a batch with a new family c
         _family_commits(["b", "c"]).to_parquet(tmp_path / "bc.parquet")
-        label_batch(
-            tmp_path / "bc.parquet",
-            tmp_path / "l2.parquet",
-            tmp_path / "u2.csv",
-            tmp_path / "cache",
-            config,
+        label_family_batch(
+            commits=tmp_path / "bc.parquet",
+            labels=tmp_path / "l2.parquet",
+            usage=tmp_path / "u2.csv",
+            cache_dir=tmp_path / "cache",
+            label_config=config,
         )
     assert server.total == 3  # only c was asked
     usage = pd.read_csv(tmp_path / "u2.csv").set_index("family")
@@ -231,33 +231,38 @@ def test_label_batch_caches_remote_answers_per_family_across_batchings(tmp_path)
     assert labels.set_index("key").loc["c-5", "label"] == rule_label(TEXTS[5])
 
 
-def test_label_batch_keeps_no_cache_for_the_offline_labeller(tmp_path):
+def test_label_family_batch_keeps_no_cache_for_the_offline_labeller(tmp_path):
     _family_commits(["a"]).to_parquet(tmp_path / "a.parquet")
-    config = {"backend": "offline", "runs": 2, "batch_size": 50}
-    label_batch(
-        tmp_path / "a.parquet",
-        tmp_path / "l.parquet",
-        tmp_path / "u.csv",
-        tmp_path / "cache",
-        config,
+    config = {"backend": "offline", "runs": 2, "commits_per_request": 50}
+    label_family_batch(
+        commits=tmp_path / "a.parquet",
+        labels=tmp_path / "l.parquet",
+        usage=tmp_path / "u.csv",
+        cache_dir=tmp_path / "cache",
+        label_config=config,
     )
     assert not (tmp_path / "cache").exists()
     assert len(pd.read_parquet(tmp_path / "l.parquet")) == 2 * len(TEXTS)
 
 
-def test_label_batch_keeps_the_answers_it_got_before_a_failure(tmp_path):
+def test_label_family_batch_keeps_the_answers_it_got_before_a_failure(tmp_path):
     path = "/v1/chat/completions"
     denied = (401, {}, b'{"error": {"message": "invalid key", "type": "auth"}}')
     _family_commits(["a"]).to_parquet(tmp_path / "a.parquet")
-    args = (tmp_path / "a.parquet", tmp_path / "l.parquet", tmp_path / "u.csv", tmp_path / "c")
+    args = {
+        "commits": tmp_path / "a.parquet",
+        "labels": tmp_path / "l.parquet",
+        "usage": tmp_path / "u.csv",
+        "cache_dir": tmp_path / "c",
+    }
     with FakeLLM(honest) as server:
-        config = openai_label_config(server, batch_size=3)
-        # the second request (the family's second batch of 3 texts) is refused for good
+        config = openai_label_config(server, commits_per_request=3)
+        # the second request (the family's second chunk of 3 texts) is refused for good
         server.on_request = lambda n: server.fail(path, denied) if n == 2 else None
         with pytest.raises(openai.AuthenticationError, match="invalid key"):
-            label_batch(*args, config)
+            label_family_batch(**args, label_config=config)
         assert len(pd.read_parquet(tmp_path / "c" / "a.parquet")) == 3  # the first answer
         server.on_request = None
-        label_batch(*args, config)
+        label_family_batch(**args, label_config=config)
     assert server.total == 3  # the re-run asked only for the three texts still missing
     assert (pd.read_csv(tmp_path / "u.csv")["cache_hits"] == 3).all()

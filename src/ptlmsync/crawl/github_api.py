@@ -13,8 +13,8 @@ from github.Requester import (
     Requester,
 )
 
-from ptlmsync.collect.http_cache import CachingAdapter, RawCache
-from ptlmsync.collect.retry import with_retries
+from ptlmsync.crawl.http_cache import CachingAdapter, RawCache
+from ptlmsync.crawl.retry import with_retries
 from ptlmsync.schemas import CRAWLED_GH_COLUMNS
 
 log = logging.getLogger(__name__)

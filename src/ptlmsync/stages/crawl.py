@@ -1,5 +1,6 @@
-"""The live crawl as three stages: select and link models (freezes the family list),
-crawl one family's commits (the fan-out), assemble the snapshot directory."""
+"""Stage ``crawl`` (rules/crawl.smk, ``source: live``): select and link models (freezes
+the family list), crawl one family's commits (the fan-out), assemble the snapshot
+directory that the collect stage reads."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
-from ptlmsync.collect import github_api, gitlog, hub
-from ptlmsync.collect.http_cache import RawCache
-from ptlmsync.collect.links import Decision, link_model, read_manual_links, resolve_link
+from ptlmsync.crawl import github_api, gitlog, hub
+from ptlmsync.crawl.http_cache import RawCache
+from ptlmsync.crawl.links import Decision, link_model, read_manual_links, resolve_link
 from ptlmsync.schemas import CRAWLED_GH_COLUMNS, MODEL_COLUMNS
 from ptlmsync.snapshot import family_id
 

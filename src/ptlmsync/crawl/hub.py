@@ -13,8 +13,8 @@ from huggingface_hub import HfApi, get_session, set_client_factory
 from huggingface_hub.errors import GatedRepoError, HfHubHTTPError, RepositoryNotFoundError
 from huggingface_hub.utils._http import hf_request_event_hook
 
-from ptlmsync.collect.http_cache import CachingTransport, RawCache
-from ptlmsync.collect.retry import with_retries
+from ptlmsync.crawl.http_cache import CachingTransport, RawCache
+from ptlmsync.crawl.retry import with_retries
 
 log = logging.getLogger(__name__)
 

@@ -1,8 +1,8 @@
-"""Labellers behind one interface, with answer checking, batch splitting and a label cache.
+"""Labellers behind one interface, with answer checking, chunk splitting and a label cache.
 
-A labeller turns a batch of (key, cleaned text) into raw label answers; everything
+A labeller turns a chunk of (key, cleaned text) into raw label answers; everything
 around it is shared: identical texts are labelled once per run, answers are checked
-against the taxonomy and the batch's keys, a bad answer splits the batch and retries it
+against the taxonomy and the chunk's keys, a bad answer splits the chunk and retries it
 (bounded), and what still fails is labelled ``Unlabelled`` with a reason — never guessed,
 never dropped. Commit text is data: it only ever appears inside a JSON list of
 ``{"id", "text"}`` objects, and each label is taken for its own id.
@@ -23,7 +23,7 @@ from typing import Protocol
 
 import pandas as pd
 
-from ptlmsync.labeling import rule_label
+from ptlmsync.label_rules import rule_label
 from ptlmsync.taxonomy import UNLABELLED, load_taxonomy
 from ptlmsync.text import text_hash
 
@@ -47,10 +47,10 @@ def rules_version() -> str:
     """The offline labeller's version: the taxonomy file and the rule code, hashed."""
     import inspect
 
-    from ptlmsync import labeling
+    from ptlmsync import label_rules
 
     taxonomy = resources.files("ptlmsync").joinpath("data/taxonomy.yaml").read_text()
-    return f"rules-{_digest(taxonomy, inspect.getsource(labeling))}"
+    return f"rules-{_digest(taxonomy, inspect.getsource(label_rules))}"
 
 
 @dataclass
@@ -74,7 +74,7 @@ class Labeller(Protocol):
 
 
 class InvalidAnswer(ValueError):
-    """An answer that cannot be used as it is (the batch is split and asked again)."""
+    """An answer that cannot be used as it is (the chunk is split and asked again)."""
 
 
 def system_prompt() -> str:
@@ -179,7 +179,7 @@ def label_texts(
     texts: list[str],
     run: int,
     cache: LabelCache,
-    batch_size: int = 50,
+    chunk_size: int = 50,
     max_depth: int = 6,
 ) -> tuple[dict[str, tuple], Usage]:
     """(label, reason) per distinct text for one run; Unlabelled where answers kept failing."""
@@ -191,30 +191,30 @@ def label_texts(
             usage.cache_hits += 1
         else:
             todo.append(text)
-    for start in range(0, len(todo), batch_size):
-        _label_batch(labeller, todo[start : start + batch_size], run, cache, usage, max_depth)
+    for start in range(0, len(todo), chunk_size):
+        _label_chunk(labeller, todo[start : start + chunk_size], run, cache, usage, max_depth)
     return {t: cache.entries[LabelCache.key(labeller, run, t)] for t in distinct}, usage
 
 
-def _label_batch(
-    labeller, batch: list[str], run: int, cache: LabelCache, usage: Usage, depth: int
+def _label_chunk(
+    labeller, chunk: list[str], run: int, cache: LabelCache, usage: Usage, depth: int
 ) -> None:
-    items = [{"id": f"c{i}", "text": t} for i, t in enumerate(batch)]
+    items = [{"id": f"c{i}", "text": t} for i, t in enumerate(chunk)]
     try:
         answer = labeller.ask(items)
         usage.add(answer)
         labels = parse_answer(answer, [it["id"] for it in items])
     except InvalidAnswer as err:
         usage.invalid_answers += 1
-        if depth > 0 and len(batch) > 1:
-            half = len(batch) // 2
-            _label_batch(labeller, batch[:half], run, cache, usage, depth - 1)
-            _label_batch(labeller, batch[half:], run, cache, usage, depth - 1)
+        if depth > 0 and len(chunk) > 1:
+            half = len(chunk) // 2
+            _label_chunk(labeller, chunk[:half], run, cache, usage, depth - 1)
+            _label_chunk(labeller, chunk[half:], run, cache, usage, depth - 1)
             return
         if depth > 0:
-            _label_batch(labeller, batch, run, cache, usage, depth - 1)
+            _label_chunk(labeller, chunk, run, cache, usage, depth - 1)
             return
-        for text in batch:
+        for text in chunk:
             cache.entries[LabelCache.key(labeller, run, text)] = (UNLABELLED, str(err))
             usage.unlabelled += 1
         return
@@ -359,10 +359,10 @@ def make_labeller(label_config: dict) -> Labeller:
     raise ValueError(f"config key 'label.backend': unknown labeller {backend!r}")
 
 
-LABEL_COLUMNS = ["platform", "family", "series", "key", "label", "labeler", "run", "reason"]
+LABEL_COLUMNS = ["platform", "family", "series", "key", "label", "labeller", "run", "reason"]
 USAGE_COLUMNS = [
     "family",
-    "labeler",
+    "labeller",
     "model",
     "run",
     "requests",
@@ -375,25 +375,25 @@ USAGE_COLUMNS = [
 
 
 def label_commits(
-    commits: pd.DataFrame, labeller: Labeller, runs: int, cache: LabelCache, batch_size: int = 50
+    commits: pd.DataFrame, labeller: Labeller, runs: int, cache: LabelCache, chunk_size: int = 50
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Labels of every commit for each run, and one usage row per run."""
     frames, usage_rows = [], []
     family = commits["family"].iloc[0] if len(commits) else ""
     for run in range(1, runs + 1):
-        by_text, usage = label_texts(labeller, commits["text"].tolist(), run, cache, batch_size)
+        by_text, usage = label_texts(labeller, commits["text"].tolist(), run, cache, chunk_size)
         frames.append(
             commits[["platform", "family", "series", "key"]].assign(
                 label=[by_text[t][0] for t in commits["text"]],
                 reason=[by_text[t][1] for t in commits["text"]],
-                labeler=f"{labeller.name}:{labeller.model}",
+                labeller=f"{labeller.name}:{labeller.model}",
                 run=run,
             )
         )
         usage_rows.append(
             {
                 "family": family,
-                "labeler": labeller.name,
+                "labeller": labeller.name,
                 "model": labeller.model,
                 "run": run,
                 **usage.__dict__,

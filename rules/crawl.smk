@@ -1,0 +1,70 @@
+checkpoint select_models:
+    output:
+        models=result("crawl/models.csv"),
+        links=result("crawl/links.csv"),
+        families=result("crawl/families.csv"),
+        extraction=result("crawl/extraction.json"),
+    log:
+        log_file("crawl", "select_models"),
+    benchmark:
+        benchmark_file("crawl", "select_models")
+    conda:
+        "../envs/collect.yaml"
+    resources:
+        hf_api=1,
+    params:
+        collect=config["collect"],
+        exclude=config["exclude_families"],
+        raw_dir=CACHE["http"],
+    script:
+        "../workflow/scripts/select_models.py"
+
+
+rule crawl_family:
+    input:
+        models=result("crawl/models.csv"),
+    output:
+        hf=result("crawl/families/{family}/hf_commits.parquet"),
+        gh=result("crawl/families/{family}/gh_commits.parquet"),
+        status=result("crawl/families/{family}/status.csv"),
+        users=result("crawl/families/{family}/hf_users.csv"),
+    log:
+        log_file("crawl", "{family}"),
+    benchmark:
+        benchmark_file("crawl", "{family}")
+    conda:
+        "../envs/collect.yaml"
+    resources:
+        hf_api=1,
+        github_api=1,
+    params:
+        collect=config["collect"],
+        raw_dir=CACHE["http"],
+        clone_dir=CACHE["clones"],
+    script:
+        "../workflow/scripts/crawl_family.py"
+
+
+rule assemble_live_snapshot:
+    input:
+        models=result("crawl/models.csv"),
+        extraction=result("crawl/extraction.json"),
+        hf=crawled("hf_commits.parquet"),
+        gh=crawled("gh_commits.parquet"),
+        status=crawled("status.csv"),
+        users=crawled("hf_users.csv"),
+    output:
+        models=result("crawl/snapshot/models.csv"),
+        hf=result("crawl/snapshot/hf_commits.parquet"),
+        gh=result("crawl/snapshot/gh_commits.parquet"),
+        meta=result("crawl/snapshot/snapshot.json"),
+        users=result("crawl/snapshot/hf_users.csv"),
+        status=result("crawl/status.csv"),
+    log:
+        log_file("crawl", "assemble_live_snapshot"),
+    benchmark:
+        benchmark_file("crawl", "assemble_live_snapshot")
+    conda:
+        "../envs/collect.yaml"
+    script:
+        "../workflow/scripts/assemble_live_snapshot.py"

@@ -1,1 +1,0 @@
-"""Live collection from Hugging Face and GitHub (METHOD.md section 1)."""

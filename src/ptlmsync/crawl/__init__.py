@@ -1,0 +1,3 @@
+"""Clients of the live crawl: the Hub, GitHub (API and git), the raw-answer cache, the
+link heuristic and retries (docs/method.md, "Collect"). The crawl stage is
+:mod:`ptlmsync.stages.crawl`."""

@@ -1,0 +1,181 @@
+"""Every scalar the paper quotes, under stable keys (``numbers.json``): pure functions
+over the statistics tables and the stage tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from ptlmsync.demo import marker_of
+from ptlmsync.vocab import AGE_GROUPS, slug
+
+
+def label_numbers(validation: pd.DataFrame, usage: pd.DataFrame, label_config: dict) -> dict:
+    def stat(measure, platform):
+        v = validation[(validation["measure"] == measure) & (validation["platform"] == platform)]
+        return round(float(v["value"].iloc[0]), 3) if len(v) else None
+
+    backend = label_config.get("backend", "offline")
+    model = (label_config.get(backend) or {}).get("model", "keyword rules")
+    statistics_run = label_config.get("statistics_run", "majority")
+    return {
+        "labeller": f"{backend} ({model})",
+        "runs": int(label_config.get("runs", 1)),
+        "statistics": "the majority vote across runs, ties broken by run 1"
+        if statistics_run == "majority"
+        else f"the labels of run {statistics_run}",
+        "gold": "the demo's known change types"
+        if label_config.get("gold_is_demo")
+        else label_config.get("gold_table") or "none",
+        "kappa": {
+            p: {
+                "mean": stat("kappa_mean", p),
+                "sd": stat("kappa_sd", p),
+                "n": int(
+                    validation.loc[
+                        (validation["measure"] == "n") & (validation["platform"] == p), "value"
+                    ].max()
+                )
+                if ((validation["measure"] == "n") & (validation["platform"] == p)).any()
+                else 0,
+            }
+            for p in ("GH", "HF")
+        },
+        "requests": int(usage["requests"].sum()),
+        "cache_hits": int(usage["cache_hits"].sum()),
+        "unlabelled": int(usage["unlabelled"].sum()),
+    }
+
+
+def sensitivity_numbers(summary: pd.DataFrame | None, window: int) -> dict:
+    if summary is None:
+        return dict.fromkeys(
+            ["windows", "max_percent_changed", "max_changed_window", "min_percent_changed"]
+        )
+    others = summary[summary["window_days"] != window]
+    worst = others.sort_values("percent_pattern_changed").iloc[-1] if len(others) else None
+    return {
+        "windows": ", ".join(str(w) for w in summary["window_days"]),
+        "max_percent_changed": float(worst["percent_pattern_changed"]) if len(others) else 0.0,
+        "max_changed_window": int(worst["window_days"]) if len(others) else window,
+        "min_percent_changed": float(others["percent_pattern_changed"].min())
+        if len(others)
+        else 0.0,
+    }
+
+
+def validation_numbers(validation: pd.DataFrame | None) -> dict:
+    if validation is None:
+        validation = pd.DataFrame({"measure": ["reference"], "value": [None], "manual": ["none"]})
+    measures = validation.dropna(subset=["value"]).set_index("measure")["value"]
+    n = int(measures.get("n_families", 0))
+    reference = validation.loc[validation["measure"] == "reference", "manual"]
+    return {
+        "reference": reference.iloc[0] if len(reference) else "none",
+        "n_families": n,
+        "kappa_lag": round(float(measures["kappa_lag"]), 3) if n else None,
+        "kappa_code": round(float(measures["kappa_code"]), 3) if n else None,
+        "n_disagreements": int((validation["measure"] == "disagreement").sum()),
+    }
+
+
+def run_numbers(meta, families, switches, tables_dir: Path, unavailable: list[str]) -> dict:
+    """Every scalar the paper quotes, under stable keys."""
+
+    def table(name):
+        path = tables_dir / f"{name}.csv"
+        return pd.read_csv(path) if path.exists() and name not in unavailable else None
+
+    pattern = table("pattern_distribution")
+    top = pattern.sort_values("n", ascending=False).iloc[0]
+    numbers = {
+        "source": meta["source"],
+        "demo": bool(meta.get("demo")),
+        "marker": marker_of(meta),
+        "extraction_date": meta["extraction_date"],
+        "unavailable": ", ".join(unavailable) if unavailable else "none",
+        "n_families": len(families),
+        "n_models": int(families["n_models"].sum()),
+        "n_gh_commits": _int_sum(families, "n_gh_commits"),
+        "n_hf_commits": _int_sum(families, "n_hf_commits"),
+        "n_switches": len(switches),
+        "lag": _shares(table("lag_distribution"), "lag"),
+        "pattern": _shares(pattern, "pattern"),
+        "top_pattern": {
+            "name": top["pattern"],
+            "n": int(top["n"]),
+            "percent": float(top["percent"]),
+        },
+        "switch_days": {
+            "mean": round(float(switches["days"].mean()), 1) if len(switches) else None,
+            "median": float(switches["days"].median()) if len(switches) else None,
+        },
+    }
+    ct = table("change_types_by_platform")
+    if ct is not None:
+        numbers["n_labelled"] = int(ct["n"].sum())
+        numbers["top_change_type"] = {
+            platform: {"name": top_type["change_type"], "percent": float(top_type["percent"])}
+            for platform, group in ct.groupby("platform")
+            for top_type in [group.sort_values("n", ascending=False).iloc[0]]
+        }
+    sim = table("similarity")
+    if sim is not None and len(sim):
+        numbers["similarity"] = {
+            "mean": round(float(sim["jaccard"].mean()), 3),
+            "percent_above_0_3": round(100 * float((sim["jaccard"] > 0.3).mean()), 1),
+        }
+    kruskal = table("kruskal")
+    if kruskal is not None:
+        numbers["kruskal"] = {
+            r["grouping"]: {"H": r["H"], "p": r["p"]} for r in kruskal.to_dict("records")
+        }
+    chi2_age = table("chi2_change_types_by_age")
+    if chi2_age is not None:
+        by_group = {r["age_group"]: r for r in chi2_age.to_dict("records")}
+        numbers["chi2_change_types_by_age"] = {  # every group, n/a where it has no test
+            slug(g): {k: by_group.get(g, {}).get(k) for k in ("chi2", "p_bonferroni", "cramers_v")}
+            for g in AGE_GROUPS
+        }
+    chi2_contrib = table("chi2_similarity_contributors")
+    if chi2_contrib is not None and len(chi2_contrib):
+        r = chi2_contrib.iloc[0]
+        numbers["chi2_similarity_contributors"] = {k: r[k] for k in ("chi2", "p", "cramers_v")}
+    spearman = table("spearman_contributors")
+    if spearman is not None:
+        numbers["spearman"] = {
+            r["platform"]: {"rho": r["rho"], "p": r["p"]} for r in spearman.to_dict("records")
+        }
+    release = table("pattern_by_release")
+    numbers["single_model_percent"] = round(
+        float(release.loc[release["release"] == "single", "percent_of_all"].sum()), 1
+    )
+    phased = families.dropna(subset=["early_code", "late_code"])
+    changed = int((phased["early_code"] != phased["late_code"]).sum())
+    numbers["phases"] = {
+        "n_changed": changed,
+        "percent_changed": round(100 * changed / len(phased), 1) if len(phased) else None,
+    }
+    directions = switches.groupby(["source", "target"])["days"].agg(["size", "mean"])
+    numbers["switch_direction"] = {
+        f"{a.lower()}_to_{b.lower()}": {
+            "n": int(directions.loc[(a, b), "size"]) if (a, b) in directions.index else 0,
+            "mean_days": round(float(directions.loc[(a, b), "mean"]), 1)
+            if (a, b) in directions.index
+            else None,
+        }
+        for a, b in (("GH", "HF"), ("HF", "GH"))
+    }
+    return numbers
+
+
+def _int_sum(df: pd.DataFrame, column: str):
+    return int(df[column].sum()) if column in df and df[column].notna().any() else None
+
+
+def _shares(table: pd.DataFrame, column: str) -> dict:
+    return {
+        slug(k): {"n": int(n), "percent": float(p)}
+        for k, n, p in zip(table[column], table["n"], table["percent"], strict=True)
+    }

@@ -1,0 +1,77 @@
+"""The names of the statistics tables and figures: an interface of the workflow.
+
+This module imports nothing heavy, so the Snakefile can list the rules' outputs without
+loading plotting or statistics libraries (a DAG parse, ``snakemake -n`` included).
+"""
+
+from __future__ import annotations
+
+#: The tables each statistics rule writes to ``results/<run>/tables/``.
+TABLES: dict[str, list[str]] = {
+    "change_types": [
+        "change_types_by_platform",
+        "change_types_by_age",
+        "chi2_change_types_by_age",
+        "pattern_change_types_gh",
+        "pattern_change_types_hf",
+        "chi2_pattern_platform",
+    ],
+    "similarity": [
+        "similarity",
+        "similarity_histogram",
+        "similarity_by_age",
+        "similarity_by_contributors",
+        "chi2_similarity_contributors",
+    ],
+    "patterns": [
+        "lag_distribution",
+        "lag_by_age",
+        "pattern_distribution",
+        "pattern_by_age",
+        "pattern_by_release",
+        "contributors_by_pattern",
+        "spearman_contributors",
+    ],
+    "switches": [
+        "switch_days_by_lag",
+        "switch_days_by_pattern",
+        "switch_days_by_age",
+        "kruskal",
+        "dunn_lag",
+        "dunn_pattern",
+        "dunn_age",
+    ],
+    "topics": ["topics"],
+}
+
+#: Tables that need raw commits or labels, which the study's published files lack.
+NEEDS_COMMITS: list[str] = [*TABLES["change_types"], *TABLES["topics"], "spearman_contributors"]
+
+#: Figures of ``results/<run>/figures/`` and the tables each needs (figures of analyses
+#: that the data does not allow are skipped with their tables).
+FIGURES: dict[str, list[str]] = {
+    "change_types_by_platform": ["change_types_by_platform"],
+    "change_types_by_age": ["change_types_by_age"],
+    "pattern_change_types_gh": ["pattern_change_types_gh"],
+    "pattern_change_types_hf": ["pattern_change_types_hf"],
+    "similarity_histogram": ["similarity_histogram"],
+    "similarity_by_age": ["similarity_by_age"],
+    "similarity_by_contributors": ["similarity_by_contributors"],
+    "lag_distribution": ["lag_distribution"],
+    "lag_by_age": ["lag_by_age"],
+    "pattern_distribution": ["pattern_distribution"],
+    "pattern_by_age": ["pattern_by_age"],
+    "pattern_by_release": ["pattern_by_release"],
+    "contributors_by_pattern": ["contributors_by_pattern"],
+    "switch_days": ["switch_days_by_lag", "switch_days_by_pattern", "switch_days_by_age"],
+}
+
+
+def available_tables(unavailable: list[str]) -> list[str]:
+    """Every table name the run writes."""
+    return [t for names in TABLES.values() for t in names if t not in unavailable]
+
+
+def available_figures(unavailable_tables: list[str]) -> list[str]:
+    """Every figure whose tables the run writes."""
+    return [f for f, needs in FIGURES.items() if not set(needs) & set(unavailable_tables)]

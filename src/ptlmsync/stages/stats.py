@@ -1,0 +1,134 @@
+"""Stage ``stats`` (rules/stats.smk): the statistics tables, topics and figures."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pandas as pd
+
+from ptlmsync import stats
+from ptlmsync.contributors import shared_level
+from ptlmsync.demo import marker_of
+from ptlmsync.snapshot import read_meta
+from ptlmsync.study_figures import SWITCH_GROUPINGS, plot_study_figures
+from ptlmsync.vocab import LAG_ORDER, PATTERN_ORDER
+
+log = logging.getLogger(__name__)
+
+
+def write_tables(tables: dict[str, pd.DataFrame], declared: list[str]) -> None:
+    """Write each table to the declared file of the same name; a declared file without
+    a table (or a table without a declared file) is a programming error."""
+    paths = {Path(p).stem: Path(p) for p in declared}
+    if set(paths) != set(tables):
+        raise ValueError(f"tables {sorted(tables)} do not match the outputs {sorted(paths)}")
+    for name, table in tables.items():
+        paths[name].parent.mkdir(parents=True, exist_ok=True)
+        table.to_csv(paths[name], index=False)
+
+
+def tabulate_change_types(*, labels, families, tables, statistics_run="majority") -> None:
+    """Change types per platform, per maturity group and per pattern, with chi-square tests."""
+    chosen = stats.read_labels(labels, statistics_run)
+    coded = pd.read_csv(families)
+    by_age = stats.change_types_by_age(chosen, coded)
+    write_tables(
+        {
+            "change_types_by_platform": stats.change_types_by_platform(chosen),
+            "change_types_by_age": by_age,
+            "chi2_change_types_by_age": stats.chi2_change_types_by_age(by_age),
+            "pattern_change_types_gh": stats.pattern_change_types_gh(chosen, coded),
+            "pattern_change_types_hf": stats.pattern_change_types_hf(chosen, coded),
+            "chi2_pattern_platform": stats.chi2_pattern_platform(chosen, coded),
+        },
+        tables,
+    )
+
+
+def tabulate_similarity(*, similarity, families, contributors, tables) -> None:
+    """Similarity histogram, by maturity and by shared contributors."""
+    sim = pd.read_csv(similarity)
+    coded = pd.read_csv(families).set_index("family")
+    shared = pd.read_csv(contributors).set_index("family")["n_shared_authors"].map(shared_level)
+    by_contrib = stats.similarity_by(sim, shared, "shared_contributors", stats.SHARED_LEVELS)
+    counts = by_contrib.pivot_table(
+        index="similarity_level", columns="shared_contributors", values="n", fill_value=0
+    )
+    write_tables(
+        {
+            "similarity": sim,
+            "similarity_histogram": stats.similarity_histogram(sim["jaccard"]),
+            "similarity_by_age": stats.similarity_by(
+                sim, coded["age_group"], "age_group", stats.AGE_GROUPS
+            ),
+            "similarity_by_contributors": by_contrib,
+            "chi2_similarity_contributors": pd.DataFrame([stats.chi2_test(counts)]),
+        },
+        tables,
+    )
+
+
+def tabulate_patterns(*, families, contributors, tables) -> None:
+    """Lag and pattern distributions, by maturity and release; contributors per pattern."""
+    coded = pd.read_csv(families)
+    authors = pd.read_csv(contributors)
+    write_tables(
+        {
+            "lag_distribution": stats.distribution(coded["lag"], LAG_ORDER, "lag"),
+            "lag_by_age": stats.crosstab(coded, "lag", LAG_ORDER),
+            "pattern_distribution": stats.distribution(coded["pattern"], PATTERN_ORDER, "pattern"),
+            "pattern_by_age": stats.crosstab(coded, "pattern", PATTERN_ORDER),
+            "pattern_by_release": stats.pattern_by_release(coded, PATTERN_ORDER),
+            "contributors_by_pattern": stats.contributors_by_pattern(coded, authors),
+            "spearman_contributors": stats.spearman_contributors(coded, authors),
+        },
+        tables,
+    )
+
+
+def tabulate_switches(*, switches, families, tables) -> None:
+    """Days to the other platform by lag, pattern and maturity; Kruskal-Wallis and Dunn."""
+    events = pd.read_csv(switches)
+    coded = pd.read_csv(families).rename(columns={"age_group": "age"})
+    out, tests = {}, []
+    for grouping, categories in SWITCH_GROUPINGS.items():
+        out[f"switch_days_by_{grouping}"] = stats.switch_days_by(
+            events, coded, grouping, categories
+        )
+        tests.append(stats.kruskal(events, coded, grouping))
+        out[f"dunn_{grouping}"] = stats.dunn(events, coded, grouping)
+    out["kruskal"] = pd.DataFrame(tests)
+    write_tables(out, tables)
+
+
+def extract_topics(
+    *, labels, batches, tables, cache_dir, params: dict, statistics_run="majority"
+) -> None:
+    """BERTopic topics per platform and change type."""
+    from ptlmsync import topics  # BERTopic and torch load only in this rule
+    from ptlmsync.taxonomy import load_taxonomy
+
+    chosen = stats.read_labels(labels, statistics_run)
+    texts = pd.concat([pd.read_parquet(p, columns=["platform", "key", "text"]) for p in batches])
+    docs = chosen.merge(texts, on=["platform", "key"]).rename(columns={"label": "change_type"})
+    topic_params = topics.TopicParams(
+        **{**params, "platform_words": tuple(params.get("platform_words", ()))}
+    )
+    cache = topics.EmbeddingCache(topic_params.embedding_model, cache_dir, topic_params.max_tokens)
+    table = topics.topics_table(docs, topic_params, cache, load_taxonomy().names)
+    cache.save()
+    write_tables({"topics": table}, tables)
+    log.info("topics: %d rows; %d texts embedded (the rest cached)", len(table), cache.n_embedded)
+
+
+def plot_figures(*, tables, families, contributors, meta, figures, names: list[str]) -> None:
+    """The study's figures ``names`` from the statistics tables."""
+    plot_study_figures(
+        Path(tables[0]).parent,
+        families,
+        contributors,
+        marker_of(read_meta(meta)),
+        Path(figures[0]).parent,
+        names,
+    )

@@ -1,0 +1,18 @@
+"""numbers.json: every scalar the paper quotes; metadata.json: the run's source and files."""
+
+from ptlmsync.logs import log_to
+from ptlmsync.stages.paper import compile_numbers
+
+with log_to(snakemake.log[0]):
+    optional = ("validation", "sensitivity", "label_validation", "label_usage")
+    compile_numbers(
+        tables=snakemake.input.tables,
+        families=snakemake.input.families,
+        switches=snakemake.input.switches,
+        meta=snakemake.input.meta,
+        **{key: getattr(snakemake.input, key) or None for key in optional},
+        numbers_out=snakemake.output.numbers,
+        metadata_out=snakemake.output.metadata,
+        sensitivity_out=snakemake.output.sensitivity or None,
+        run=snakemake.params.run,
+    )
