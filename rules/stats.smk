@@ -97,7 +97,7 @@ rule plot_figures:
         figures=report(
             figure_files(),
             caption="../workflow/report/figures.rst",
-            category="Statistics",
+            category="Aggregate statistics",
         ),
         pdfs=figure_files("pdf"),
     log:

@@ -85,3 +85,14 @@ def test_published_coding_agreement_is_reproduced(package, families):
 def test_missing_file_is_named(tmp_path):
     with pytest.raises(TableError, match=r"complete_dataset\.csv"):
         load_families(tmp_path)
+
+
+def test_similarity_levels_of_the_published_scores_are_the_studys(shared_data):
+    # the study: 116 / 104 / 105 families (35 families share the score 1/3; value
+    # terciles keep them together)
+    directory = shared_data / "replication"
+    families = load_families(directory)
+    scores = load_similarity(directory, families["family"])["jaccard"]
+    levels = stats.similarity_levels(scores).value_counts().to_dict()
+    assert levels == {"low": 116, "moderate": 104, "high": 105}
+    assert (scores.round(6) == round(1 / 3, 6)).sum() == 35

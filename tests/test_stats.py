@@ -7,27 +7,44 @@ import pytest
 from ptlmsync import stats
 
 
-def test_age_groups_are_rank_terciles():
+def test_age_groups_are_value_terciles():
     ages = pd.Series([10, 50, 20, 60, 30, 40], index=list("abcdef"))
-    # ranks 1..6 -> floor(3 (r-1) / 6) = 0,0,1,1,2,2
+    # cuts at the 1/3 and 2/3 quantiles: 20 + 2/3 * 10 = 26.67 and 40 + 1/3 * 10 = 43.33
     assert stats.age_groups(ages).to_dict() == {
         "a": "Recent",
+        "b": "Matured",
         "c": "Recent",
+        "d": "Matured",
         "e": "Intermediate",
         "f": "Intermediate",
-        "b": "Matured",
-        "d": "Matured",
     }
 
 
-def test_age_groups_with_ties_and_tiny_inputs():
-    assert stats.age_groups(pd.Series([5.0, 5.0, 5.0])).tolist() == [
-        "Recent",
-        "Intermediate",
-        "Matured",
+def test_equal_values_always_share_a_group_and_groups_may_be_empty():
+    # sorted 0.1, 1/3 x4, 0.9: both cuts fall on 1/3 (positions 1.67 and 3.33), so the
+    # four ties and 0.1 are "low", nothing is "moderate", 0.9 is "high" - never split by order
+    third = 1 / 3
+    scores = pd.Series([third, 0.9, third, 0.1, third, third])
+    assert stats.similarity_levels(scores).tolist() == [
+        "low",
+        "high",
+        "low",
+        "low",
+        "low",
+        "low",
     ]
+    # the same values in another row order get the same groups
+    shuffled = scores.iloc[[5, 3, 1, 0, 4, 2]]
+    assert stats.similarity_levels(shuffled).to_dict() == stats.similarity_levels(scores).to_dict()
+
+
+def test_age_groups_with_ties_and_tiny_inputs():
+    assert stats.age_groups(pd.Series([5.0, 5.0, 5.0])).tolist() == ["Recent"] * 3
     assert stats.age_groups(pd.Series([7.0])).tolist() == ["Recent"]
     assert stats.age_groups(pd.Series([], dtype=float)).empty
+    with_missing = stats.age_groups(pd.Series([1.0, None, 3.0, 2.0]))
+    assert with_missing.tolist()[0] == "Recent" and pd.isna(with_missing.iloc[1])
+    assert with_missing.tolist()[2:] == ["Matured", "Intermediate"]
 
 
 def test_family_ages_are_mean_model_ages():

@@ -89,6 +89,11 @@ def test_every_contract_table_and_figure_exists_and_is_not_empty(run):
             assert (run / DEMO / "figures" / f"{name}.{ext}").stat().st_size > 1000, name
 
 
+def test_the_snakemake_report_builds_without_warnings(run):
+    out = snakemake(run, "--report", f"{DEMO}/report.html")
+    assert "WARNING" not in out and (run / DEMO / "report.html").stat().st_size > 10_000
+
+
 def test_rerun_schedules_nothing(run):
     out = snakemake(run, "-n")
     assert "Nothing to be done" in out

@@ -10,16 +10,20 @@ from ptlmsync.taxonomy import load_taxonomy
 from ptlmsync.vocab import AGE_GROUPS
 
 
-def age_groups(age_days: pd.Series) -> pd.Series:
-    """Tercile binning by rank: the i-th youngest of n gets group floor(3 (i-1) / n).
+def value_terciles(values: pd.Series, labels: list[str]) -> pd.Series:
+    """Tercile binning by value (``pandas.qcut(values, 3)`` semantics): cut at the 1/3 and
+    2/3 quantiles (linear interpolation), bins closed on the right, so equal values always
+    share a group and groups may differ in size (or be empty where ties span a cut)."""
+    if values.dropna().empty:
+        return pd.Series(np.nan, index=values.index, dtype="object")
+    low, high = values.quantile([1 / 3, 2 / 3])
+    group = (values > low).astype(int) + (values > high).astype(int)
+    return group.map(dict(enumerate(labels))).where(values.notna())
 
-    Ranking first (ties broken by order) keeps three groups even with tied ages.
-    """
-    if age_days.empty:
-        return pd.Series([], dtype="object", index=age_days.index)
-    rank = age_days.rank(method="first").astype(int)
-    group = (3 * (rank - 1)) // len(age_days)
-    return group.map(dict(enumerate(AGE_GROUPS)))
+
+def age_groups(age_days: pd.Series) -> pd.Series:
+    """Maturity groups (Recent / Intermediate / Matured): value terciles of family age."""
+    return value_terciles(age_days, AGE_GROUPS)
 
 
 def family_ages(models: pd.DataFrame, extraction_date: str) -> pd.Series:
@@ -238,9 +242,8 @@ SHARED_LEVELS = ["none", "single", "multiple"]
 
 
 def similarity_levels(scores: pd.Series) -> pd.Series:
-    """Terciles of the similarity score by rank (as the age groups)."""
-    groups = age_groups(scores)
-    return groups.map(dict(zip(AGE_GROUPS, SIMILARITY_LEVELS, strict=True)))
+    """Similarity levels (low / moderate / high): value terciles of the Jaccard score."""
+    return value_terciles(scores, SIMILARITY_LEVELS)
 
 
 def similarity_by(
