@@ -1,4 +1,4 @@
-"""Contributor sets per family (METHOD.md 1e)."""
+"""Contributor sets per family (docs/method.md, section 1, "Contributors")."""
 
 import pandas as pd
 

@@ -64,3 +64,15 @@ def test_a_dry_run_imports_no_plotting_statistics_or_model_library(tmp_path, sou
     modules = imported_modules(work, *(args if source == "replication" else []))
     assert "ptlmsync" in modules and "pandas" in modules  # the parse was measured
     assert not modules & set(HEAVY), sorted(modules & set(HEAVY))
+
+
+def test_the_code_cites_the_projects_own_method_document():
+    method = (REPO / "docs/method.md").read_text()
+    sections = set(re.findall(r"^## (\d+)\.", method, flags=re.M))
+    assert sections == {str(n) for n in range(1, 8)}
+    cited = []
+    for path in [*REPO.glob("src/ptlmsync/**/*.py"), *REPO.glob("tests/*.py"), REPO / "README.md"]:
+        text = path.read_text()
+        assert "METHOD" + ".md" not in text, f"{path} cites a file outside the repository"
+        cited += re.findall(r"docs/method\.md, section (\d+)", text)
+    assert cited and set(cited) <= sections

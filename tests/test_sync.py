@@ -1,4 +1,4 @@
-"""Synchronisation coding on hand-worked families (METHOD.md section 3)."""
+"""Synchronisation coding on hand-worked families (docs/method.md, section 3)."""
 
 import pandas as pd
 import pytest

@@ -1,4 +1,6 @@
-"""Contributors of a family on each platform and those present on both (METHOD.md 1e)."""
+"""Contributors of a family on each platform and those present on both (docs/method.md, section 1,
+"Contributors").
+"""
 
 from __future__ import annotations
 

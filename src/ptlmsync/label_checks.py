@@ -1,4 +1,4 @@
-"""Agreement of commit labels with a gold standard (METHOD.md section 2, reliability)."""
+"""Agreement of commit labels with a gold standard (docs/method.md, section 2)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The offline labeller: change types from commit messages by rules (METHOD.md section 2).
+"""The offline labeller: change types from commit messages by rules (docs/method.md, section 2).
 
 A message is first reduced to what says what the change is: its subject (for a merged
 pull request, the pull request's title), without ticket numbers, trailers and review

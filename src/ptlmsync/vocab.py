@@ -39,7 +39,7 @@ class Intensity(StrEnum):
 UNNAMED = "Unnamed"
 NOT_APPLICABLE = "Not applicable"
 
-#: Pattern code (sync type + intensity) -> pattern name (METHOD.md section 3).
+#: Pattern code (sync type + intensity) -> pattern name (docs/method.md, section 3).
 #: VS families are reported as Sporadic disjoint, as in the study's data.
 PATTERN_NAMES: dict[str, str] = {
     "CSR": "Rare synchronisation",

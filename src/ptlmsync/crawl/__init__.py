@@ -1,3 +1,3 @@
 """Clients of the live crawl: the Hub, GitHub (API and git), the raw-answer cache, the
-link heuristic and retries (docs/method.md, "Collect"). The crawl stage is
+link heuristic and retries (docs/method.md, section 1). The crawl stage is
 :mod:`ptlmsync.stages.crawl`."""

@@ -1,4 +1,4 @@
-"""GitHub commits through git: a blob-less bare clone and ``git log`` (METHOD.md 1d).
+"""GitHub commits through git: a blob-less bare clone and ``git log`` (docs/method.md, section 1).
 
 Far fewer requests than the REST API and no rate limit. Never ask for ``--numstat`` on
 a blob-less clone: it would fetch the blobs commit by commit.
