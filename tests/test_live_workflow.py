@@ -73,6 +73,16 @@ def run(work, hub_url, remote, llm_url):
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
 
 
+def honest_except_day_21(items):
+    """Labels every commit, except the GH commit of day 21: answered with a type outside
+    the taxonomy every time, so the labeller gives up and records it as Unlabelled."""
+    answer = json.loads(honest(items))
+    for item, given in zip(items, answer, strict=True):
+        if "day 21" in item["text"]:
+            given["label"] = "Refactoring"
+    return json.dumps(answer)
+
+
 @pytest.fixture(scope="module")
 def live(tmp_path_factory):
     root = tmp_path_factory.mktemp("live")
@@ -82,7 +92,7 @@ def live(tmp_path_factory):
     hub = FakeHub(MODELS, CARDS, COMMITS, page_size=2, profiles=profiles)
     (root / "workflow").mkdir()
     work = copy_workflow(root / "workflow")
-    with FakeLLM(honest) as llm:
+    with FakeLLM(honest_except_day_21) as llm:
         run(work, hub.url, root / "remote", llm.url)
         yield work, hub, llm, root
     hub.close()
@@ -109,6 +119,20 @@ def test_live_run_collects_links_and_codes_families(live):
     assert meta["source"] == "live" and not meta["demo"]
     assert (work / RUN / "paper/paper.pdf").stat().st_size > 10_000
     assert llm.total > 0  # the commits were labelled by the (local) remote labeller
+
+
+def test_an_unlabelled_commit_is_counted_and_left_out_of_every_change_type_statistic(live):
+    work = live[0]
+    families = pd.read_csv(work / RUN / "sync/families.csv")
+    unlabelled = pd.read_csv(work / RUN / "tables/unlabelled_commits.csv").set_index("platform")
+    assert unlabelled.loc["GH", "n_unlabelled"] == 1 and unlabelled.loc["HF", "n_unlabelled"] == 0
+    shares = pd.read_csv(work / RUN / "tables/change_types_by_platform.csv")
+    assert shares.groupby("platform")["n"].sum()["GH"] == families["n_gh_commits"].sum() - 1
+    assert "Unlabelled" not in set(shares["change_type"])
+    by_pattern = pd.read_csv(work / RUN / "tables/pattern_change_types_gh.csv")
+    assert by_pattern["n"].sum() == families["n_gh_commits"].sum() - 1
+    numbers = json.loads((work / RUN / "tables/numbers.json").read_text())
+    assert numbers["n_unlabelled_excluded"] == 1
 
 
 def test_after_make_clean_a_rerun_asks_neither_hub_nor_github_nor_the_llm(live):

@@ -94,7 +94,12 @@ def test_similarity_histogram_bins_and_edges():
 
 def test_distribution_keeps_zero_categories_in_order():
     d = stats.distribution(pd.Series(["b", "a", "b", "b"]), ["a", "b", "c"], "x")
-    assert d.to_dict("list") == {"x": ["a", "b", "c"], "n": [1, 3, 0], "percent": [25.0, 75.0, 0.0]}
+    assert d.to_dict("list") == {
+        "x": ["a", "b", "c"],
+        "n": [1, 3, 0],
+        "percent": [25.0, 75.0, 0.0],
+        "denominator": [4, 4, 4],
+    }
 
 
 def test_crosstab_percentages():
@@ -106,6 +111,25 @@ def test_crosstab_percentages():
     assert t.loc[("Q", "Matured"), "percent_within_age"] == 100.0
     assert t.loc[("Q", "Intermediate"), "n"] == 0
     assert t["percent_of_all"].sum() == pytest.approx(100)
+
+
+def test_by_age_tables_keep_families_outside_the_named_patterns_like_the_overall_table():
+    # one denominator rule: the "Not applicable" family counts in its age group, as it
+    # does in the overall distribution (it is not dropped and the rest renormalised)
+    fam = pd.DataFrame(
+        {
+            "pattern": ["Frequent", "Frequent", "Not applicable", "Sparse"],
+            "age_group": ["Recent", "Recent", "Recent", "Matured"],
+        }
+    )
+    t = stats.crosstab(fam, "pattern", ["Frequent", "Sparse"]).set_index(["pattern", "age_group"])
+    assert t.loc[("Frequent", "Recent"), "percent_within_age"] == pytest.approx(66.67)
+    assert t.loc[("Not applicable", "Recent"), "percent_within_age"] == pytest.approx(33.33)
+    assert t.loc[("Frequent", "Recent"), "n_age_group"] == 3
+    assert t.loc[("Sparse", "Intermediate"), "n_age_group"] == 0  # an empty group
+    assert (t["n_all"] == 4).all() and t["percent_of_all"].sum() == pytest.approx(100)
+    overall = stats.distribution(fam["pattern"], ["Frequent", "Sparse"], "pattern")
+    assert overall["n"].sum() == t["n"].sum() == 4
 
 
 def test_majority_labels_ties_go_to_run_one():
@@ -132,6 +156,22 @@ def test_switch_days_summary_and_kruskal():
     # ranks: A = {1,2,3}, B = {4,5}; H = 12/(5*6) * (6^2/3 + 9^2/2) - 3*6 = 3.0
     assert k["H"] == pytest.approx(3.0) and k["dof"] == 1
     assert np.isclose(k["p"], 0.0832645, atol=1e-6)
+
+
+def test_per_family_means_are_the_unit_of_the_robustness_check():
+    switches = pd.DataFrame(
+        {"family": ["f", "f", "g", "h", "h", "i"], "days": [1, 3, 10, 20, 30, 4]}
+    )
+    fam = pd.DataFrame({"family": ["f", "g", "h", "i"], "lag": ["A", "A", "B", "B"]})
+    means = stats.per_family_days(switches)
+    assert means.set_index("family")["days"].to_dict() == {"f": 2.0, "g": 10.0, "h": 25.0, "i": 4.0}
+    # events: A = {1,3,10} ranks {1,2,4}, B = {20,30,4} ranks {5,6,3};
+    # H = 12/42 * (7^2/3 + 14^2/3) - 21 = 2.3333
+    assert stats.kruskal(switches, fam, "lag")["H"] == pytest.approx(2.3333, abs=1e-4)
+    # family means: A = {2,10} ranks {1,3}, B = {25,4} ranks {4,2}; H = 12/20 * (16/2 + 36/2) - 15
+    assert stats.kruskal(means, fam, "lag")["H"] == pytest.approx(0.6)
+    dunn = stats.dunn(means, fam, "lag").set_index("group")
+    assert dunn.loc["A", "B"] == pytest.approx(dunn.loc["B", "A"]) and dunn.loc["A", "B"] > 0.05
 
 
 def test_kruskal_with_one_group_is_undefined_not_an_error():
@@ -278,3 +318,74 @@ def test_dunn_against_the_formula():
     z_ab, z_ac = 3 / se, 6 / se
     assert matrix.loc["A", "B"] == pytest.approx(min(1, 3 * 2 * norm.sf(z_ab)))
     assert matrix.loc["A", "C"] == pytest.approx(min(1, 3 * 2 * norm.sf(z_ac)))
+
+
+def _by_contributors(counts: dict[tuple[str, str], int]) -> pd.DataFrame:
+    rows = [
+        {"similarity_level": lvl, "shared_contributors": sh, "n": counts.get((lvl, sh), 0)}
+        for lvl in stats.SIMILARITY_LEVELS
+        for sh in stats.SHARED_LEVELS
+    ]
+    return pd.DataFrame(rows)
+
+
+def test_contributor_test_is_the_studys_3x2_with_the_3x3_as_robustness_check():
+    counts = {
+        ("low", "none"): 2,
+        ("low", "single"): 4,
+        ("moderate", "none"): 1,
+        ("moderate", "single"): 2,
+        ("moderate", "multiple"): 2,
+        ("high", "single"): 1,
+        ("high", "multiple"): 4,
+    }
+    tests = stats.chi2_similarity_contributors(_by_contributors(counts)).set_index("design")
+    assert tests.index.tolist() == ["study_3x2", "robustness_3x3"]
+    # single/multiple only, n = 13: expected counts (row total x column total / 13) worked
+    # out cell by cell give chi-square 5.7571 on 2 degrees of freedom
+    study = tests.loc["study_3x2"]
+    assert (study["dof"], study["n"]) == (2, 13)
+    assert study["chi2"] == pytest.approx(5.7571, abs=1e-3)
+    assert study["cramers_v"] == pytest.approx((5.757144 / 13) ** 0.5, abs=1e-3)
+    robust = tests.loc["robustness_3x3"]
+    assert (robust["dof"], robust["n"]) == (4, 16)
+    assert robust["chi2"] == pytest.approx(7.6698, abs=1e-3)
+
+
+def test_contributor_test_without_families_sharing_several_contributors_is_not_run():
+    counts = {("low", "single"): 3, ("high", "single"): 2, ("high", "none"): 4}
+    tests = stats.chi2_similarity_contributors(_by_contributors(counts)).set_index("design")
+    assert np.isnan(tests.loc["study_3x2", "chi2"]) and tests.loc["study_3x2", "dof"] == 0
+    assert tests.loc["robustness_3x3", "dof"] == 1  # the all-zero column is dropped
+
+
+def test_unlabelled_commits_are_excluded_from_change_type_statistics_and_counted():
+    labels = pd.DataFrame(
+        {
+            "platform": ["GH", "GH", "GH", "HF"],
+            "family": ["f"] * 4,
+            "series": ["GH", "GH", "GH", "m"],
+            "key": ["a", "b", "c", "d"],
+            "label": ["Sharing", "Unlabelled", "Model Structure", "Unlabelled"],
+        }
+    )
+    counted = stats.unlabelled_commits(labels).set_index("platform")
+    assert counted.loc["GH"].tolist() == [3, 1, 33.33]
+    assert counted.loc["HF"].tolist() == [1, 1, 100.0]
+    kept = stats.labelled_only(labels)
+    assert kept["key"].tolist() == ["a", "c"]
+    # with "Unlabelled" counted as a type the family would score 1/3; without, HF has no
+    # labelled commit and shares nothing with GH
+    assert stats.similarity(kept, ["f"])["jaccard"].tolist() == [0.0]
+    families = pd.DataFrame({"family": ["f"], "pattern": ["Sparse"]})
+    assert stats.chi2_pattern_platform(kept, families)["n"].tolist() == [2]
+    assert stats.change_types_by_platform(kept).groupby("platform")["n"].sum().to_dict() == {
+        "GH": 2,
+        "HF": 0,
+    }
+
+
+def test_unlabelled_counts_of_an_empty_platform_are_zero():
+    labels = pd.DataFrame({"platform": ["GH"], "label": ["Sharing"]})
+    counted = stats.unlabelled_commits(labels).set_index("platform")
+    assert counted.loc["HF"].tolist() == [0, 0, 0.0]

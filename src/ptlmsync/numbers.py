@@ -114,7 +114,9 @@ def run_numbers(meta, families, switches, tables_dir: Path, unavailable: list[st
     }
     ct = table("change_types_by_platform")
     if ct is not None:
+        excluded = table("unlabelled_commits")
         numbers["n_labelled"] = int(ct["n"].sum())
+        numbers["n_unlabelled_excluded"] = int(excluded["n_unlabelled"].sum())
         numbers["top_change_type"] = {
             platform: {"name": top_type["change_type"], "percent": float(top_type["percent"])}
             for platform, group in ct.groupby("platform")
@@ -128,9 +130,9 @@ def run_numbers(meta, families, switches, tables_dir: Path, unavailable: list[st
         }
     kruskal = table("kruskal")
     if kruskal is not None:
-        numbers["kruskal"] = {
-            r["grouping"]: {"H": r["H"], "p": r["p"]} for r in kruskal.to_dict("records")
-        }
+        for unit, key in (("switch event", "kruskal"), ("family mean", "kruskal_per_family")):
+            rows = kruskal[kruskal["unit"] == unit].to_dict("records")
+            numbers[key] = {r["grouping"]: {k: r[k] for k in ("H", "dof", "p")} for r in rows}
     chi2_age = table("chi2_change_types_by_age")
     if chi2_age is not None:
         by_group = {r["age_group"]: r for r in chi2_age.to_dict("records")}
@@ -140,8 +142,12 @@ def run_numbers(meta, families, switches, tables_dir: Path, unavailable: list[st
         }
     chi2_contrib = table("chi2_similarity_contributors")
     if chi2_contrib is not None and len(chi2_contrib):
-        r = chi2_contrib.iloc[0]
-        numbers["chi2_similarity_contributors"] = {k: r[k] for k in ("chi2", "p", "cramers_v")}
+        tests = chi2_contrib.set_index("design")
+        for design, key in (
+            ("study_3x2", "chi2_similarity_contributors"),
+            ("robustness_3x3", "chi2_similarity_contributors_robustness"),
+        ):
+            numbers[key] = {k: tests.loc[design, k] for k in ("chi2", "dof", "p", "cramers_v", "n")}
     spearman = table("spearman_contributors")
     if spearman is not None:
         numbers["spearman"] = {

@@ -9,6 +9,7 @@ from __future__ import annotations
 #: The tables each statistics rule writes to ``results/<run>/tables/``.
 TABLES: dict[str, list[str]] = {
     "change_types": [
+        "unlabelled_commits",
         "change_types_by_platform",
         "change_types_by_age",
         "chi2_change_types_by_age",
@@ -40,6 +41,9 @@ TABLES: dict[str, list[str]] = {
         "dunn_lag",
         "dunn_pattern",
         "dunn_age",
+        "dunn_lag_per_family",
+        "dunn_pattern_per_family",
+        "dunn_age_per_family",
     ],
     "topics": ["topics"],
 }

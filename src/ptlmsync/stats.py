@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
-from ptlmsync.taxonomy import load_taxonomy
+from ptlmsync.taxonomy import UNLABELLED, load_taxonomy
 from ptlmsync.vocab import AGE_GROUPS
 
 
@@ -39,23 +39,40 @@ def share(counts: pd.Series) -> pd.Series:
 
 
 def distribution(values: pd.Series, categories: list[str], name: str) -> pd.DataFrame:
-    """Counts and percentages of ``values`` over fixed ``categories`` (zeros kept)."""
+    """Counts and percentages of ``values`` over fixed ``categories`` (zeros kept; values
+    outside them, e.g. "Unnamed" or "Not applicable", kept as rows of their own).
+
+    One denominator rule for every table: every unit counts, in its own row, and the
+    ``denominator`` column says of how many units a percentage is.
+    """
     counts = values.value_counts().reindex(categories, fill_value=0)
     extra = values.value_counts().drop(categories, errors="ignore")
     counts = pd.concat([counts, extra])
     return pd.DataFrame(
-        {name: counts.index, "n": counts.to_numpy(), "percent": share(counts).to_numpy()}
+        {
+            name: counts.index,
+            "n": counts.to_numpy(),
+            "percent": share(counts).to_numpy(),
+            "denominator": int(counts.sum()),
+        }
     )
 
 
 def crosstab(df: pd.DataFrame, row: str, categories: list[str]) -> pd.DataFrame:
-    """``row`` x age group counts, with percentages within each age group and of all."""
+    """``row`` x age group counts, with percentages within each age group and of all.
+
+    Rows outside ``categories`` are kept (the same denominators as :func:`distribution`);
+    ``n_age_group`` and ``n_all`` are the denominators of the two percentages.
+    """
     table = df.groupby([row, "age_group"]).size().rename("n").reset_index()
-    full = pd.MultiIndex.from_product([categories, AGE_GROUPS], names=[row, "age_group"])
+    extra = [v for v in table[row].unique() if v not in categories]
+    full = pd.MultiIndex.from_product([[*categories, *extra], AGE_GROUPS], names=[row, "age_group"])
     table = table.set_index([row, "age_group"]).reindex(full, fill_value=0).reset_index()
     within = table.groupby("age_group")["n"].transform("sum")
     table["percent_within_age"] = (100 * table["n"] / within.where(within > 0)).fillna(0).round(2)
     table["percent_of_all"] = share(table["n"]).to_numpy()
+    table["n_age_group"] = within.astype(int)
+    table["n_all"] = int(table["n"].sum())
     return table
 
 
@@ -122,6 +139,13 @@ def switch_days_by(
     present = [c for c in categories if c in summary.index]
     summary = summary.reindex(present + [c for c in summary.index if c not in categories])
     return summary.round(2).rename_axis("group").reset_index()
+
+
+def per_family_days(switches: pd.DataFrame) -> pd.DataFrame:
+    """One value per family: the mean days of its switch events (the unit of the
+    robustness check, so that a few busy families do not dominate the tests)."""
+    means = switches.groupby("family", sort=True)["days"].mean()
+    return means.rename("days").reset_index()
 
 
 def kruskal(switches: pd.DataFrame, families: pd.DataFrame, grouping: str) -> dict:
@@ -265,7 +289,30 @@ def similarity_by(
     t[f"percent_within_{name.removesuffix('_group')}"] = (
         (100 * t["n"] / within.where(within > 0)).fillna(0).round(2)
     )
+    t["denominator"] = within.astype(int)
     return t
+
+
+#: The similarity x shared-contributors tests: the study's design first (the result),
+#: then the robustness check that keeps families without shared contributors.
+CONTRIBUTOR_TESTS = {
+    "study_3x2": ["single", "multiple"],
+    "robustness_3x3": SHARED_LEVELS,
+}
+
+
+def chi2_similarity_contributors(by_contributors: pd.DataFrame) -> pd.DataFrame:
+    """Chi-square tests of similarity level x shared contributors: the study's 3 x 2
+    design (single vs multiple; families without shared contributors are outside it)
+    and the 3 x 3 robustness check with "none"."""
+    counts = by_contributors.pivot_table(
+        index="similarity_level", columns="shared_contributors", values="n", fill_value=0
+    ).reindex(index=SIMILARITY_LEVELS, columns=SHARED_LEVELS, fill_value=0)
+    rows = [
+        {"design": design, **chi2_test(counts[levels])}
+        for design, levels in CONTRIBUTOR_TESTS.items()
+    ]
+    return pd.DataFrame(rows, columns=["design", "chi2", "dof", "p", "cramers_v", "n"])
 
 
 # --- patterns -----------------------------------------------------------------------
@@ -286,6 +333,7 @@ def pattern_by_release(families: pd.DataFrame, patterns: list[str]) -> pd.DataFr
         .reset_index()
     )
     t["percent_of_all"] = share(t["n"]).to_numpy()
+    t["denominator"] = int(t["n"].sum())
     return t
 
 
@@ -350,7 +398,8 @@ def dunn(switches: pd.DataFrame, families: pd.DataFrame, grouping: str) -> pd.Da
 
 def read_labels(label_paths, statistics_run="majority") -> pd.DataFrame:
     """One label per commit from the per-family label files: the majority across runs
-    (ties broken by run 1), or the labels of run ``statistics_run``."""
+    (ties broken by run 1), or the labels of run ``statistics_run``. Commits whose label
+    is ``Unlabelled`` are kept here; :func:`labelled_only` removes them."""
     labels = pd.concat([pd.read_parquet(p) for p in label_paths])
     if statistics_run == "majority":
         return majority_labels(labels)
@@ -361,3 +410,22 @@ def read_labels(label_paths, statistics_run="majority") -> pd.DataFrame:
             f"labelled (runs: {sorted(labels['run'].unique())})"
         )
     return chosen.drop(columns=["run"]).reset_index(drop=True)
+
+
+def labelled_only(labels: pd.DataFrame) -> pd.DataFrame:
+    """The commits every change-type statistic uses: those with a change type (the
+    labeller's ``Unlabelled`` commits are excluded everywhere in the same way)."""
+    return labels[labels["label"] != UNLABELLED].reset_index(drop=True)
+
+
+def unlabelled_commits(labels: pd.DataFrame) -> pd.DataFrame:
+    """Per platform, the commits excluded from the change-type statistics as unlabelled."""
+    counts = labels.assign(unlabelled=labels["label"] == UNLABELLED).groupby("platform")
+    table = counts["unlabelled"].agg(n_commits="size", n_unlabelled="sum")
+    table = table.reindex(["GH", "HF"], fill_value=0).rename_axis("platform").reset_index()
+    table["percent_unlabelled"] = (
+        (100 * table["n_unlabelled"] / table["n_commits"].where(table["n_commits"] > 0))
+        .fillna(0.0)
+        .round(2)
+    )
+    return table

@@ -95,5 +95,6 @@ def score_similarity(*, labels, families, similarity, statistics_run="majority")
     from ptlmsync import stats
 
     names = pd.read_csv(families)["family"].tolist()
-    sim = stats.similarity(stats.read_labels(labels, statistics_run), names)
+    chosen = stats.labelled_only(stats.read_labels(labels, statistics_run))
+    sim = stats.similarity(chosen, names)
     sim.assign(jaccard=sim["jaccard"].round(4)).to_csv(similarity, index=False)

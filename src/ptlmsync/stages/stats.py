@@ -30,11 +30,13 @@ def write_tables(tables: dict[str, pd.DataFrame], declared: list[str]) -> None:
 
 def tabulate_change_types(*, labels, families, tables, statistics_run="majority") -> None:
     """Change types per platform, per maturity group and per pattern, with chi-square tests."""
-    chosen = stats.read_labels(labels, statistics_run)
+    every = stats.read_labels(labels, statistics_run)
+    chosen = stats.labelled_only(every)
     coded = pd.read_csv(families)
     by_age = stats.change_types_by_age(chosen, coded)
     write_tables(
         {
+            "unlabelled_commits": stats.unlabelled_commits(every),
             "change_types_by_platform": stats.change_types_by_platform(chosen),
             "change_types_by_age": by_age,
             "chi2_change_types_by_age": stats.chi2_change_types_by_age(by_age),
@@ -52,9 +54,6 @@ def tabulate_similarity(*, similarity, families, contributors, tables) -> None:
     coded = pd.read_csv(families).set_index("family")
     shared = pd.read_csv(contributors).set_index("family")["n_shared_authors"].map(shared_level)
     by_contrib = stats.similarity_by(sim, shared, "shared_contributors", stats.SHARED_LEVELS)
-    counts = by_contrib.pivot_table(
-        index="similarity_level", columns="shared_contributors", values="n", fill_value=0
-    )
     write_tables(
         {
             "similarity": sim,
@@ -63,7 +62,7 @@ def tabulate_similarity(*, similarity, families, contributors, tables) -> None:
                 sim, coded["age_group"], "age_group", stats.AGE_GROUPS
             ),
             "similarity_by_contributors": by_contrib,
-            "chi2_similarity_contributors": pd.DataFrame([stats.chi2_test(counts)]),
+            "chi2_similarity_contributors": stats.chi2_similarity_contributors(by_contrib),
         },
         tables,
     )
@@ -91,14 +90,18 @@ def tabulate_switches(*, switches, families, tables) -> None:
     """Days to the other platform by lag, pattern and maturity; Kruskal-Wallis and Dunn."""
     events = pd.read_csv(switches)
     coded = pd.read_csv(families).rename(columns={"age_group": "age"})
+    family_means = stats.per_family_days(events)
     out, tests = {}, []
     for grouping, categories in SWITCH_GROUPINGS.items():
         out[f"switch_days_by_{grouping}"] = stats.switch_days_by(
             events, coded, grouping, categories
         )
-        tests.append(stats.kruskal(events, coded, grouping))
+        # the study's unit is the switch event; per-family means are the robustness check
+        tests.append({"unit": "switch event", **stats.kruskal(events, coded, grouping)})
+        tests.append({"unit": "family mean", **stats.kruskal(family_means, coded, grouping)})
         out[f"dunn_{grouping}"] = stats.dunn(events, coded, grouping)
-    out["kruskal"] = pd.DataFrame(tests)
+        out[f"dunn_{grouping}_per_family"] = stats.dunn(family_means, coded, grouping)
+    out["kruskal"] = pd.DataFrame(tests, columns=["unit", "grouping", "H", "dof", "p"])
     write_tables(out, tables)
 
 
@@ -109,7 +112,7 @@ def extract_topics(
     from ptlmsync import topics  # BERTopic and torch load only in this rule
     from ptlmsync.taxonomy import load_taxonomy
 
-    chosen = stats.read_labels(labels, statistics_run)
+    chosen = stats.labelled_only(stats.read_labels(labels, statistics_run))
     texts = pd.concat([pd.read_parquet(p, columns=["platform", "key", "text"]) for p in batches])
     docs = chosen.merge(texts, on=["platform", "key"]).rename(columns={"label": "change_type"})
     topic_params = topics.TopicParams(
