@@ -182,14 +182,14 @@ def replication_run(run):
 
 
 def test_replication_run_reanalyses_published_data(replication_run):
-    tables = replication_run / DEMO / "tables"
-    families = pd.read_csv(replication_run / DEMO / "sync/families.csv")
+    tables = replication_run / REPLICATION / "tables"
+    families = pd.read_csv(replication_run / REPLICATION / "sync/families.csv")
     assert len(families) == 325
     assert pd.read_csv(tables / "lag_distribution.csv")["n"].sum() == 325
     meta = json.loads((tables / "metadata.json").read_text())
     assert meta["source"] == "replication" and not meta["demo"]
     assert "topics" in meta["unavailable"] and "topics" not in meta["tables"]
-    pdf = replication_run / DEMO / "paper/paper.pdf"
+    pdf = replication_run / REPLICATION / "paper/paper.pdf"
     text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(pdf).pages))
     assert "SYNTHETIC DEMO DATA" not in text
     assert "325 families" in text and "are not reported here" in text
