@@ -70,6 +70,21 @@ def manual_codes():
     return []
 
 
+def reference_window_days():
+    """The window at which the reference codes of the validation were made: the demo's
+    designed codes and the study's manual codes at 14 days, a user's table at
+    sync.validation_window_days."""
+    from ptlmsync.demo import DESIGN_WINDOW_DAYS
+
+    if config["sync"]["validation_table"]:
+        return config["sync"]["validation_window_days"]
+    return DESIGN_WINDOW_DAYS if config["source"] == "demo" else STUDY_WINDOW_DAYS
+
+
+#: The study's window (its manually coded sample was made at it).
+STUDY_WINDOW_DAYS = 14
+
+
 def tables(*groups):
     return [result(f"tables/{name}.csv") for g in groups for name in TABLES[g]]
 

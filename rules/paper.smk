@@ -6,12 +6,15 @@ rule compile_numbers:
         meta=result("snapshot/snapshot.json"),
         validation=result("sync/validation.csv"),
         sensitivity=[] if REPLICATION else result("sync/sensitivity.csv"),
+        resolution=[] if REPLICATION else result("sync/resolution_sensitivity.csv"),
         label_validation=[] if REPLICATION else result("labels/validation.csv"),
         label_usage=[] if REPLICATION else result("labels/usage.csv"),
     output:
         numbers=result("tables/numbers.json"),
         metadata=result("tables/metadata.json"),
+        comparison=result("tables/comparison_with_study.csv"),
         sensitivity=[] if REPLICATION else result("tables/window_sensitivity.csv"),
+        resolution=([] if REPLICATION else result("tables/resolution_sensitivity.csv")),
     log:
         log_file("paper", "compile_numbers"),
     benchmark:
@@ -24,6 +27,7 @@ rule compile_numbers:
             "sync": coding_params(),
             "label": {**config["label"], "gold_is_demo": gold_labels() == DEMO_TRUTH},
             "unavailable": UNAVAILABLE,
+            "reference_window_days": reference_window_days(),
             "figures": [
                 *available_figures(UNAVAILABLE),
                 *([] if REPLICATION else ["sensitivity_patterns"]),
@@ -41,6 +45,8 @@ rule render_paper:
         figures=figure_files(),
         sync_figures=([] if REPLICATION else result("figures/sensitivity_patterns.png")),
         sensitivity=[] if REPLICATION else result("tables/window_sensitivity.csv"),
+        comparison=result("tables/comparison_with_study.csv"),
+        resolution=([] if REPLICATION else result("tables/resolution_sensitivity.csv")),
     output:
         pdf=result("paper/paper.pdf"),
         html=result("paper/paper.html"),

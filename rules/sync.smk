@@ -60,6 +60,7 @@ rule analyse_window_sensitivity:
     output:
         summary=result("sync/sensitivity.csv"),
         patterns=result("sync/sensitivity_patterns.csv"),
+        resolution=result("sync/resolution_sensitivity.csv"),
         figure=report(
             result("figures/sensitivity_patterns.png"),
             caption="../workflow/report/sensitivity.rst",

@@ -23,6 +23,24 @@ def test_variables_are_formatted_for_print():
     assert v["n_families"] == "12" and v["lag"]["gh_first"]["percent"] == "41.7"
     assert v["missing"] == "n/a" and v["demo"] == "yes"
     assert format_value(1234567) == "1,234,567" and format_value(0.00123) == "0.00123"
+    # a year keeps its digits together ("from 2016 on", never "2,016")
+    assert variables({"sync": {"min_year": 2016, "n": 2016}})["sync"] == {
+        "min_year": "2016",
+        "n": "2,016",
+    }
+
+
+def test_validation_paragraph_flags_exactly_one(tmp_path):
+    from ptlmsync.paper import validation_flags
+
+    cases = {
+        "validation-applies": {"n_families": 181, "applies": True},
+        "validation-other-window": {"n_families": 48, "applies": False},
+        "validation-none": {"n_families": 0, "applies": False},
+    }
+    for expected, validation in cases.items():
+        flags = validation_flags(validation)
+        assert [k for k, v in flags.items() if v] == [expected]
 
 
 def test_resolve_vars_includes_and_cross_references(tmp_path):

@@ -305,3 +305,30 @@ def test_invalid_params_are_rejected():
         SyncParams(window_days=0)
     with pytest.raises(ValueError, match="phase_split"):
         SyncParams(phase_split=1.0)
+
+
+def test_day_resolution_moves_a_commit_across_a_period_boundary():
+    # HF at day 0, 18:00 and GH at day 14, 10:00. Full timestamps: t0 = day 0 18:00 and GH
+    # is 13 days 16 hours later -> period 0 with HF: Simultaneous. HF at day resolution:
+    # t0 = day 0 00:00, GH 14 days 10 hours later -> period 1: HF first.
+    commits = make_commits(("m", 0, 18), ("GH", 14, 10))
+    full = code_family(commits, SyncParams())
+    day = code_family(commits, SyncParams(hf_time_resolution="day"))
+    assert (full["lag"], day["lag"]) == ("Simultaneous", "HF first")
+    assert code_family(commits, SyncParams(gh_time_resolution="day"))["lag"] == "Simultaneous"
+
+
+def test_day_resolution_reorders_same_day_switch_events():
+    # HF at day 5 08:00, GH at day 5 10:00: HF -> GH. GH at day resolution (00:00) comes
+    # first: GH -> HF, 0 days.
+    commits = make_commits(("m", 5, 8), ("GH", 5, 10))
+    assert switch_events(commits, SyncParams())[["source", "target"]].values.tolist() == [
+        ["HF", "GH"]
+    ]
+    events = switch_events(commits, SyncParams(gh_time_resolution="day"))
+    assert events[["source", "target", "days"]].values.tolist() == [["GH", "HF", 0]]
+
+
+def test_an_unknown_time_resolution_names_the_key():
+    with pytest.raises(ValueError, match=r"sync\.hf_time_resolution"):
+        SyncParams(hf_time_resolution="hour")

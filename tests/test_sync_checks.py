@@ -77,5 +77,31 @@ def test_sensitivity_recodes_with_each_window():
     assert summary.loc[7, "n_pattern_changed"] == 1
     assert summary.loc[7, "percent_pattern_changed"] == 50.0
     assert summary.loc[14, "n_pattern_changed"] == 0 and summary.loc[21, "n_lag_changed"] == 0
-    with pytest.raises(ValueError, match="reference window 28"):
+    with pytest.raises(ValueError, match="reference window_days 28"):
         sensitivity_summary(codes, 28)
+
+
+def test_resolution_sensitivity_counts_the_families_that_change():
+    from conftest import make_commits
+
+    from ptlmsync.sync_checks import resolution_sensitivity
+
+    # a: HF at day 0 18:00, GH at day 14 10:00 - Simultaneous at full HF time, HF first
+    #    when HF dates are cut to the day (see test_sync); b: one commit per platform,
+    #    days apart - no resolution changes it
+    families = {
+        "a": make_commits(("m", 0, 18), ("GH", 14, 10), family="a"),
+        "b": make_commits(("GH", 0, 9), ("m", 40, 9), family="b"),
+    }
+    table = resolution_sensitivity(families, SyncParams()).set_index("resolution")
+    assert table.index.tolist() == [
+        "GH full, HF full",
+        "GH full, HF day",
+        "GH day, HF full",
+        "GH day, HF day",
+    ]
+    assert table.loc["GH full, HF full", "n_lag_changed"] == 0
+    assert table.loc["GH full, HF day", "n_lag_changed"] == 1
+    assert table.loc["GH full, HF day", "percent_lag_changed"] == 50.0
+    assert table.loc["GH day, HF full", "n_lag_changed"] == 0
+    assert table.loc["GH day, HF day", "n_families"] == 2

@@ -194,6 +194,24 @@ def test_replication_run_reanalyses_published_data(replication_run):
     assert "SYNTHETIC DEMO DATA" not in text
     assert "325 families" in text and "are not reported here" in text
     assert "{{<" not in text
+    # the coding validation reaches the replication paper
+    assert "the study's manually coded sample (181 families)" in text.replace("\u2019", "'")
+    assert "Original study vs this run" in text and "Ajibode" in text
+
+
+def test_replication_reproduces_the_study_or_says_why_not(replication_run):
+    tables = replication_run / REPLICATION / "tables"
+    comparison = pd.read_csv(tables / "comparison_with_study.csv", keep_default_na=False)
+    assert len(comparison) >= 30
+    differing = comparison[comparison["matches"] == "False"]
+    assert not differing["note"].str.contains("no explanation recorded").any(), differing
+    for key in ("lag_distribution.GH first", "pattern_distribution.Disperse"):
+        assert comparison.set_index("key").loc[key, "matches"] == "True"
+    tests = pd.read_csv(tables / "chi2_similarity_contributors.csv").set_index("design")
+    assert tests.loc["study_3x2", "dof"] == 2 and tests.loc["study_3x2", "p"] < 0.05
+    assert tests.loc["robustness_3x3", "dof"] == 4
+    kruskal = pd.read_csv(tables / "kruskal.csv")
+    assert set(kruskal["unit"]) == {"switch event", "family mean"}
 
 
 def files_under(path):

@@ -65,7 +65,12 @@ def sensitivity_numbers(summary: pd.DataFrame | None, window: int) -> dict:
     }
 
 
-def validation_numbers(validation: pd.DataFrame | None) -> dict:
+def validation_numbers(
+    validation: pd.DataFrame | None, window_days: int, reference_window_days: int
+) -> dict:
+    """Agreement of the coding with the reference codes. ``applies`` is false where the
+    reference was coded at another window than this run: the kappa then measures the
+    effect of the window change, not the correctness of this run's coding."""
     if validation is None:
         validation = pd.DataFrame({"measure": ["reference"], "value": [None], "manual": ["none"]})
     measures = validation.dropna(subset=["value"]).set_index("measure")["value"]
@@ -77,6 +82,23 @@ def validation_numbers(validation: pd.DataFrame | None) -> dict:
         "kappa_lag": round(float(measures["kappa_lag"]), 3) if n else None,
         "kappa_code": round(float(measures["kappa_code"]), 3) if n else None,
         "n_disagreements": int((validation["measure"] == "disagreement").sum()),
+        "reference_window_days": reference_window_days,
+        "applies": bool(n) and window_days == reference_window_days,
+    }
+
+
+def resolution_numbers(table: pd.DataFrame | None) -> dict:
+    """The largest change of the time-resolution robustness check (None without commits)."""
+    if table is None or len(table) < 2:
+        keys = ["configured", "max_percent_changed", "max_changed_setting"]
+        return dict.fromkeys([*keys, "max_lag_percent_changed"])
+    others = table.iloc[1:]  # the first row is the configured resolution
+    worst = others.sort_values("percent_pattern_changed", kind="stable").iloc[-1]
+    return {
+        "configured": table["resolution"].iloc[0],
+        "max_percent_changed": float(worst["percent_pattern_changed"]),
+        "max_changed_setting": worst["resolution"],
+        "max_lag_percent_changed": float(others["percent_lag_changed"].max()),
     }
 
 
@@ -147,7 +169,9 @@ def run_numbers(meta, families, switches, tables_dir: Path, unavailable: list[st
             ("study_3x2", "chi2_similarity_contributors"),
             ("robustness_3x3", "chi2_similarity_contributors_robustness"),
         ):
-            numbers[key] = {k: tests.loc[design, k] for k in ("chi2", "dof", "p", "cramers_v", "n")}
+            row = tests.loc[design]
+            numbers[key] = {k: row[k] for k in ("chi2", "p", "cramers_v")}
+            numbers[key] |= {k: int(row[k]) for k in ("dof", "n")}
     spearman = table("spearman_contributors")
     if spearman is not None:
         numbers["spearman"] = {

@@ -43,6 +43,15 @@ PAPER_TABLES = {
     "kruskal": ["unit", "grouping", "H", "dof", "p"],
     "chi2_change_types_by_age": ["age_group", "chi2", "dof", "p_bonferroni", "cramers_v"],
     "topics": ["platform", "change_type", "terms", "n_documents"],
+    "comparison_with_study": ["key", "study", "this_run", "difference", "note"],
+    "resolution_sensitivity": [
+        "resolution",
+        "n_families",
+        "n_pattern_changed",
+        "percent_pattern_changed",
+        "n_lag_changed",
+        "percent_lag_changed",
+    ],
     "window_sensitivity": [
         "window_days",
         "n_families",
@@ -57,7 +66,11 @@ class PaperError(RuntimeError):
     """The manuscript uses something the results do not define."""
 
 
-def format_value(value) -> str:
+def format_value(value, key: str = "") -> str:
+    """A number as printed: thousands separators, one decimal from 1 on, three
+    significant digits below; years (keys ending in ``year``) as they are."""
+    if key.endswith("year") and isinstance(value, int):
+        return str(value)
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return "n/a"
     if isinstance(value, bool):
@@ -71,7 +84,9 @@ def format_value(value) -> str:
 
 def variables(numbers: dict) -> dict:
     """``numbers.json`` with every leaf formatted for print (nested keys kept)."""
-    return {k: variables(v) if isinstance(v, dict) else format_value(v) for k, v in numbers.items()}
+    return {
+        k: variables(v) if isinstance(v, dict) else format_value(v, k) for k, v in numbers.items()
+    }
 
 
 def lookup(tree: dict, dotted: str):
@@ -95,12 +110,25 @@ def subtitle(numbers: dict) -> str:
 
 
 def markdown_table(csv_path: Path, columns: list[str]) -> str:
-    df = pd.read_csv(csv_path)
+    df = pd.read_csv(csv_path, keep_default_na=False, na_values=[""])
+    if "note" in df:
+        df["note"] = df["note"].fillna("")
     if csv_path.stem == "topics":  # the top topic of each group with one, first five terms
         df = df[df["rank"] == 1].assign(
             terms=lambda d: d["terms"].map(lambda t: ", ".join(str(t).split(", ")[:5]))
         )
     return df[columns].to_markdown(index=False, floatfmt=".4g")
+
+
+def validation_flags(validation: dict) -> dict:
+    """Which of the three validation paragraphs applies (exactly one is true)."""
+    compared = bool(validation.get("n_families"))
+    applies = compared and bool(validation.get("applies"))
+    return {
+        "validation-applies": applies,
+        "validation-other-window": compared and not applies,
+        "validation-none": not compared,
+    }
 
 
 def prepare_build(paper_dir, tables_dir, figures_dir, build_dir, paper_tables=None) -> Path:
@@ -118,6 +146,8 @@ def prepare_build(paper_dir, tables_dir, figures_dir, build_dir, paper_tables=No
         "labels-available": bool(numbers.get("labels_available", True)),
         "commits-available": bool(numbers.get("commits_available", True)),
         "demo": bool(numbers.get("demo", False)),
+        "comparable": not numbers.get("demo", False),
+        **validation_flags(numbers.get("sync_validation") or {}),
     }
     (build / "_metadata.yml").write_text(yaml.safe_dump(meta))
     (build / "_tables").mkdir()

@@ -14,6 +14,8 @@ import pandas as pd
 from ptlmsync.vocab import Intensity, Lag, Platform, SyncType, pattern_code, pattern_name
 
 GH_SERIES = "GH"
+#: "full": the dates as crawled; "day": midnight UTC of the commit's day (the study's HF).
+TIME_RESOLUTIONS = ("full", "day")
 
 
 @dataclass(frozen=True)
@@ -27,12 +29,21 @@ class SyncParams:
     vs_min_periods: int = 3
     min_year: int = 2016
     phase_split: float = 0.5
+    gh_time_resolution: str = "full"
+    hf_time_resolution: str = "full"
 
     def __post_init__(self):
         if self.window_days < 1:
             raise ValueError(f"sync.window_days must be >= 1, got {self.window_days}")
         if not 0 < self.phase_split < 1:
             raise ValueError(f"sync.phase_split must be in (0, 1), got {self.phase_split}")
+        for platform in ("gh", "hf"):
+            value = getattr(self, f"{platform}_time_resolution")
+            if value not in TIME_RESOLUTIONS:
+                raise ValueError(
+                    f"sync.{platform}_time_resolution must be one of {TIME_RESOLUTIONS}, "
+                    f"got {value!r}"
+                )
 
     @classmethod
     def config_keys(cls) -> list[str]:
@@ -80,8 +91,21 @@ def assign_periods(dates: pd.Series, window_days: int) -> pd.Series:
     return ((dates - t0).dt.days // window_days).astype("int64")
 
 
+def at_resolution(commits: pd.DataFrame, params: SyncParams) -> pd.DataFrame:
+    """The commits with each platform's dates at its configured resolution (flooring to
+    the day is idempotent, so applying this twice changes nothing)."""
+    day = [p for p in ("GH", "HF") if getattr(params, f"{p.lower()}_time_resolution") == "day"]
+    if not day or commits.empty:
+        return commits
+    floored = commits["platform"].isin(day) & commits["date"].notna()
+    out = commits.copy()
+    out.loc[floored, "date"] = out.loc[floored, "date"].dt.floor("D")
+    return out
+
+
 def family_activity(commits: pd.DataFrame, params: SyncParams) -> Activity:
     """Active periods per series, after dropping commits without a date."""
+    commits = at_resolution(commits, params)
     dated = commits.loc[commits["date"].notna(), ["series", "date"]]
     if dated.empty:
         return Activity()
@@ -164,6 +188,7 @@ def phase_codes(act: Activity, params: SyncParams) -> tuple[str, str]:
 
 def code_family(commits: pd.DataFrame, params: SyncParams) -> dict:
     """One row of ``results/<run>/sync/families.csv`` for a family's commits."""
+    commits = at_resolution(commits, params)
     act = family_activity(commits, params)
     sync_type = code_sync_type(act, params)
     intensity = code_intensity(act, params)
@@ -198,6 +223,7 @@ def switch_events(commits: pd.DataFrame, params: SyncParams) -> pd.DataFrame:
     Ties in date are ordered GH before HF, then by key, so the result is deterministic.
     ``days`` is the whole number of elapsed days between the two commits.
     """
+    commits = at_resolution(commits, params)
     dated = commits[commits["date"].notna() & (commits["date"].dt.year >= params.min_year)]
     dated = dated.sort_values(["date", "platform", "key"], kind="stable")
     platform = dated["platform"].to_numpy()

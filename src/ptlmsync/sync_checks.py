@@ -10,7 +10,7 @@ from sklearn.metrics import cohen_kappa_score
 
 from ptlmsync.demo import is_demo_truth
 from ptlmsync.schemas import TableError
-from ptlmsync.sync import SyncParams, code_family
+from ptlmsync.sync import TIME_RESOLUTIONS, SyncParams, code_family
 from ptlmsync.vocab import PATTERN_NAMES, normalise_lag
 
 MANUAL_COLUMNS = ["family", "lag", "code"]
@@ -105,20 +105,23 @@ def sensitivity(
     return pd.DataFrame(rows, columns=["family", "window_days", "lag", "code", "pattern"])
 
 
-def sensitivity_summary(codes: pd.DataFrame, reference_window: int) -> pd.DataFrame:
-    """Per window: how many families change pattern (and lag) against the reference window."""
-    ref = codes[codes["window_days"] == reference_window].set_index("family")
+def sensitivity_summary(
+    codes: pd.DataFrame, reference, column: str = "window_days"
+) -> pd.DataFrame:
+    """Per value of ``column`` (a window length, a time resolution): how many families
+    change pattern (and lag) against the coding at ``reference``."""
+    ref = codes[codes[column] == reference].set_index("family")
     if ref.empty:
-        raise ValueError(f"sensitivity: the reference window {reference_window} was not coded")
+        raise ValueError(f"sensitivity: the reference {column} {reference} was not coded")
     rows = []
-    for window, group in codes.groupby("window_days"):
+    for value, group in codes.groupby(column, sort=False):
         g = group.set_index("family")
         changed = (g["pattern"] != ref.loc[g.index, "pattern"]).sum()
         lag_changed = (g["lag"] != ref.loc[g.index, "lag"]).sum()
         n = len(g)
         rows.append(
             {
-                "window_days": window,
+                column: value,
                 "n_families": n,
                 "n_pattern_changed": int(changed),
                 "percent_pattern_changed": round(100 * changed / n, 2) if n else 0.0,
@@ -127,6 +130,35 @@ def sensitivity_summary(codes: pd.DataFrame, reference_window: int) -> pd.DataFr
             }
         )
     return pd.DataFrame(rows)
+
+
+def resolution_label(params: SyncParams) -> str:
+    return f"GH {params.gh_time_resolution}, HF {params.hf_time_resolution}"
+
+
+def resolution_sensitivity(
+    commits_by_family: dict[str, pd.DataFrame], params: SyncParams
+) -> pd.DataFrame:
+    """Every family coded at each combination of GH and HF time resolution, compared with
+    the configured one (first row)."""
+    settings = [(params.gh_time_resolution, params.hf_time_resolution)] + [
+        (gh, hf)
+        for gh in TIME_RESOLUTIONS
+        for hf in TIME_RESOLUTIONS
+        if (gh, hf) != (params.gh_time_resolution, params.hf_time_resolution)
+    ]
+    rows = []
+    for gh, hf in settings:
+        p = replace(params, gh_time_resolution=gh, hf_time_resolution=hf)
+        for family, commits in commits_by_family.items():
+            row = code_family(commits, p)
+            rows.append({"family": family, "resolution": resolution_label(p), **_codes(row)})
+    codes = pd.DataFrame(rows, columns=["family", "resolution", "lag", "code", "pattern"])
+    return sensitivity_summary(codes, resolution_label(params), column="resolution")
+
+
+def _codes(row: dict) -> dict:
+    return {k: row[k] for k in ("lag", "code", "pattern")}
 
 
 def manual_codes(path) -> pd.DataFrame:

@@ -1,10 +1,11 @@
-"""numbers.json: every scalar the paper quotes; metadata.json: the run's source and files."""
+"""numbers.json: every scalar the paper quotes; metadata.json: the run's source and files;
+the comparison with the original study."""
 
 from ptlmsync.logs import log_to
 from ptlmsync.stages.paper import compile_numbers
 
 with log_to(snakemake.log[0]):
-    optional = ("validation", "sensitivity", "label_validation", "label_usage")
+    optional = ("validation", "sensitivity", "resolution", "label_validation", "label_usage")
     compile_numbers(
         tables=snakemake.input.tables,
         families=snakemake.input.families,
@@ -13,6 +14,8 @@ with log_to(snakemake.log[0]):
         **{key: getattr(snakemake.input, key) or None for key in optional},
         numbers_out=snakemake.output.numbers,
         metadata_out=snakemake.output.metadata,
+        comparison_out=snakemake.output.comparison,
         sensitivity_out=snakemake.output.sensitivity or None,
+        resolution_out=snakemake.output.resolution or None,
         run=snakemake.params.run,
     )

@@ -8,8 +8,15 @@ from pathlib import Path
 
 import pandas as pd
 
+from ptlmsync.comparison import compare_with_study, comparison_numbers
 from ptlmsync.demo import marker_of
-from ptlmsync.numbers import label_numbers, run_numbers, sensitivity_numbers, validation_numbers
+from ptlmsync.numbers import (
+    label_numbers,
+    resolution_numbers,
+    run_numbers,
+    sensitivity_numbers,
+    validation_numbers,
+)
 from ptlmsync.snapshot import read_meta
 
 
@@ -21,39 +28,50 @@ def compile_numbers(
     meta,
     validation=None,
     sensitivity=None,
+    resolution=None,
     label_validation=None,
     label_usage=None,
     numbers_out,
     metadata_out,
+    comparison_out,
     sensitivity_out=None,
+    resolution_out=None,
     run: dict,
 ) -> dict:
-    """``numbers.json`` (every scalar the paper quotes) and ``metadata.json`` (the run's
-    source, marker and exactly the tables and figures it wrote).
+    """``numbers.json`` (every scalar the paper quotes), the comparison with the original
+    study, and ``metadata.json`` (the run's source, marker and exactly the tables and
+    figures it wrote).
 
-    ``run`` holds the run's name, sync and label configuration, the unavailable tables
-    and the figure names; optional inputs are None where the source has none.
+    ``run`` holds the run's name, sync and label configuration, the unavailable tables,
+    the figure names and the window of the reference codes; optional inputs are None
+    where the source has none (the robustness tables need raw commits).
     """
     tables_dir = Path(numbers_out).parent
     snapshot = read_meta(meta)
     unavailable = list(run["unavailable"])
-    coded, events = pd.read_csv(families), pd.read_csv(switches)
-    window_table = pd.read_csv(sensitivity) if sensitivity else None
-    if window_table is not None:
-        window_table.to_csv(sensitivity_out, index=False)
-    numbers = run_numbers(snapshot, coded, events, tables_dir, unavailable)
+    window = run["sync"]["window_days"]
+    robustness = _copy_tables({sensitivity: sensitivity_out, resolution: resolution_out})
+    numbers = run_numbers(
+        snapshot, pd.read_csv(families), pd.read_csv(switches), tables_dir, unavailable
+    )
     numbers["run_name"] = run["name"]
     numbers["labels_available"] = "change_types_by_platform" not in unavailable
-    numbers["commits_available"] = window_table is not None
+    numbers["commits_available"] = sensitivity is not None
     numbers["sync"] = dict(run["sync"])
-    numbers["sync_validation"] = validation_numbers(pd.read_csv(validation) if validation else None)
-    numbers["sensitivity"] = sensitivity_numbers(window_table, run["sync"]["window_days"])
+    numbers["sync_validation"] = validation_numbers(
+        pd.read_csv(validation) if validation else None, window, run["reference_window_days"]
+    )
+    numbers["sensitivity"] = sensitivity_numbers(robustness.get(sensitivity_out), window)
+    numbers["resolution"] = resolution_numbers(robustness.get(resolution_out))
     if label_validation:
         numbers["labels"] = label_numbers(
             pd.read_csv(label_validation), pd.read_csv(label_usage), run["label"]
         )
+    comparison = compare_with_study(numbers, tables_dir)
+    comparison.to_csv(comparison_out, index=False)
+    numbers["comparison"] = comparison_numbers(comparison)
     Path(numbers_out).write_text(json.dumps(numbers, indent=2, default=float))
-    written = [*tables, *([sensitivity_out] if window_table is not None else [])]
+    written = [*tables, comparison_out, *robustness]
     metadata = {
         "run_name": run["name"],
         "source": snapshot["source"],
@@ -66,6 +84,16 @@ def compile_numbers(
     }
     Path(metadata_out).write_text(json.dumps(metadata, indent=2))
     return numbers
+
+
+def _copy_tables(sources: dict) -> dict[str, pd.DataFrame]:
+    """Copy each existing source table to its output; return the copies by output."""
+    copied = {}
+    for source, out in sources.items():
+        if source:
+            copied[out] = pd.read_csv(source)
+            copied[out].to_csv(out, index=False)
+    return copied
 
 
 def render_paper(*, sources: list[str], numbers, figures: list[str], pdf, html, build, renderer):

@@ -105,15 +105,27 @@ def validate_sync(*, families, manual, validation) -> pd.DataFrame:
 
 
 def analyse_window_sensitivity(
-    *, family_list, batches, meta, summary, patterns, figure, params: dict, windows: list[int]
+    *,
+    family_list,
+    batches,
+    meta,
+    summary,
+    patterns,
+    resolution,
+    figure,
+    params: dict,
+    windows: list[int],
 ) -> None:
-    """Every family re-coded with each window length, compared with ``window_days``."""
+    """Every family re-coded with each window length, compared with ``window_days``, and
+    with each combination of time resolutions, compared with the configured one."""
     from ptlmsync import figures, sync_checks
 
     sync_params = SyncParams.from_config(params)
     windows = sorted(set(windows) | {sync_params.window_days})
     names = pd.read_csv(family_list)["family"]
-    codes = sync_checks.sensitivity(read_batches(batches, names), sync_params, windows)
+    by_family = read_batches(batches, names)
+    sync_checks.resolution_sensitivity(by_family, sync_params).to_csv(resolution, index=False)
+    codes = sync_checks.sensitivity(by_family, sync_params, windows)
     sync_checks.sensitivity_summary(codes, sync_params.window_days).to_csv(summary, index=False)
     shares = codes.groupby("window_days")["pattern"].value_counts().rename("n").reset_index()
     shares["percent"] = (
