@@ -3,6 +3,7 @@ from pathlib import Path
 import pandas as pd
 
 from ptlmsync.config import cache_paths, run_name
+from ptlmsync.study_files import STUDY_COMMIT
 from ptlmsync.demo import TRUTH_FILE
 from ptlmsync.outputs import NEEDS_COMMITS, TABLES, available_figures, available_tables
 
@@ -16,10 +17,8 @@ DEMO_TRUTH = f"{RUN_DIR}/snapshot/{TRUTH_FILE}"
 REPLICATION = config["source"] == "replication"
 #: Tables the data does not allow (no raw commits or labels in the published files).
 UNAVAILABLE = NEEDS_COMMITS if REPLICATION else []
-if REPLICATION and not config["replication_dir"]:
-    raise ValueError(
-        "config key 'replication_dir': required when source is 'replication'"
-    )
+#: The study's published files: replication_dir, else fetched into the cache.
+STUDY_FILES_DIR = config["replication_dir"] or f"{CACHE['study']}/{STUDY_COMMIT}"
 
 
 wildcard_constraints:

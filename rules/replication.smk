@@ -1,6 +1,23 @@
+if not config["replication_dir"]:
+
+    rule fetch_study_files:
+        output:
+            package=directory(STUDY_FILES_DIR),
+        log:
+            log_file("replication", "fetch_study_files"),
+        benchmark:
+            benchmark_file("replication", "fetch_study_files")
+        conda:
+            "../envs/collect.yaml"
+        params:
+            url=config["replication_url"],
+        script:
+            "../workflow/scripts/fetch_study_files.py"
+
+
 rule import_replication:
     input:
-        package=config["replication_dir"] or [],
+        package=STUDY_FILES_DIR,
     output:
         families=result("sync/families.csv"),
         switches=result("sync/switches.csv"),

@@ -38,7 +38,7 @@ rule tabulate_patterns:
         families=result("sync/families.csv"),
         contributors=result("sync/contributors.csv"),
     output:
-        tables=tables("patterns"),
+        tables=[t for t in tables("patterns") if Path(t).stem not in UNAVAILABLE],
     log:
         log_file("stats", "tabulate_patterns"),
     benchmark:

@@ -282,3 +282,24 @@ def crawl_config(hub: FakeHub, github: FakeGitHub) -> dict:
         "models": [],
         "manual_links": None,
     }
+
+
+class FakeFileHost(FakeServer):
+    """Raw files under ``/<repo>/<commit>/dataset/<name>``, as GitHub's raw host serves a
+    repository folder at a commit (``text/plain``; 404 for anything else)."""
+
+    def __init__(self, files: dict[str, bytes], prefix: str):
+        self.files = files
+        self.prefix = prefix.rstrip("/")
+        super().__init__()
+
+    @property
+    def base_url(self) -> str:
+        return f"{self.url}{self.prefix}"
+
+    def route(self, handler) -> tuple[int, dict, bytes]:
+        path = urlparse(handler.path).path
+        name = path.removeprefix(f"{self.prefix}/")
+        if path.startswith(f"{self.prefix}/") and name in self.files:
+            return 200, {"Content-Type": "text/plain; charset=utf-8"}, self.files[name]
+        return 404, {"Content-Type": "text/plain"}, b"404: Not Found"

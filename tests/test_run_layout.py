@@ -38,7 +38,7 @@ def test_a_run_name_that_is_not_a_file_name_is_rejected(bad):
 def test_caches_live_under_cache_dir_with_home_expanded(monkeypatch, tmp_path):
     monkeypatch.setenv("HOME", str(tmp_path))
     paths = cache_paths({"cache_dir": "~/.cache/ptlm-sync"})
-    assert set(paths) == set(CACHES) == {"http", "clones", "labels", "embeddings"}
+    assert set(paths) == set(CACHES) == {"http", "clones", "labels", "embeddings", "study"}
     assert paths["labels"] == f"{tmp_path}/.cache/ptlm-sync/labels"
     assert cache_paths({"cache_dir": "resources/cache"})["http"] == "resources/cache/http"
 

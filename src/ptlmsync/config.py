@@ -65,6 +65,7 @@ CACHES = {
     "clones": "blob-less bare clones of GitHub repositories",
     "labels": "remote labellers' answers, per family, keyed by labeller, prompt, run and text",
     "embeddings": "sentence embeddings, keyed by model, length and message hash",
+    "study": "the original study's published files, per commit of its repository",
 }
 
 

@@ -18,14 +18,16 @@ log = logging.getLogger(__name__)
 
 
 def write_tables(tables: dict[str, pd.DataFrame], declared: list[str]) -> None:
-    """Write each table to the declared file of the same name; a declared file without
-    a table (or a table without a declared file) is a programming error."""
+    """Write each declared output from the table of the same name. Tables the rule does
+    not declare (those the run's data does not allow) are not written; a declared output
+    without a table is a programming error."""
     paths = {Path(p).stem: Path(p) for p in declared}
-    if set(paths) != set(tables):
-        raise ValueError(f"tables {sorted(tables)} do not match the outputs {sorted(paths)}")
-    for name, table in tables.items():
-        paths[name].parent.mkdir(parents=True, exist_ok=True)
-        table.to_csv(paths[name], index=False)
+    missing = set(paths) - set(tables)
+    if missing:
+        raise ValueError(f"outputs {sorted(missing)} have no table (tables: {sorted(tables)})")
+    for name, path in paths.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tables[name].to_csv(path, index=False)
 
 
 def tabulate_change_types(*, labels, families, tables, statistics_run="majority") -> None:
