@@ -39,7 +39,12 @@ rule compile_numbers:
 
 rule render_paper:
     input:
-        sources=["paper/_quarto.yml", "paper/index.qmd", "paper/references.bib"],
+        sources=[
+            "paper/_quarto.yml",
+            "paper/index.qmd",
+            "paper/references.bib",
+            "paper/typst-preamble.typ",
+        ],
         tables=run_tables(),
         numbers=result("tables/numbers.json"),
         figures=figure_files(),

@@ -100,3 +100,10 @@ def test_fallback_renders_a_pdf_with_numbers_and_figures(tmp_path):
     assert "SYNTHETIC DEMO DATA" in text
     assert sum(len(page.images) for page in reader.pages) == 1
     assert "There are 12 families" in (tmp_path / "p.html").read_text()
+
+
+def test_a_wide_table_gets_the_column_widths_it_asks_for():
+    from ptlmsync.paper import with_widths
+
+    table = "| a | b |\n|:--|--:|\n| 1 | 2 |"
+    assert with_widths(table, [6, 4]).splitlines()[1] == "|:-----|---:|"

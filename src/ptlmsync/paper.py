@@ -109,6 +109,28 @@ def subtitle(numbers: dict) -> str:
     return f"Results computed on {numbers['source']} data extracted {numbers['extraction_date']}"
 
 
+#: Relative column widths (percent) of tables with a long text column: pandoc sizes the
+#: columns of a wide pipe table by the dashes of its separator line.
+COLUMN_WIDTHS = {"comparison_with_study": [38, 8, 8, 8, 38]}
+#: Tables printed with every digit they have (the study's figures are compared digit by
+#: digit); the others with four significant digits.
+FULL_PRECISION = {"comparison_with_study"}
+
+
+def with_widths(table: str, widths: list[int]) -> str:
+    """A pipe table whose separator line gives each column ``widths[i]`` dashes."""
+    lines = table.splitlines()
+    cells = lines[1].strip("|").split("|")
+    aligned = [
+        (":" if c.strip().startswith(":") else "-")
+        + "-" * (w - 2)
+        + (":" if c.strip().endswith(":") else "-")
+        for c, w in zip(cells, widths, strict=True)
+    ]
+    lines[1] = "|" + "|".join(aligned) + "|"
+    return "\n".join(lines)
+
+
 def markdown_table(csv_path: Path, columns: list[str]) -> str:
     df = pd.read_csv(csv_path, keep_default_na=False, na_values=[""])
     if "note" in df:
@@ -117,7 +139,10 @@ def markdown_table(csv_path: Path, columns: list[str]) -> str:
         df = df[df["rank"] == 1].assign(
             terms=lambda d: d["terms"].map(lambda t: ", ".join(str(t).split(", ")[:5]))
         )
-    return df[columns].to_markdown(index=False, floatfmt=".4g")
+    floatfmt = "g" if csv_path.stem in FULL_PRECISION else ".4g"
+    table = df[columns].to_markdown(index=False, floatfmt=floatfmt)
+    widths = COLUMN_WIDTHS.get(csv_path.stem)
+    return with_widths(table, widths) if widths else table
 
 
 def validation_flags(validation: dict) -> dict:
@@ -242,11 +267,13 @@ def _render_fallback(build: Path) -> None:
     md = build / "index.md"
     md.write_text(text)
     common = ["--standalone", "--citeproc", f"--resource-path={build}"]
+    preamble = build / "typst-preamble.typ"  # the same file Quarto includes
+    header = [f"--include-in-header={preamble}"] if preamble.exists() else []
     pypandoc.convert_file(
         str(md),
         "typst",
         outputfile=str(build / "index.typ"),
-        extra_args=common,
+        extra_args=[*common, *header],
         cworkdir=str(build),
     )
     typst.compile(str(build / "index.typ"), output=str(build / "index.pdf"), root=str(build))
