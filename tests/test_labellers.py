@@ -201,60 +201,47 @@ def openai_label_config(server, commits_per_request: int = 50) -> dict:
     }
 
 
+def batch_files(tmp_path, families: list[str], cache: str = "cache") -> dict:
+    """The commits of ``families`` as one family batch, and where its job writes."""
+    name = "".join(families)
+    _family_commits(families).to_parquet(tmp_path / f"{name}.parquet")
+    return {
+        "commits": tmp_path / f"{name}.parquet",
+        "labels": tmp_path / f"labels-{name}.parquet",
+        "usage": tmp_path / f"usage-{name}.csv",
+        "cache_dir": tmp_path / cache,
+    }
+
+
 def test_label_family_batch_caches_remote_answers_per_family_across_batchings(tmp_path):
     with FakeLLM(honest) as server:
         config = openai_label_config(server)
-        _family_commits(["a", "b"]).to_parquet(tmp_path / "ab.parquet")
-        label_family_batch(
-            commits=tmp_path / "ab.parquet",
-            labels=tmp_path / "l.parquet",
-            usage=tmp_path / "u.csv",
-            cache_dir=tmp_path / "cache",
-            label_config=config,
-        )
+        label_family_batch(**batch_files(tmp_path, ["a", "b"]), label_config=config)
         assert server.total == 2  # one request per family: each family has its own cache
         assert sorted(p.stem for p in (tmp_path / "cache").iterdir()) == ["a", "b"]
         # the batch count changed: family b now shares a batch with a new family c
-        _family_commits(["b", "c"]).to_parquet(tmp_path / "bc.parquet")
-        label_family_batch(
-            commits=tmp_path / "bc.parquet",
-            labels=tmp_path / "l2.parquet",
-            usage=tmp_path / "u2.csv",
-            cache_dir=tmp_path / "cache",
-            label_config=config,
-        )
+        files = batch_files(tmp_path, ["b", "c"])
+        label_family_batch(**files, label_config=config)
     assert server.total == 3  # only c was asked
-    usage = pd.read_csv(tmp_path / "u2.csv").set_index("family")
+    usage = pd.read_csv(files["usage"]).set_index("family")
     assert usage.loc["b", "cache_hits"] == len(TEXTS) and usage.loc["b", "requests"] == 0
-    labels = pd.read_parquet(tmp_path / "l2.parquet")
+    labels = pd.read_parquet(files["labels"])
     assert len(labels) == 2 * len(TEXTS) and set(labels["family"]) == {"b", "c"}
     assert labels.set_index("key").loc["c-5", "label"] == rule_label(TEXTS[5])
 
 
 def test_label_family_batch_keeps_no_cache_for_the_offline_labeller(tmp_path):
-    _family_commits(["a"]).to_parquet(tmp_path / "a.parquet")
     config = {"backend": "offline", "runs": 2, "commits_per_request": 50}
-    label_family_batch(
-        commits=tmp_path / "a.parquet",
-        labels=tmp_path / "l.parquet",
-        usage=tmp_path / "u.csv",
-        cache_dir=tmp_path / "cache",
-        label_config=config,
-    )
-    assert not (tmp_path / "cache").exists()
-    assert len(pd.read_parquet(tmp_path / "l.parquet")) == 2 * len(TEXTS)
+    files = batch_files(tmp_path, ["a"])
+    label_family_batch(**files, label_config=config)
+    assert not files["cache_dir"].exists()
+    assert len(pd.read_parquet(files["labels"])) == 2 * len(TEXTS)
 
 
 def test_label_family_batch_keeps_the_answers_it_got_before_a_failure(tmp_path):
     path = "/v1/chat/completions"
     denied = (401, {}, b'{"error": {"message": "invalid key", "type": "auth"}}')
-    _family_commits(["a"]).to_parquet(tmp_path / "a.parquet")
-    args = {
-        "commits": tmp_path / "a.parquet",
-        "labels": tmp_path / "l.parquet",
-        "usage": tmp_path / "u.csv",
-        "cache_dir": tmp_path / "c",
-    }
+    args = batch_files(tmp_path, ["a"], cache="c")
     with FakeLLM(honest) as server:
         config = openai_label_config(server, commits_per_request=3)
         # the second request (the family's second chunk of 3 texts) is refused for good
@@ -265,4 +252,4 @@ def test_label_family_batch_keeps_the_answers_it_got_before_a_failure(tmp_path):
         server.on_request = None
         label_family_batch(**args, label_config=config)
     assert server.total == 3  # the re-run asked only for the three texts still missing
-    assert (pd.read_csv(tmp_path / "u.csv")["cache_hits"] == 3).all()
+    assert (pd.read_csv(args["usage"])["cache_hits"] == 3).all()
