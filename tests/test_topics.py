@@ -4,12 +4,76 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ptlmsync.topics import NO_TOPIC, EmbeddingCache, TopicParams, preprocess, topics_table
+from ptlmsync.topic_text import author_words, topic_text
+from ptlmsync.topics import (
+    NO_TOPIC,
+    EmbeddingCache,
+    TopicParams,
+    npmi_coherence,
+    topics_table,
+    with_topic_text,
+)
+
+#: Commit texts (cleaned: white space collapsed) and their topic text, written by hand.
+CORPUS = {
+    "Merge pull request #123 from sanyuanchen/fix-azure-links Fix Azure links in README": (
+        "fix azure links readme"
+    ),
+    "Add tokenizer support PiperOrigin-RevId: 612345678": "add tokenizer support",
+    "Update config Signed-off-by: Jane Doe <jane@example.com> Co-authored-by: Bob <b@x.org>": (
+        "update config"
+    ),
+    "Merge branch 'main' into feature/fastTokenizer": "",
+    "Merge remote-tracking branch 'origin/dev'": "",
+    "fixAzureLinks for model_v2 (see https://github.com/a/b) commit 3f2a9c1d": (
+        "fix azure links for model see commit"
+    ),
+    "Update pytorch_model.bin and config.json Change-Id: I8e1f0a": "update and",
+    "Upload folder using huggingface_hub": "upload folder using",
+    "stsnli-quora_reranker/msmarco-distillation (#42)": (
+        "stsnli quora reranker msmarco distillation"
+    ),
+    "Speed up decoding Summary: cache the keys Test Plan: ran it Reviewed By: jdoe "
+    "Differential Revision: D123 fbshipit-source-id: 9f0e1d2": "speed decoding cache the keys",
+}
 
 
-def test_preprocess_removes_urls_files_short_tokens_and_platform_words():
-    text = "Upload model.safetensors to the Hub, see https://x.y/z on GitHub at v2"
-    assert preprocess(text, ("github", "hub")) == "Upload the , see"
+@pytest.mark.parametrize("text", CORPUS)
+def test_topic_text_drops_trailers_merges_hashes_numbers_and_splits_glued_words(text):
+    drop = frozenset({"huggingface", "hub"})
+    assert topic_text(text, drop) == CORPUS[text]
+
+
+def test_the_familys_author_names_and_logins_are_removed():
+    authors = author_words(["Hyunseok I", "hyunseoki", "weyaaron", None])
+    assert authors == {"hyunseok", "hyunseoki", "weyaaron"}
+    assert topic_text("hyunseoki updated the weights thanks weyaaron", authors) == (
+        "updated the weights thanks"
+    )
+
+
+def test_topic_text_of_each_commit_uses_its_own_familys_authors():
+    docs = pd.DataFrame(
+        {
+            "family": ["a", "b"],
+            "author": ["komeili", "mojtaba"],
+            "text": ["komeili tuned mojtaba", "komeili tuned mojtaba"],
+        }
+    )
+    docs = with_topic_text(docs, TopicParams(platform_words=()))
+    assert docs["doc"].tolist() == ["tuned mojtaba", "komeili tuned"]
+
+
+def test_npmi_coherence_of_terms_that_always_or_never_co_occur():
+    texts = ["update tokenizer vocab", "tokenizer vocab merges", "readme usage citation"]
+    # tokenizer and vocab share both of their texts: P(t, v) = P(t) = P(v) = 2/3, so
+    # PMI = log(1 / (2/3)) and NPMI = PMI / -log(2/3) = 1; tokenizer and readme never meet
+    together, apart, unknown = npmi_coherence(
+        [["tokenizer", "vocab"], ["tokenizer", "readme"], ["tokenizer", "absent"]], texts
+    )
+    assert together == pytest.approx(1.0, abs=1e-6)
+    assert apart < -0.9
+    assert np.isnan(unknown)  # one known term: no pair to score
 
 
 class CountingCache(EmbeddingCache):
@@ -48,6 +112,13 @@ def test_small_groups_have_no_identifiable_topic(tmp_path):
     )
     assert table["terms"].tolist() == [NO_TOPIC, NO_TOPIC]  # GH and HF
     assert table["n_documents"].tolist() == [2, 0]
+    assert table["n_commits"].tolist() == [2, 0]
+
+
+def test_the_minimum_topic_size_scales_with_the_group():
+    params = TopicParams(min_cluster_size=5, min_topic_share=0.01)
+    assert params.min_topic_size(100) == 5 and params.min_topic_size(20_000) == 200
+    assert params.min_topic_size(501) == 6  # ceil(5.01)
 
 
 @pytest.mark.slow
@@ -85,6 +156,13 @@ def test_bertopic_finds_the_clusters_with_the_offline_model(tmp_path):
     joined = " ".join(hf["terms"])
     assert sum(word in joined for word in ("tokenizer", "readme", "weights")) >= 2
     assert cache.n_embedded == len(texts)
+    # ranked by the commits they cover; shares of the group's commits; real messages
+    assert hf["n_commits"].is_monotonic_decreasing and (hf["n_commits"] >= 5).all()
+    covered = hf["percent"].sum() + hf["group_outlier_percent"].iloc[0]
+    assert covered == pytest.approx(100, abs=0.1)
+    first = hf.iloc[0]
+    assert first["examples"] and all(e.strip() in texts for e in first["examples"].split(" | "))
+    assert -1 <= first["coherence"] <= 1 and not np.isnan(first["group_coherence"])
 
 
 def test_embeddings_are_cut_at_max_tokens_and_cached_per_length(tmp_path):

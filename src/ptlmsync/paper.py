@@ -42,7 +42,7 @@ PAPER_TABLES = {
     "switch_days_by_pattern": ["group", "n_switches", "n_families", "mean_days", "median_days"],
     "kruskal": ["unit", "grouping", "H", "dof", "p"],
     "chi2_change_types_by_age": ["age_group", "chi2", "dof", "p_bonferroni", "cramers_v"],
-    "topics": ["platform", "change_type", "terms", "n_documents"],
+    "topics": ["platform", "change_type", "terms", "percent", "coherence", "example"],
     "comparison_with_study": ["key", "study", "this_run", "difference", "note"],
     "resolution_sensitivity": [
         "resolution",
@@ -111,7 +111,10 @@ def subtitle(numbers: dict) -> str:
 
 #: Relative column widths (percent) of tables with a long text column: pandoc sizes the
 #: columns of a wide pipe table by the dashes of its separator line.
-COLUMN_WIDTHS = {"comparison_with_study": [38, 8, 8, 8, 38]}
+COLUMN_WIDTHS = {
+    "comparison_with_study": [38, 8, 8, 8, 38],
+    "topics": [6, 16, 28, 8, 8, 34],
+}
 #: Tables printed with every digit they have (the study's figures are compared digit by
 #: digit); the others with four significant digits.
 FULL_PRECISION = {"comparison_with_study"}
@@ -135,9 +138,10 @@ def markdown_table(csv_path: Path, columns: list[str]) -> str:
     df = pd.read_csv(csv_path, keep_default_na=False, na_values=[""])
     if "note" in df:
         df["note"] = df["note"].fillna("")
-    if csv_path.stem == "topics":  # the top topic of each group with one, first five terms
+    if csv_path.stem == "topics":  # the largest topic of each group with one
         df = df[df["rank"] == 1].assign(
-            terms=lambda d: d["terms"].map(lambda t: ", ".join(str(t).split(", ")[:5]))
+            terms=lambda d: d["terms"].map(lambda t: ", ".join(str(t).split(", ")[:5])),
+            example=lambda d: d["examples"].fillna("").map(lambda e: e.split(" | ")[0][:80]),
         )
     floatfmt = "g" if csv_path.stem in FULL_PRECISION else ".4g"
     table = df[columns].to_markdown(index=False, floatfmt=floatfmt)

@@ -8,6 +8,7 @@ are cached on disk by message hash: a re-run embeds nothing twice.
 from __future__ import annotations
 
 import logging
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,20 +17,30 @@ import numpy as np
 import pandas as pd
 
 from ptlmsync.text import text_hash
+from ptlmsync.topic_text import author_words, topic_text
 
 log = logging.getLogger(__name__)
 
 NO_TOPIC = "no identifiable topic"
 OFFLINE_MODEL = "all-MiniLM-L6-v2"
-TOPIC_COLUMNS = ["platform", "change_type", "rank", "terms", "score", "n_documents"]
-
-_URL = re.compile(r"https?://\S+|www\.\S+")
-_FILE_EXT = re.compile(
-    r"\b[\w-]+\.(?:json|bin|py|md|txt|safetensors|yaml|yml|model|gguf|pt|"
-    r"ckpt|onnx|h5|msgpack|cfg|toml|ipynb)\b",
-    re.IGNORECASE,
-)
-_SHORT = re.compile(r"\b\w{1,2}\b")
+TOPIC_COLUMNS = [
+    "platform",
+    "change_type",
+    "rank",
+    "terms",
+    "n_commits",
+    "percent",
+    "n_documents",
+    "coherence",
+    "score",
+    "group_commits",
+    "group_outlier_percent",
+    "group_coherence",
+    "min_topic_size",
+    "examples",
+]
+#: Example messages per topic, each cut to this many characters.
+N_EXAMPLES, EXAMPLE_LENGTH = 3, 120
 
 
 @dataclass(frozen=True)
@@ -38,24 +49,17 @@ class TopicParams:
     max_tokens: int = 128
     min_documents: int = 15
     min_cluster_size: int = 5
+    min_topic_share: float = 0.01
     n_topics: int = 10
     n_terms: int = 10
     platform_words: tuple[str, ...] = ("github", "huggingface", "hugging", "face", "hub")
+    stop_words: tuple[str, ...] = ()
     seed: int = 42
 
-
-def preprocess(text: str, platform_words: tuple[str, ...]) -> str:
-    """Remove URLs, file names with extensions, tokens under 3 characters and platform words."""
-    text = _FILE_EXT.sub(" ", _URL.sub(" ", text))
-    text = _SHORT.sub(" ", text)
-    if platform_words:
-        text = re.sub(
-            r"\b(?:" + "|".join(map(re.escape, platform_words)) + r")\b",
-            " ",
-            text,
-            flags=re.IGNORECASE,
-        )
-    return " ".join(text.split())
+    def min_topic_size(self, n_documents: int) -> int:
+        """HDBSCAN's smallest cluster for a group: ``min_cluster_size``, or
+        ``min_topic_share`` of the group's distinct messages where that is larger."""
+        return max(self.min_cluster_size, math.ceil(self.min_topic_share * n_documents))
 
 
 class EmbeddingCache:
@@ -108,15 +112,15 @@ class EmbeddingCache:
         ).to_parquet(self.path, index=False)
 
 
-def group_topics(texts: list[str], embeddings: np.ndarray, params: TopicParams) -> list[dict]:
-    """Top topics of one group: rank, comma-separated terms and mean c-TF-IDF score."""
-    if len(texts) < params.min_documents:
-        return []
+def group_topics(texts: list[str], embeddings: np.ndarray, params: TopicParams) -> dict:
+    """BERTopic over one group's distinct topic texts: the topic of each text (-1: outlier)
+    and, per topic, its c-TF-IDF terms, mean term score and representative texts."""
     from bertopic import BERTopic
     from hdbscan import HDBSCAN
-    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
     from umap import UMAP
 
+    min_size = params.min_topic_size(len(texts))
     model = BERTopic(
         umap_model=UMAP(
             n_neighbors=min(15, len(texts) - 1),
@@ -125,56 +129,148 @@ def group_topics(texts: list[str], embeddings: np.ndarray, params: TopicParams) 
             metric="cosine",
             random_state=params.seed,
         ),
-        hdbscan_model=HDBSCAN(min_cluster_size=params.min_cluster_size, prediction_data=True),
-        # words of 3+ letters only: numbers and short tokens carry no topic
+        hdbscan_model=HDBSCAN(min_cluster_size=min_size, prediction_data=True),
+        # the representation only (clusters come from the embeddings): English and the
+        # configured non-informative words are removed after fitting, as in the study
         vectorizer_model=CountVectorizer(
-            stop_words="english", token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z-]{2,}\b"
+            stop_words=sorted(ENGLISH_STOP_WORDS | set(params.stop_words)),
+            token_pattern=r"(?u)\b[a-z]{3,}\b",
         ),
         top_n_words=params.n_terms,
         calculate_probabilities=False,
     )
     try:
-        model.fit(texts, embeddings)
+        assigned = model.fit_transform(texts, embeddings)[0]
     except (ValueError, TypeError) as err:  # e.g. too few distinct documents to cluster
         log.info("no topics (%s)", err)
-        return []
-    topics = []
-    for topic_id in model.get_topic_info()["Topic"]:
-        if topic_id == -1:
-            continue
-        words = [(w, s) for w, s in model.get_topic(topic_id) if w]
+        return {"assigned": [-1] * len(texts), "topics": {}, "min_size": min_size}
+    topics = {}
+    for topic_id in sorted(set(assigned) - {-1}):
+        words = [(w, s) for w, s in model.get_topic(topic_id) or [] if w]
         if words:
-            topics.append(
-                {
-                    "terms": ", ".join(w for w, _ in words),
-                    "score": round(float(np.mean([s for _, s in words])), 4),
-                    "n_documents": int((np.asarray(model.topics_) == topic_id).sum()),
-                }
-            )
-    topics.sort(key=lambda t: t["score"], reverse=True)
-    return [{"rank": i, **t} for i, t in enumerate(topics[: params.n_topics], start=1)]
+            topics[topic_id] = {
+                "terms": [w for w, _ in words],
+                "score": round(float(np.mean([s for _, s in words])), 4),
+                "representative": model.get_representative_docs(topic_id) or [],
+            }
+    return {"assigned": list(assigned), "topics": topics, "min_size": min_size}
+
+
+def npmi_coherence(topics: list[list[str]], texts: list[str]) -> list[float]:
+    """NPMI coherence of each topic's terms over the group's texts (gensim, sliding
+    windows of each whole text); NaN for a topic with fewer than two known terms."""
+    from gensim.corpora import Dictionary
+    from gensim.models.coherencemodel import CoherenceModel
+
+    tokens = [t.split() for t in texts]
+    dictionary = Dictionary(tokens)
+    known = [[w for w in terms if w in dictionary.token2id] for terms in topics]
+    scores = [math.nan] * len(topics)
+    scored = [i for i, terms in enumerate(known) if len(terms) >= 2]
+    if scored:
+        model = CoherenceModel(
+            topics=[known[i] for i in scored],
+            texts=tokens,
+            dictionary=dictionary,
+            coherence="c_npmi",
+            window_size=max(len(t) for t in tokens),
+            processes=1,
+        )
+        for i, score in zip(scored, model.get_coherence_per_topic(), strict=True):
+            scores[i] = round(float(score), 4)
+    return scores
 
 
 def topics_table(
     docs: pd.DataFrame, params: TopicParams, cache: EmbeddingCache, change_types: list[str]
 ) -> pd.DataFrame:
-    """Topics for every (platform, change type); groups without any get a NO_TOPIC row.
+    """Topics for every (platform, change type), ranked by the commits they cover; groups
+    without any get a NO_TOPIC row.
 
-    ``docs`` has columns platform, change_type, text (cleaned commit text).
+    ``docs`` has one row per commit: platform, change_type, text (cleaned commit text)
+    and, optionally, family and author (the family's author words are removed).
     """
-    docs = docs.assign(doc=docs["text"].map(lambda t: preprocess(t, params.platform_words)))
-    docs = docs[docs["doc"].str.len() > 0]
+    docs = with_topic_text(docs, params)
     rows = []
     for platform in ("GH", "HF"):
         for change_type in change_types:
             group = docs[(docs["platform"] == platform) & (docs["change_type"] == change_type)]
-            texts = group["doc"].drop_duplicates().tolist()
-            found = (
-                group_topics(texts, cache.embed(texts), params)
-                if len(texts) >= params.min_documents
-                else []
-            )
-            if not found:
-                found = [{"rank": 0, "terms": NO_TOPIC, "score": np.nan, "n_documents": len(texts)}]
-            rows += [{"platform": platform, "change_type": change_type, **t} for t in found]
+            rows += [
+                {"platform": platform, "change_type": change_type, **row}
+                for row in group_rows(group, params, cache)
+            ]
     return pd.DataFrame(rows, columns=TOPIC_COLUMNS)
+
+
+def with_topic_text(docs: pd.DataFrame, params: TopicParams) -> pd.DataFrame:
+    """``docs`` with a ``doc`` column (the topic text) and without commits left empty."""
+    platform = frozenset(w.lower() for w in params.platform_words)
+    if {"family", "author"} <= set(docs.columns):
+        authors = docs.groupby("family")["author"].agg(author_words)
+        drop = docs["family"].map(lambda f: authors[f] | platform)
+    else:
+        drop = pd.Series([platform] * len(docs), index=docs.index)
+    texts = [topic_text(t, d) for t, d in zip(docs["text"], drop, strict=True)]
+    docs = docs.assign(doc=texts)
+    return docs[docs["doc"].str.len() > 0]
+
+
+def group_rows(group: pd.DataFrame, params: TopicParams, cache: EmbeddingCache) -> list[dict]:
+    """The table rows of one group: its topics by size, or one NO_TOPIC row."""
+    texts = group["doc"].drop_duplicates().tolist()
+    n_commits = len(group)
+    empty = {
+        "rank": 0,
+        "terms": NO_TOPIC,
+        "n_commits": n_commits,
+        "percent": math.nan,
+        "n_documents": len(texts),
+        "group_commits": n_commits,
+        "min_topic_size": params.min_topic_size(len(texts)),
+        "examples": "",
+    }
+    if len(texts) < params.min_documents:
+        return [empty]
+    found = group_topics(texts, cache.embed(texts), params)
+    topic_of = dict(zip(texts, found["assigned"], strict=True))
+    per_commit = group["doc"].map(topic_of)
+    size = per_commit.value_counts()
+    ranked = sorted(found["topics"], key=lambda t: (-size.get(t, 0), t))[: params.n_topics]
+    if not ranked:
+        return [{**empty, "group_outlier_percent": 100.0}]
+    coherence = npmi_coherence([found["topics"][t]["terms"] for t in ranked], texts)
+    original = group.drop_duplicates("doc").set_index("doc")["text"]
+    summary = {
+        "group_commits": n_commits,
+        "group_outlier_percent": round(100 * float((per_commit == -1).mean()), 2),
+        "group_coherence": round(float(np.nanmean(coherence)), 4)
+        if not np.isnan(coherence).all()
+        else math.nan,
+        "min_topic_size": found["min_size"],
+    }
+    return [
+        {
+            "rank": rank,
+            "terms": ", ".join(found["topics"][t]["terms"]),
+            "n_commits": int(size.get(t, 0)),
+            "percent": round(100 * size.get(t, 0) / n_commits, 2),
+            "n_documents": int(sum(1 for a in found["assigned"] if a == t)),
+            "coherence": coherence[rank - 1],
+            "score": found["topics"][t]["score"],
+            "examples": examples(found["topics"][t]["representative"], original),
+            **summary,
+        }
+        for rank, t in enumerate(ranked, start=1)
+    ]
+
+
+def examples(representative: list[str], original: pd.Series) -> str:
+    """Up to three real commit messages of a topic (BERTopic's representative documents,
+    mapped back to a commit's cleaned text), " | "-separated."""
+    messages = [original.get(doc, doc) for doc in representative[:N_EXAMPLES]]
+    return " | ".join(_shorten(m) for m in messages)
+
+
+def _shorten(message: str) -> str:
+    message = message.replace("|", "/")
+    return message if len(message) <= EXAMPLE_LENGTH else message[: EXAMPLE_LENGTH - 1] + "…"

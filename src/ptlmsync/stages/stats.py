@@ -115,10 +115,16 @@ def extract_topics(
     from ptlmsync.taxonomy import load_taxonomy
 
     chosen = stats.labelled_only(stats.read_labels(labels, statistics_run))
-    texts = pd.concat([pd.read_parquet(p, columns=["platform", "key", "text"]) for p in batches])
-    docs = chosen.merge(texts, on=["platform", "key"]).rename(columns={"label": "change_type"})
+    columns = ["platform", "family", "key", "text", "author"]
+    texts = pd.concat([pd.read_parquet(p, columns=columns) for p in batches])
+    docs = chosen.merge(texts, on=["platform", "family", "key"])
+    docs = docs.rename(columns={"label": "change_type"})
     topic_params = topics.TopicParams(
-        **{**params, "platform_words": tuple(params.get("platform_words", ()))}
+        **{
+            **params,
+            "platform_words": tuple(params.get("platform_words", ())),
+            "stop_words": tuple(params.get("stop_words", ())),
+        }
     )
     cache = topics.EmbeddingCache(topic_params.embedding_model, cache_dir, topic_params.max_tokens)
     table = topics.topics_table(docs, topic_params, cache, load_taxonomy().names)
