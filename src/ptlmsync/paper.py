@@ -113,7 +113,7 @@ def subtitle(numbers: dict) -> str:
 #: columns of a wide pipe table by the dashes of its separator line.
 COLUMN_WIDTHS = {
     "comparison_with_study": [38, 8, 8, 8, 38],
-    "topics": [6, 16, 28, 8, 8, 34],
+    "topics": [6, 16, 26, 9, 10, 33],
 }
 #: Tables printed with every digit they have (the study's figures are compared digit by
 #: digit); the others with four significant digits.
