@@ -123,3 +123,83 @@ def test_empty_and_missing_repositories(tmp_path):
     assert read_log(clone, "owner/empty").empty
     with pytest.raises(GitError, match="owner/missing"):
         clone_bare(f"file://{tmp_path}/remote/owner/missing.git", tmp_path / "clones" / "m")
+
+
+def upstream_work(server_url: str, tmp_path):
+    """A working clone of the served repository, to push new commits from."""
+    work = tmp_path / "upstream-work"
+    subprocess.run(
+        ["git", "clone", "--quiet", f"{server_url}/owner/repo.git", str(work)], check=True
+    )
+    return work
+
+
+def test_a_recrawl_sees_new_upstream_commits(server, tmp_path):
+    dest = tmp_path / "clones" / "owner__repo"
+    clone_bare(clone_url(server, "owner/repo"), dest)
+    work = upstream_work(server, tmp_path)
+    git(
+        work,
+        "commit",
+        "--quiet",
+        "--allow-empty",
+        "-m",
+        "New upstream",
+        date="2024-02-01T12:00:00+00:00",
+    )
+    git(work, "push", "--quiet", "origin", "main")
+    log = read_log(clone_bare(clone_url(server, "owner/repo"), dest), "owner/repo")
+    assert len(log) == 7 and log.iloc[0]["message"] == "New upstream"
+
+
+def test_a_recrawl_follows_a_new_default_branch(server, tmp_path):
+    dest = tmp_path / "clones" / "owner__repo"
+    clone_bare(clone_url(server, "owner/repo"), dest)
+    work = upstream_work(server, tmp_path)
+    git(work, "checkout", "--quiet", "-b", "trunk")
+    git(
+        work,
+        "commit",
+        "--quiet",
+        "--allow-empty",
+        "-m",
+        "On trunk",
+        date="2024-02-02T12:00:00+00:00",
+    )
+    git(work, "push", "--quiet", "origin", "trunk")
+    remote = server.removeprefix("file://") + "/owner/repo.git"
+    git(remote, "symbolic-ref", "HEAD", "refs/heads/trunk")
+    log = read_log(clone_bare(clone_url(server, "owner/repo"), dest), "owner/repo")
+    assert log.iloc[0]["message"] == "On trunk" and len(log) == 7
+
+
+def test_an_empty_repository_stays_empty_on_a_recrawl(tmp_path):
+    empty = tmp_path / "remote" / "owner" / "empty.git"
+    subprocess.run(["git", "init", "--quiet", "--bare", str(empty)], check=True)
+    dest = tmp_path / "clones" / "empty"
+    clone_bare(f"file://{empty}", dest)
+    again = clone_bare(f"file://{empty}", dest)  # the fetch of nothing is not an error
+    assert read_log(again, "owner/empty").empty
+
+
+def test_separator_bytes_in_a_message_cannot_shift_other_commits(server, tmp_path):
+    work = upstream_work(server, tmp_path)
+    message = "Odd \x1e record \x1f unit separators"
+    git(work, "commit", "--quiet", "--allow-empty", "-m", message, date="2024-02-03T12:00:00+00:00")
+    git(work, "push", "--quiet", "origin", "main")
+    log = read_log(clone_bare(clone_url(server, "owner/repo"), tmp_path / "c"), "owner/repo")
+    assert len(log) == 7 and log.iloc[0]["message"] == message
+    assert log["sha"].str.fullmatch(r"[0-9a-f]{40}").all()
+
+
+def test_both_backends_call_a_repository_without_commits_empty(tmp_path):
+    from ptlmsync.crawl.http_cache import RawCache
+    from ptlmsync.stages.crawl import _gh_commits
+
+    empty = tmp_path / "remote" / "owner" / "empty.git"
+    subprocess.run(["git", "init", "--quiet", "--bare", str(empty)], check=True)
+    collect = {"github_backend": "git", "github_clone_url": f"file://{tmp_path / 'remote'}"}
+    commits, status = _gh_commits(
+        "owner/empty", collect, RawCache(tmp_path / "raw"), tmp_path / "c"
+    )
+    assert commits.empty and status == "empty_repository"  # the api backend's 409 status

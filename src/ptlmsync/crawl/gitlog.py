@@ -25,7 +25,9 @@ _FIELDS = [
     "parents",
     "message",
 ]
-_FORMAT = "%H%x1f%an%x1f%ae%x1f%aI%x1f%cI%x1f%P%x1f%B%x1e"
+# Fields and commits are separated by NUL (``git log -z``): the one byte a commit message
+# cannot contain, so no message can shift the fields of the commits around it.
+_FORMAT = "%x00".join(["%H", "%an", "%ae", "%aI", "%cI", "%P", "%B"])
 
 
 class GitError(RuntimeError):
@@ -37,14 +39,30 @@ def clone_url(base: str, github_repo: str) -> str:
 
 
 def clone_bare(url: str, dest: str | Path) -> Path:
-    """A blob-less bare clone at ``dest``; an existing clone is fetched, not cloned again."""
+    """A blob-less bare clone at ``dest``; an existing clone is brought up to date: every
+    branch fetched into its own ref, and ``HEAD`` pointed at the remote's default branch
+    (the ref ``git log HEAD`` reads)."""
     dest = Path(dest)
     if (dest / "HEAD").exists():
-        _git(["fetch", "--quiet", "--filter=blob:none", "origin", "+HEAD:HEAD"], cwd=dest, what=url)
+        refspec = "+refs/heads/*:refs/heads/*"
+        fetch = ["fetch", "--quiet", "--prune", "--filter=blob:none", "origin", refspec]
+        _git(fetch, cwd=dest, what=url)
+        default = _remote_default_branch(dest, url)
+        if default:
+            _git(["symbolic-ref", "HEAD", default], cwd=dest, what=url)
         return dest
     dest.parent.mkdir(parents=True, exist_ok=True)
     _git(["clone", "--quiet", "--bare", "--filter=blob:none", url, str(dest)], what=url)
     return dest
+
+
+def _remote_default_branch(repo_dir: Path, what: str) -> str | None:
+    """The ref the remote's HEAD names (``refs/heads/main``); None for an empty remote."""
+    out = _git(["ls-remote", "--symref", "origin", "HEAD"], cwd=repo_dir, what=what)
+    for line in out.decode(errors="replace").splitlines():
+        if line.startswith("ref: ") and line.endswith("\tHEAD"):
+            return line.removeprefix("ref: ").split("\t")[0]
+    return None
 
 
 def _git(args: list[str], what: str, cwd: Path | None = None) -> bytes:
@@ -60,15 +78,15 @@ def read_log(repo_dir: str | Path, github_repo: str) -> pd.DataFrame:
     repo_dir = Path(repo_dir)
     if not _has_commits(repo_dir):
         return pd.DataFrame(columns=CRAWLED_GH_COLUMNS)
-    raw = _git(["log", f"--format={_FORMAT}", "HEAD"], cwd=repo_dir, what=github_repo)
-    records = []
-    for chunk in raw.split(b"\x1e"):
-        chunk = chunk.lstrip(b"\n")
-        if not chunk:
-            continue
-        # messages may be in any encoding; undecodable bytes become U+FFFD, never an error
-        values = chunk.decode("utf-8", errors="replace").split("\x1f")
-        records.append(dict(zip(_FIELDS, values, strict=True)))
+    raw = _git(["log", "-z", f"--format={_FORMAT}", "HEAD"], cwd=repo_dir, what=github_repo)
+    # messages may be in any encoding; undecodable bytes become U+FFFD, never an error
+    values = raw.decode("utf-8", errors="replace").split("\x00")
+    if values and values[-1] == "":
+        values.pop()  # the terminator of the last commit
+    n = len(_FIELDS)
+    if len(values) % n:
+        raise GitError(f"git log {github_repo}: {len(values)} fields, not a multiple of {n}")
+    records = [dict(zip(_FIELDS, values[i : i + n], strict=True)) for i in range(0, len(values), n)]
     df = pd.DataFrame(records, columns=_FIELDS)
     return pd.DataFrame(
         {

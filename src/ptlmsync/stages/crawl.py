@@ -132,7 +132,9 @@ def _gh_commits(github_repo: str, collect: dict, cache: RawCache, clone_path: Pa
     if collect["github_backend"] == "git":
         url = gitlog.clone_url(collect["github_clone_url"], github_repo)
         try:
-            return gitlog.read_log(gitlog.clone_bare(url, clone_path), github_repo), "ok"
+            commits = gitlog.read_log(gitlog.clone_bare(url, clone_path), github_repo)
+            # a repository without commits is what the API calls empty (409)
+            return commits, "ok" if len(commits) else "empty_repository"
         except gitlog.GitError as err:
             log.warning("%s", err)
             return pd.DataFrame(columns=CRAWLED_GH_COLUMNS), "not_found"
