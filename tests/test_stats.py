@@ -154,7 +154,7 @@ def test_switch_days_summary_and_kruskal():
     assert s.loc["A"].tolist() == [3, 2, pytest.approx(14 / 3, abs=0.01), 3.0]
     k = stats.kruskal(switches, fam, "lag")
     # ranks: A = {1,2,3}, B = {4,5}; H = 12/(5*6) * (6^2/3 + 9^2/2) - 3*6 = 3.0
-    assert k["H"] == pytest.approx(3.0) and k["dof"] == 1
+    assert k["H"] == pytest.approx(3.0) and k["dof"] == 1 and k["n"] == 5
     assert np.isclose(k["p"], 0.0832645, atol=1e-6)
 
 

@@ -40,7 +40,7 @@ PAPER_TABLES = {
     "lag_distribution": ["lag", "n", "percent"],
     "pattern_distribution": ["pattern", "n", "percent"],
     "switch_days_by_pattern": ["group", "n_switches", "n_families", "mean_days", "median_days"],
-    "kruskal": ["unit", "grouping", "H", "dof", "p"],
+    "kruskal": ["unit", "grouping", "H", "dof", "p", "n"],
     "chi2_change_types_by_age": ["age_group", "chi2", "dof", "p_bonferroni", "cramers_v"],
     "topics": ["platform", "change_type", "terms", "percent", "coherence", "example"],
     "comparison_with_study": ["key", "study", "this_run", "difference", "note"],

@@ -121,6 +121,7 @@ def similarity_histogram(scores: pd.Series, bins: int = 10) -> pd.DataFrame:
             "bin_end": edges[1:].round(1),
             "n": counts.to_numpy(),
             "percent": share(counts).to_numpy(),
+            "denominator": int(counts.sum()),
         }
     )
 
@@ -152,10 +153,17 @@ def kruskal(switches: pd.DataFrame, families: pd.DataFrame, grouping: str) -> di
     """Kruskal–Wallis H test of switch days across the groups of ``grouping``."""
     joined = switches.merge(families[["family", grouping]], on="family", how="inner")
     groups = [g["days"].to_numpy() for _, g in joined.groupby(grouping) if len(g)]
+    n = int(sum(len(g) for g in groups))
     if len(groups) < 2 or len(np.unique(np.concatenate(groups))) < 2:
-        return {"grouping": grouping, "H": np.nan, "dof": len(groups) - 1, "p": np.nan}
+        return {"grouping": grouping, "H": np.nan, "dof": len(groups) - 1, "p": np.nan, "n": n}
     h, p = sps.kruskal(*groups)
-    return {"grouping": grouping, "H": round(float(h), 4), "dof": len(groups) - 1, "p": float(p)}
+    return {
+        "grouping": grouping,
+        "H": round(float(h), 4),
+        "dof": len(groups) - 1,
+        "p": float(p),
+        "n": n,
+    }
 
 
 # --- tests of independence ----------------------------------------------------------

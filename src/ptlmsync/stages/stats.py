@@ -103,7 +103,7 @@ def tabulate_switches(*, switches, families, tables) -> None:
         tests.append({"unit": "family mean", **stats.kruskal(family_means, coded, grouping)})
         out[f"dunn_{grouping}"] = stats.dunn(events, coded, grouping)
         out[f"dunn_{grouping}_per_family"] = stats.dunn(family_means, coded, grouping)
-    out["kruskal"] = pd.DataFrame(tests, columns=["unit", "grouping", "H", "dof", "p"])
+    out["kruskal"] = pd.DataFrame(tests, columns=["unit", "grouping", "H", "dof", "p", "n"])
     write_tables(out, tables)
 
 
