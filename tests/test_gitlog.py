@@ -125,29 +125,23 @@ def test_empty_and_missing_repositories(tmp_path):
         clone_bare(f"file://{tmp_path}/remote/owner/missing.git", tmp_path / "clones" / "m")
 
 
-def upstream_work(server_url: str, tmp_path):
-    """A working clone of the served repository, to push new commits from."""
+def push_upstream(server_url: str, tmp_path, message: str, day: int, branch: str = "main"):
+    """An empty commit pushed to ``branch`` of the served repository (created if new)."""
     work = tmp_path / "upstream-work"
-    subprocess.run(
-        ["git", "clone", "--quiet", f"{server_url}/owner/repo.git", str(work)], check=True
-    )
-    return work
+    if not work.exists():
+        subprocess.run(
+            ["git", "clone", "--quiet", f"{server_url}/owner/repo.git", str(work)], check=True
+        )
+    git(work, "checkout", "--quiet", "-B", branch)
+    date = f"2024-02-{day:02d}T12:00:00+00:00"
+    git(work, "commit", "--quiet", "--allow-empty", "-m", message, date=date)
+    git(work, "push", "--quiet", "origin", branch)
 
 
 def test_a_recrawl_sees_new_upstream_commits(server, tmp_path):
     dest = tmp_path / "clones" / "owner__repo"
     clone_bare(clone_url(server, "owner/repo"), dest)
-    work = upstream_work(server, tmp_path)
-    git(
-        work,
-        "commit",
-        "--quiet",
-        "--allow-empty",
-        "-m",
-        "New upstream",
-        date="2024-02-01T12:00:00+00:00",
-    )
-    git(work, "push", "--quiet", "origin", "main")
+    push_upstream(server, tmp_path, "New upstream", day=1)
     log = read_log(clone_bare(clone_url(server, "owner/repo"), dest), "owner/repo")
     assert len(log) == 7 and log.iloc[0]["message"] == "New upstream"
 
@@ -155,18 +149,7 @@ def test_a_recrawl_sees_new_upstream_commits(server, tmp_path):
 def test_a_recrawl_follows_a_new_default_branch(server, tmp_path):
     dest = tmp_path / "clones" / "owner__repo"
     clone_bare(clone_url(server, "owner/repo"), dest)
-    work = upstream_work(server, tmp_path)
-    git(work, "checkout", "--quiet", "-b", "trunk")
-    git(
-        work,
-        "commit",
-        "--quiet",
-        "--allow-empty",
-        "-m",
-        "On trunk",
-        date="2024-02-02T12:00:00+00:00",
-    )
-    git(work, "push", "--quiet", "origin", "trunk")
+    push_upstream(server, tmp_path, "On trunk", day=2, branch="trunk")
     remote = server.removeprefix("file://") + "/owner/repo.git"
     git(remote, "symbolic-ref", "HEAD", "refs/heads/trunk")
     log = read_log(clone_bare(clone_url(server, "owner/repo"), dest), "owner/repo")
@@ -183,10 +166,8 @@ def test_an_empty_repository_stays_empty_on_a_recrawl(tmp_path):
 
 
 def test_separator_bytes_in_a_message_cannot_shift_other_commits(server, tmp_path):
-    work = upstream_work(server, tmp_path)
     message = "Odd \x1e record \x1f unit separators"
-    git(work, "commit", "--quiet", "--allow-empty", "-m", message, date="2024-02-03T12:00:00+00:00")
-    git(work, "push", "--quiet", "origin", "main")
+    push_upstream(server, tmp_path, message, day=3)
     log = read_log(clone_bare(clone_url(server, "owner/repo"), tmp_path / "c"), "owner/repo")
     assert len(log) == 7 and log.iloc[0]["message"] == message
     assert log["sha"].str.fullmatch(r"[0-9a-f]{40}").all()
