@@ -162,8 +162,12 @@ class FakeHub(FakeServer):
         commits: dict[str, list[dict]],
         page_size: int = 2,
         profiles: dict[str, dict] | None = None,
+        presorted: bool = False,
     ):
+        """``presorted``: list ``models`` in the given order (as the Hub's own ranking would,
+        even where an entry's downloads field is malformed) instead of sorting them."""
         self.models, self.cards, self.commits, self.page_size = models, cards, commits, page_size
+        self.presorted = presorted
         self.profiles = profiles or {}
         self.list_page_size = page_size
         super().__init__()
@@ -171,7 +175,11 @@ class FakeHub(FakeServer):
     def route(self, handler):
         path = urlparse(handler.path).path
         if path == "/api/models":
-            ordered = sorted(self.models, key=lambda m: -m["downloads"])
+            ordered = (
+                self.models
+                if self.presorted
+                else sorted(self.models, key=lambda m: -m["downloads"])
+            )
             return self.page(handler, ordered, self.list_page_size)
         if path.endswith("/raw/main/README.md"):
             model_id = path.removeprefix("/").removesuffix("/raw/main/README.md")

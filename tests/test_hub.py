@@ -96,3 +96,41 @@ def test_gated_and_unauthorized_models_get_a_status(hub, tmp_path):
     hub.fail(path, (403, {}, b'{"error": "private"}'))
     status = hf_commits(hf_api(hub.url, RawCache(tmp_path / "b")), "acme/bert-small")[1]
     assert status == "unauthorized"
+
+
+def test_a_refused_card_marks_the_model_unauthorized_and_selection_goes_on(hub, tmp_path):
+    from ptlmsync.crawl.hub import CardRefused
+    from ptlmsync.stages.crawl import select_and_link
+
+    card = "/lab/gpt-tiny/raw/main/README.md"
+    hub.fail(card, (401, {}, b"Invalid username or password."))
+    with pytest.raises(CardRefused, match="lab/gpt-tiny"):
+        fetch_card(hf_api(hub.url, RawCache(tmp_path / "direct")), "lab/gpt-tiny")
+    hub.fail(card, (401, {}, b"Invalid username or password."))
+    collect = {
+        "hf_endpoint": hub.url,
+        "nlp_pipeline_tags": ["fill-mask", "text-generation"],
+        "min_downloads": 10_000,
+        "manual_links": None,
+    }
+    out = {name: tmp_path / name for name in ("m.csv", "l.csv", "f.csv", "e.json")}
+    families = select_and_link(collect, [], tmp_path / "raw", *out.values())
+    links = pd.read_csv(out["l.csv"]).set_index("model_id")
+    assert links.loc["lab/gpt-tiny", "decision"] == "unauthorized"
+    assert links.loc["acme/bert-small", "decision"] == "linked"
+    assert families["family"].tolist() == ["acme__bert"]
+
+
+def test_a_malformed_listing_entry_is_skipped_and_the_rest_used(tmp_path, caplog):
+    models = [
+        hub_model("acme/bert-small", 90_000, 3, "fill-mask"),
+        {**hub_model("odd/model", 50_000), "downloads": "lots"},
+        hub_model("lab/gpt-tiny", "20000", likes="7"),
+    ]
+    with FakeHub(models, cards={}, commits={}, presorted=True) as server:
+        api = hf_api(server.url, RawCache(tmp_path))
+        selected = select_models(api, ["fill-mask", "text-generation"], min_downloads=10_000)
+    assert selected["model_id"].tolist() == ["acme/bert-small", "lab/gpt-tiny"]
+    assert selected["downloads"].tolist() == [90_000, 20_000]
+    assert selected["likes"].tolist() == [3, 7]
+    assert "odd/model" in caplog.text and "'lots'" in caplog.text

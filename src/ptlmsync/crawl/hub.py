@@ -50,6 +50,19 @@ def hf_api(endpoint: str, cache: RawCache) -> HfApi:
     return HfApi(endpoint=endpoint, token=os.environ.get("HF_TOKEN") or False)
 
 
+def count_of(value) -> int | None:
+    """A listing's count (downloads, likes) as an int; None where it is not a count."""
+    if value is None:
+        return 0
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value >= 0 else None
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return None
+
+
 @with_retries()  # a retry re-reads the pages already fetched from the cache
 def select_models(
     api: HfApi,
@@ -63,7 +76,13 @@ def select_models(
     tags = set(nlp_tags)
     rows = []
     for info in api.list_models(sort="downloads", expand=MODEL_FIELDS):
-        if (info.downloads or 0) < min_downloads:
+        downloads = count_of(info.downloads)
+        if downloads is None:  # one malformed entry: reported and skipped, the rest used
+            log.warning(
+                "%s: listing entry skipped: downloads %r is not a count", info.id, info.downloads
+            )
+            continue
+        if downloads < min_downloads:
             break  # sorted by downloads: nothing after this qualifies
         if info.pipeline_tag not in tags or (models and info.id not in models):
             continue
@@ -71,8 +90,8 @@ def select_models(
             {
                 "model_id": info.id,
                 "author": info.author,
-                "downloads": info.downloads,
-                "likes": info.likes or 0,
+                "downloads": downloads,
+                "likes": count_of(info.likes) or 0,
                 "pipeline_tag": info.pipeline_tag,
                 "library": info.library_name,
                 "created_at": info.created_at,
@@ -96,14 +115,21 @@ def select_models(
     )
 
 
+class CardRefused(RuntimeError):
+    """The Hub refused a model card (401/403: a private or gated model without a token)."""
+
+
 @with_retries()
 def fetch_card(api: HfApi, model_id: str) -> str | None:
-    """The model's README.md, or None where it has none (404)."""
+    """The model's README.md, or None where it has none (404); :class:`CardRefused` where
+    the Hub answers 401 or 403."""
     response = get_session().get(
         f"{api.endpoint}/{model_id}/raw/main/README.md", headers=api._build_hf_headers()
     )
     if response.status_code == 404:
         return None
+    if response.status_code in (401, 403):
+        raise CardRefused(f"{model_id}: model card refused ({response.status_code})")
     response.raise_for_status()
     return response.text
 

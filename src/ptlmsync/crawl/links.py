@@ -44,6 +44,7 @@ class Decision(StrEnum):
     AMBIGUOUS = "ambiguous"
     MANUAL = "manual"
     EXCLUDED = "excluded"
+    UNAUTHORIZED = "unauthorized"  # the card needs a token (private or gated model)
 
 
 @dataclass(frozen=True)

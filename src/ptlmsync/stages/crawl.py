@@ -13,7 +13,13 @@ from tqdm import tqdm
 
 from ptlmsync.crawl import github_api, gitlog, hub
 from ptlmsync.crawl.http_cache import RawCache
-from ptlmsync.crawl.links import Decision, link_model, read_manual_links, resolve_link
+from ptlmsync.crawl.links import (
+    Decision,
+    LinkResult,
+    link_model,
+    read_manual_links,
+    resolve_link,
+)
 from ptlmsync.schemas import CRAWLED_GH_COLUMNS, MODEL_COLUMNS
 from ptlmsync.snapshot import family_id
 
@@ -37,8 +43,7 @@ def select_and_link(
     )
     manual = read_manual_links(collect["manual_links"]) if collect.get("manual_links") else {}
     results = [
-        resolve_link(link_model(m, hub.fetch_card(api, m) or ""), manual)
-        for m in tqdm(models["model_id"], desc="model cards", mininterval=5)
+        _link(api, m, manual) for m in tqdm(models["model_id"], desc="model cards", mininterval=5)
     ]
     links = pd.DataFrame(
         [
@@ -70,6 +75,17 @@ def select_and_link(
     Path(extraction_out).write_text(json.dumps({"extraction_date": extraction}))
     log.info("%d models selected, %d linked, %d families", len(links), len(linked), len(families))
     return families
+
+
+def _link(api, model_id: str, manual: dict) -> LinkResult:
+    """The link decision of one model; a refused card (private or gated) is reported as
+    ``unauthorized`` (a manual link still applies) and the selection goes on."""
+    try:
+        card = hub.fetch_card(api, model_id) or ""
+    except hub.CardRefused as err:
+        log.warning("%s", err)
+        return resolve_link(LinkResult(model_id, (), (), Decision.UNAUTHORIZED, None), manual)
+    return resolve_link(link_model(model_id, card), manual)
 
 
 def crawl_family(
