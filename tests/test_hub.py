@@ -134,3 +134,29 @@ def test_a_malformed_listing_entry_is_skipped_and_the_rest_used(tmp_path, caplog
     assert selected["downloads"].tolist() == [90_000, 20_000]
     assert selected["likes"].tolist() == [3, 7]
     assert "odd/model" in caplog.text and "'lots'" in caplog.text
+
+
+def test_links_that_differ_only_in_case_make_one_family(tmp_path):
+    from ptlmsync.stages.crawl import select_and_link
+
+    models = [hub_model(f"EleutherAI/pythia-{s}", d) for s, d in (("1b", 90_000), ("2b", 80_000))]
+    models.append(hub_model("EleutherAI/pythia-3b", 70_000))
+    cards = {
+        "EleutherAI/pythia-1b": "https://github.com/EleutherAI/pythia",
+        "EleutherAI/pythia-2b": "Code: https://GitHub.com/eleutherai/Pythia",
+        "EleutherAI/pythia-3b": "[repo](https://github.com/EleutherAI/pythia/tree/main)",
+    }
+    collect = {
+        "nlp_pipeline_tags": ["text-generation"],
+        "min_downloads": 10_000,
+        "manual_links": None,
+    }
+    out = {name: tmp_path / name for name in ("m.csv", "l.csv", "f.csv", "e.json")}
+    with FakeHub(models, cards=cards, commits={}) as server:
+        families = select_and_link(
+            {**collect, "hf_endpoint": server.url}, [], tmp_path / "raw", *out.values()
+        )
+    assert families[["family", "github_repo", "n_models"]].values.tolist() == [
+        ["EleutherAI__pythia", "EleutherAI/pythia", 3]
+    ]
+    assert set(pd.read_csv(out["l.csv"])["github_repo"]) == {"EleutherAI/pythia"}

@@ -109,3 +109,25 @@ def test_malformed_manual_rows_name_file_line_and_reason(tmp_path, row, reason):
     path.write_text(f"model_id,github_repo,action,note\nacme/ok,acme/ok,link,\n{row}\n")
     with pytest.raises(TableError, match=reason):
         read_manual_links(path)
+
+
+def test_one_spelling_per_repository_whatever_the_case_of_the_links():
+    import pandas as pd
+
+    from ptlmsync.crawl.links import canonical_repos
+
+    repos = pd.Series(
+        ["eleutherai/Pythia", "EleutherAI/pythia", "EleutherAI/pythia", "acme/bert", "Acme/Bert"]
+    )
+    # the spelling most links use wins; on a tie the one that sorts first ("Acme" < "acme")
+    assert canonical_repos(repos).tolist() == [
+        "EleutherAI/pythia",
+        "EleutherAI/pythia",
+        "EleutherAI/pythia",
+        "Acme/Bert",
+        "Acme/Bert",
+    ]
+    # the same links in another order give the same spellings
+    shuffled = repos.iloc[[4, 2, 0, 3, 1]]
+    assert canonical_repos(shuffled).to_dict() == canonical_repos(repos).to_dict()
+    assert canonical_repos(pd.Series([], dtype=str)).empty

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+import pandas as pd
+
 from ptlmsync.schemas import GH_REPO_PATTERN, TableError
 
 # owner/repo after github.com; the repo part stops at '/', white space, quotes, brackets
@@ -144,3 +146,18 @@ def resolve_link(result: LinkResult, manual: dict[str, ManualLink]) -> LinkResul
     return LinkResult(
         result.model_id, result.found, result.kept, Decision.MANUAL, override.github_repo
     )
+
+
+def canonical_repos(repos: pd.Series) -> pd.Series:
+    """Each repository in one spelling: GitHub owner and repository names are
+    case-insensitive, so ``EleutherAI/pythia`` and ``eleutherai/Pythia`` are one
+    repository (one family, crawled once). The spelling most links use wins; ties go to
+    the spelling that sorts first, so the choice never depends on row order."""
+    if repos.empty:
+        return repos
+    key = repos.str.casefold()
+    pairs = pd.DataFrame({"key": key.to_numpy(), "spelling": repos.to_numpy()})
+    counts = pairs.groupby(["key", "spelling"]).size().rename("n").reset_index()
+    counts = counts.sort_values(["key", "n", "spelling"], ascending=[True, False, True])
+    chosen = counts.drop_duplicates("key").set_index("key")["spelling"]
+    return key.map(chosen)

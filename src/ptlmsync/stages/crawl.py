@@ -16,6 +16,7 @@ from ptlmsync.crawl.http_cache import RawCache
 from ptlmsync.crawl.links import (
     Decision,
     LinkResult,
+    canonical_repos,
     link_model,
     read_manual_links,
     resolve_link,
@@ -58,6 +59,8 @@ def select_and_link(
         ],
         columns=["model_id", "links_found", "links_kept", "decision", "github_repo"],
     )
+    linked_rows = links["github_repo"] != ""
+    links.loc[linked_rows, "github_repo"] = canonical_repos(links.loc[linked_rows, "github_repo"])
     links.to_csv(links_out, index=False)
     linked = links[links["decision"].isin([Decision.LINKED, Decision.MANUAL])]
     models = models.merge(linked[["model_id", "github_repo"]], on="model_id")
