@@ -15,7 +15,6 @@ checkpoint select_models:
     params:
         collect=config["collect"],
         exclude=config["exclude_families"],
-        raw_dir=CACHE["http"],
     script:
         "../workflow/scripts/select_models.py"
 
@@ -39,8 +38,6 @@ rule crawl_family:
         github_api=1,
     params:
         collect=config["collect"],
-        raw_dir=CACHE["http"],
-        clone_dir=CACHE["clones"],
     script:
         "../workflow/scripts/crawl_family.py"
 

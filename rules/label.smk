@@ -14,7 +14,6 @@ rule label_batch:
         llm_api=lambda wildcards: 0 if config["label"]["backend"] == "offline" else 1,
     params:
         label=labelling_params(),
-        cache_dir=CACHE["labels"],
     script:
         "../workflow/scripts/label_batch.py"
 

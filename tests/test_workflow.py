@@ -99,6 +99,11 @@ def test_rerun_schedules_nothing(run):
     assert "Nothing to be done" in out
 
 
+def test_moving_the_caches_reruns_nothing(run, tmp_path):
+    # the cache location is not a parameter of any result
+    assert "Nothing to be done" in snakemake(run, "-n", "--config", f"cache_dir={tmp_path}")
+
+
 def test_window_change_reruns_sync_stats_paper_only(run):
     out = snakemake(run, "-n", "--config", "sync={window_days: 7}")
     stats = out[out.index("Job stats") :].split("Reasons")[0]

@@ -1,15 +1,19 @@
 """Live crawl, step 2 (per family): HF and GH commits, with typed statuses."""
 
+from ptlmsync.config import cache_paths
 from ptlmsync.logs import log_to
 from ptlmsync.stages.crawl import crawl_family
+
+# The caches come from the config, not from params: moving cache_dir re-runs nothing.
+CACHE = cache_paths(snakemake.config)
 
 with log_to(snakemake.log[0]):
     crawl_family(
         family=snakemake.wildcards.family,
         models_csv=snakemake.input.models,
         collect=snakemake.params.collect,
-        raw_dir=snakemake.params.raw_dir,
-        clone_dir=snakemake.params.clone_dir,
+        raw_dir=CACHE["http"],
+        clone_dir=CACHE["clones"],
         hf_out=snakemake.output.hf,
         gh_out=snakemake.output.gh,
         status_out=snakemake.output.status,

@@ -1,13 +1,17 @@
 """BERTopic topics per platform and change type."""
 
+from ptlmsync.config import cache_paths
 from ptlmsync.logs import log_to
 from ptlmsync.stages.stats import extract_topics
+
+# The caches come from the config, not from params: moving cache_dir re-runs nothing.
+CACHE = cache_paths(snakemake.config)
 
 with log_to(snakemake.log[0]):
     extract_topics(
         **snakemake.input,
         **snakemake.output,
-        cache_dir=snakemake.params.cache_dir,
+        cache_dir=CACHE["embeddings"],
         params=snakemake.params.topics,
         statistics_run=snakemake.params.statistics_run,
     )
