@@ -5,7 +5,7 @@ import pandas as pd
 from ptlmsync.config import cache_paths, run_name
 from ptlmsync.study_files import STUDY_COMMIT
 from ptlmsync.demo import TRUTH_FILE
-from ptlmsync.outputs import NEEDS_COMMITS, TABLES, available_figures, available_tables
+from ptlmsync.outputs import NEEDS_COMMITS, TABLES, available_figures
 
 #: Every output of this run lives under results/<run>/ (config key run_name).
 RUN = run_name(config)
@@ -88,9 +88,14 @@ def tables(*groups):
     return [result(f"tables/{name}.csv") for g in groups for name in TABLES[g]]
 
 
+def available(paths):
+    """``paths`` without the tables the run's data does not allow."""
+    return [p for p in paths if Path(p).stem not in UNAVAILABLE]
+
+
 def run_tables():
-    """Every statistics table this run writes (the source's unavailable ones left out)."""
-    return [result(f"tables/{name}.csv") for name in available_tables(UNAVAILABLE)]
+    """Every statistics table this run writes."""
+    return available(tables(*TABLES))
 
 
 def figure_files(ext="png"):

@@ -38,7 +38,7 @@ rule tabulate_patterns:
         families=result("sync/families.csv"),
         contributors=result("sync/contributors.csv"),
     output:
-        tables=[t for t in tables("patterns") if Path(t).stem not in UNAVAILABLE],
+        tables=available(tables("patterns")),
     log:
         log_file("stats", "tabulate_patterns"),
     benchmark:
@@ -81,7 +81,6 @@ rule extract_topics:
     threads: 4
     params:
         topics=config["topics"],
-        cache_dir=CACHE["embeddings"],
         statistics_run=config["label"]["statistics_run"],
     script:
         "../workflow/scripts/extract_topics.py"

@@ -48,10 +48,13 @@ class RunFigures:
     def __init__(self, numbers: dict, tables_dir: str | Path):
         self.numbers = numbers
         self.tables = Path(tables_dir)
+        self._read: dict[str, pd.DataFrame | None] = {}  # each table read once
 
     def _table(self, name: str) -> pd.DataFrame | None:
-        path = self.tables / f"{name}.csv"
-        return pd.read_csv(path) if path.exists() else None
+        if name not in self._read:
+            path = self.tables / f"{name}.csv"
+            self._read[name] = pd.read_csv(path) if path.exists() else None
+        return self._read[name]
 
     def _number(self, *path: str):
         node = self.numbers

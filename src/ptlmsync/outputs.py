@@ -71,11 +71,6 @@ FIGURES: dict[str, list[str]] = {
 }
 
 
-def available_tables(unavailable: list[str]) -> list[str]:
-    """Every table name the run writes."""
-    return [t for names in TABLES.values() for t in names if t not in unavailable]
-
-
 def available_figures(unavailable_tables: list[str]) -> list[str]:
     """Every figure whose tables the run writes."""
     return [f for f, needs in FIGURES.items() if not set(needs) & set(unavailable_tables)]

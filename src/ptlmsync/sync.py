@@ -105,11 +105,15 @@ def at_resolution(commits: pd.DataFrame, params: SyncParams) -> pd.DataFrame:
 
 def family_activity(commits: pd.DataFrame, params: SyncParams) -> Activity:
     """Active periods per series, after dropping commits without a date."""
-    commits = at_resolution(commits, params)
+    return _activity(at_resolution(commits, params), params.window_days)
+
+
+def _activity(commits: pd.DataFrame, window_days: int) -> Activity:
+    """:func:`family_activity` of commits already at the configured time resolution."""
     dated = commits.loc[commits["date"].notna(), ["series", "date"]]
     if dated.empty:
         return Activity()
-    periods = assign_periods(dated["date"], params.window_days)
+    periods = assign_periods(dated["date"], window_days)
     by_series = periods.groupby(dated["series"].to_numpy()).agg(frozenset)
     gh = by_series.get(GH_SERIES, frozenset())
     hf = {s: ps for s, ps in by_series.items() if s != GH_SERIES}
@@ -189,7 +193,7 @@ def phase_codes(act: Activity, params: SyncParams) -> tuple[str, str]:
 def code_family(commits: pd.DataFrame, params: SyncParams) -> dict:
     """One row of ``results/<run>/sync/families.csv`` for a family's commits."""
     commits = at_resolution(commits, params)
-    act = family_activity(commits, params)
+    act = _activity(commits, params.window_days)
     sync_type = code_sync_type(act, params)
     intensity = code_intensity(act, params)
     code = pattern_code(sync_type, intensity)

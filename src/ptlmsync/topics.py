@@ -207,7 +207,7 @@ def with_topic_text(docs: pd.DataFrame, params: TopicParams) -> pd.DataFrame:
     platform = frozenset(w.lower() for w in params.platform_words)
     if {"family", "author"} <= set(docs.columns):
         authors = docs.groupby("family")["author"].agg(author_words)
-        drop = docs["family"].map(lambda f: authors[f] | platform)
+        drop = docs["family"].map({f: words | platform for f, words in authors.items()})
     else:
         drop = pd.Series([platform] * len(docs), index=docs.index)
     texts = [topic_text(t, d) for t, d in zip(docs["text"], drop, strict=True)]

@@ -50,7 +50,7 @@ def compile_numbers(
     snapshot = read_meta(meta)
     unavailable = list(run["unavailable"])
     window = run["sync"]["window_days"]
-    robustness = _copy_tables({sensitivity: sensitivity_out, resolution: resolution_out})
+    robustness = _copy_tables([(sensitivity, sensitivity_out), (resolution, resolution_out)])
     numbers = run_numbers(
         snapshot, pd.read_csv(families), pd.read_csv(switches), tables_dir, unavailable
     )
@@ -86,10 +86,10 @@ def compile_numbers(
     return numbers
 
 
-def _copy_tables(sources: dict) -> dict[str, pd.DataFrame]:
-    """Copy each existing source table to its output; return the copies by output."""
+def _copy_tables(pairs: list[tuple]) -> dict[str, pd.DataFrame]:
+    """Copy each (source, output) pair whose source exists; return the copies by output."""
     copied = {}
-    for source, out in sources.items():
+    for source, out in pairs:
         if source:
             copied[out] = pd.read_csv(source)
             copied[out].to_csv(out, index=False)
