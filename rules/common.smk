@@ -15,6 +15,7 @@ CACHE = cache_paths(config)
 DEMO_TRUTH = f"{RUN_DIR}/snapshot/{TRUTH_FILE}"
 #: True when the run re-analyses the original study's published intermediate files.
 REPLICATION = config["source"] == "replication"
+LIVE = config["source"] == "live"
 #: Tables the data does not allow (no raw commits or labels in the published files).
 UNAVAILABLE = NEEDS_COMMITS if REPLICATION else []
 #: The study's published files: replication_dir, else fetched into the cache.
@@ -117,7 +118,7 @@ def source_snapshot():
     """The snapshot files the source provides (so a changed snapshot re-runs the
     workflow): the crawl's assembled snapshot (live) or the files in snapshot_dir."""
     names = ["models.csv", "hf_commits.parquet", "gh_commits.parquet"]
-    if config["source"] == "live":
+    if LIVE:
         return [result(f"crawl/snapshot/{name}") for name in names]
     if config["source"] == "snapshot" and config["snapshot_dir"]:
         return [str(Path(config["snapshot_dir"]) / name) for name in names]

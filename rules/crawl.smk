@@ -4,6 +4,7 @@ checkpoint select_models:
         links=result("crawl/links.csv"),
         families=result("crawl/families.csv"),
         extraction=result("crawl/extraction.json"),
+        rejected=result("crawl/listing_rejected.csv"),
     log:
         log_file("crawl", "select_models"),
     benchmark:
@@ -27,6 +28,7 @@ rule crawl_family:
         gh=result("crawl/families/{family}/gh_commits.parquet"),
         status=result("crawl/families/{family}/status.csv"),
         users=result("crawl/families/{family}/hf_users.csv"),
+        rejected=result("crawl/families/{family}/rejected.csv"),
     log:
         log_file("crawl", "{family}"),
     benchmark:
@@ -46,10 +48,12 @@ rule assemble_live_snapshot:
     input:
         models=result("crawl/models.csv"),
         extraction=result("crawl/extraction.json"),
+        listing_rejected=result("crawl/listing_rejected.csv"),
         hf=crawled("hf_commits.parquet"),
         gh=crawled("gh_commits.parquet"),
         status=crawled("status.csv"),
         users=crawled("hf_users.csv"),
+        rejected=crawled("rejected.csv"),
     output:
         models=result("crawl/snapshot/models.csv"),
         hf=result("crawl/snapshot/hf_commits.parquet"),
@@ -57,6 +61,7 @@ rule assemble_live_snapshot:
         meta=result("crawl/snapshot/snapshot.json"),
         users=result("crawl/snapshot/hf_users.csv"),
         status=result("crawl/status.csv"),
+        rejected=result("crawl/rejected.csv"),
     log:
         log_file("crawl", "assemble_live_snapshot"),
     benchmark:

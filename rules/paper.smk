@@ -9,6 +9,8 @@ rule compile_numbers:
         resolution=[] if REPLICATION else result("sync/resolution_sensitivity.csv"),
         label_validation=[] if REPLICATION else result("labels/validation.csv"),
         label_usage=[] if REPLICATION else result("labels/usage.csv"),
+        crawl_status=result("crawl/status.csv") if LIVE else [],
+        crawl_rejected=result("crawl/rejected.csv") if LIVE else [],
     output:
         numbers=result("tables/numbers.json"),
         metadata=result("tables/metadata.json"),

@@ -1,7 +1,6 @@
 """PyGithub against a local server speaking GitHub's REST wire format."""
 
 import json
-import subprocess
 
 import pandas as pd
 import pytest
@@ -27,11 +26,13 @@ def github():
 
 
 def client(github, tmp_path, **kw):
-    return github_client(github.url, RawCache(tmp_path / "raw"), per_page=3, backoff=0.01, **kw)
+    return github_client(
+        github.url, RawCache(tmp_path / "raw"), per_page=3, backoff=0.01, secondary_wait=0.01, **kw
+    )
 
 
 def test_commits_follow_link_pagination(github, tmp_path):
-    commits, status = gh_commits(client(github, tmp_path), "acme/bert")
+    commits, status, _ = gh_commits(client(github, tmp_path), "acme/bert")
     assert status == "ok" and len(commits) == 7 and commits["sha"].is_unique
     assert github.total == 3  # ceil(7 / 3) pages, no per-commit requests
     assert commits["author"].unique().tolist() == ["alice"]
@@ -60,12 +61,29 @@ def test_rate_limits_5xx_and_truncated_json_are_retried_and_never_cached(github,
         (200, {}, b'[{"sha": "abc", "commit": {'),
     )
     gh = client(github, tmp_path)
-    commits, status = gh_commits(gh, "acme/bert")
+    commits, status, _ = gh_commits(gh, "acme/bert")
     assert status == "ok" and len(commits) == 7
     before = github.total
-    commits_again, _ = gh_commits(client(github, tmp_path), "acme/bert")
+    commits_again, _, _ = gh_commits(client(github, tmp_path), "acme/bert")
     assert github.total == before  # a re-run is answered from the cache
     pd.testing.assert_frame_equal(commits, commits_again)
+
+
+SAML = (
+    b'{"message": "Resource protected by organization SAML enforcement. You must grant your '
+    b'Personal Access token access to this organization.", "documentation_url": "x"}'
+)
+
+
+def test_a_definitive_403_is_cached_and_a_secondary_rate_limit_is_not(github, tmp_path):
+    path = "/repos/acme/bert/commits"
+    github.fail(path, (403, {}, b'{"message": "You have exceeded a secondary rate limit."}'))
+    github.fail("/repos/acme/saml/commits", (403, {}, SAML))
+    assert gh_commits(client(github, tmp_path), "acme/bert")[1] == "ok"  # retried, not kept
+    assert gh_commits(client(github, tmp_path), "acme/saml")[1] == "unauthorized"
+    before = github.total
+    assert gh_commits(client(github, tmp_path), "acme/saml")[1] == "unauthorized"
+    assert github.total == before  # the refusal came from the cache
 
 
 def test_tokens_never_reach_the_cache(github, tmp_path, monkeypatch):
@@ -79,36 +97,13 @@ def test_tokens_never_reach_the_cache(github, tmp_path, monkeypatch):
 
 
 def test_api_and_git_backends_agree_on_the_same_repository(tmp_path):
-    from test_gitlog import build_remote  # a real repository with fixed dates
+    from test_gitlog import api_items_of, build_remote  # a real repository, fixed dates
 
     remote = build_remote(tmp_path)
     clone = clone_bare(f"{remote}/owner/repo.git", tmp_path / "clone")
     via_git = read_log(clone, "owner/repo")
-    raw = subprocess.run(
-        ["git", "log", "--format=%H%x1f%P", "HEAD"],
-        cwd=clone,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split("\n")
-    parents = dict(line.split("\x1f") for line in raw if line)
-    as_api = [
-        {
-            "sha": r.sha,
-            "commit": {
-                "message": r.message,
-                "author": {
-                    "name": r.author,
-                    "email": "ada@example.org",
-                    "date": r.date.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                },
-            },
-            "author": None,
-            "parents": [{"sha": p} for p in parents[r.sha].split()],
-        }
-        for r in via_git.itertuples()
-    ]
+    as_api = api_items_of(clone, via_git)
     with FakeGitHub({"owner/repo": as_api}) as server:
-        via_api, status = gh_commits(client(server, tmp_path), "owner/repo")
+        via_api, status, _ = gh_commits(client(server, tmp_path), "owner/repo")
     assert status == "ok"
     pd.testing.assert_frame_equal(via_api, via_git)

@@ -24,6 +24,28 @@ def git(cwd, *args, date="2024-01-01T12:00:00+00:00", stdin=None):
     ).stdout
 
 
+def api_items_of(clone, commits: pd.DataFrame) -> list[dict]:
+    """The commits of a clone as GitHub's REST API lists them (author login unknown)."""
+    raw = git(clone, "log", "--format=%H%x1f%P", "HEAD").decode().split("\n")
+    parents = dict(line.split("\x1f") for line in raw if line)
+    return [
+        {
+            "sha": r.sha,
+            "commit": {
+                "message": r.message,
+                "author": {
+                    "name": r.author,
+                    "email": "ada@example.org",
+                    "date": r.date.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                },
+            },
+            "author": None,
+            "parents": [{"sha": p} for p in parents[r.sha].split()],
+        }
+        for r in commits.itertuples()
+    ]
+
+
 @pytest.fixture
 def server(tmp_path):
     return build_remote(tmp_path)
@@ -180,7 +202,7 @@ def test_both_backends_call_a_repository_without_commits_empty(tmp_path):
     empty = tmp_path / "remote" / "owner" / "empty.git"
     subprocess.run(["git", "init", "--quiet", "--bare", str(empty)], check=True)
     collect = {"github_backend": "git", "github_clone_url": f"file://{tmp_path / 'remote'}"}
-    commits, status = _gh_commits(
+    commits, status, _ = _gh_commits(
         "owner/empty", collect, RawCache(tmp_path / "raw"), tmp_path / "c"
     )
     assert commits.empty and status == "empty_repository"  # the api backend's 409 status

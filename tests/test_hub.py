@@ -31,7 +31,7 @@ def hub():
 
 def test_selection_stops_at_the_download_threshold(hub, tmp_path):
     api = hf_api(hub.url, RawCache(tmp_path))
-    models = select_models(api, ["fill-mask", "text-generation"], min_downloads=10_000)
+    models, _ = select_models(api, ["fill-mask", "text-generation"], min_downloads=10_000)
     assert models["model_id"].tolist() == ["acme/bert-small", "lab/gpt-tiny"]
     assert models["created_at"][0] == pd.Timestamp("2023-01-01", tz="UTC")
     # pages of 2: the second page reaches downloads < 10,000, the third is never asked for
@@ -42,7 +42,7 @@ def test_cards_and_commits_with_pagination_and_statuses(hub, tmp_path):
     api = hf_api(hub.url, RawCache(tmp_path))
     assert "github.com/acme/bert" in fetch_card(api, "acme/bert-small")
     assert fetch_card(api, "lab/gpt-tiny") is None
-    commits, status = hf_commits(api, "acme/bert-small")
+    commits, status, _ = hf_commits(api, "acme/bert-small")
     assert status == "ok" and len(commits) == 5 and commits["commit_id"].is_unique
     assert commits["authors"].tolist() == ["alice"] * 5
     assert hf_commits(api, "lab/gpt-tiny")[1] == "no_commits"
@@ -56,7 +56,7 @@ def test_a_rerun_makes_no_request(hub, tmp_path):
     fetch_card(api, "acme/bert-small")
     before = hub.total
     again = hf_api(hub.url, RawCache(tmp_path))
-    commits, status = hf_commits(again, "acme/bert-small")
+    commits, status, _ = hf_commits(again, "acme/bert-small")
     fetch_card(again, "acme/bert-small")
     assert hub.total == before and len(commits) == 5 and status == "ok"
 
@@ -70,7 +70,7 @@ def test_5xx_bursts_429_and_truncated_json_are_retried(hub, tmp_path):
         (429, {"Retry-After": "0"}, b"slow down"),
         (200, {}, b'[{"id": "abc", "ti'),
     )
-    commits, status = hf_commits(hf_api(hub.url, RawCache(tmp_path)), "acme/bert-small")
+    commits, status, _ = hf_commits(hf_api(hub.url, RawCache(tmp_path)), "acme/bert-small")
     assert status == "ok" and len(commits) == 5
 
 
@@ -113,7 +113,7 @@ def test_a_refused_card_marks_the_model_unauthorized_and_selection_goes_on(hub, 
         "min_downloads": 10_000,
         "manual_links": None,
     }
-    out = {name: tmp_path / name for name in ("m.csv", "l.csv", "f.csv", "e.json")}
+    out = {name: tmp_path / name for name in ("m.csv", "l.csv", "f.csv", "e.json", "r.csv")}
     families = select_and_link(collect, [], tmp_path / "raw", *out.values())
     links = pd.read_csv(out["l.csv"]).set_index("model_id")
     assert links.loc["lab/gpt-tiny", "decision"] == "unauthorized"
@@ -125,12 +125,19 @@ def test_a_malformed_listing_entry_is_skipped_and_the_rest_used(tmp_path, caplog
     models = [
         hub_model("acme/bert-small", 90_000, 3, "fill-mask"),
         {**hub_model("odd/model", 50_000), "downloads": "lots"},
+        hub_model("../../etc", 40_000),
         hub_model("lab/gpt-tiny", "20000", likes="7"),
     ]
     with FakeHub(models, cards={}, commits={}, presorted=True) as server:
         api = hf_api(server.url, RawCache(tmp_path))
-        selected = select_models(api, ["fill-mask", "text-generation"], min_downloads=10_000)
+        selected, rejected = select_models(
+            api, ["fill-mask", "text-generation"], min_downloads=10_000
+        )
     assert selected["model_id"].tolist() == ["acme/bert-small", "lab/gpt-tiny"]
+    assert rejected[["record", "field", "action"]].values.tolist() == [
+        ["odd/model", "downloads", "dropped"],
+        ["../../etc", "id", "dropped"],
+    ]
     assert selected["downloads"].tolist() == [90_000, 20_000]
     assert selected["likes"].tolist() == [3, 7]
     assert "odd/model" in caplog.text and "'lots'" in caplog.text
@@ -151,7 +158,7 @@ def test_links_that_differ_only_in_case_make_one_family(tmp_path):
         "min_downloads": 10_000,
         "manual_links": None,
     }
-    out = {name: tmp_path / name for name in ("m.csv", "l.csv", "f.csv", "e.json")}
+    out = {name: tmp_path / name for name in ("m.csv", "l.csv", "f.csv", "e.json", "r.csv")}
     with FakeHub(models, cards=cards, commits={}) as server:
         families = select_and_link(
             {**collect, "hf_endpoint": server.url}, [], tmp_path / "raw", *out.values()

@@ -2,6 +2,7 @@
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 
@@ -53,7 +54,7 @@ def make_remote(root, repo, days):
     git(bare, "config", "uploadpack.allowFilter", "true")
 
 
-def run(work, hub_url, remote, llm_url):
+def run(work, hub_url, remote, llm_url, *extra):
     collect = (
         f"collect={{hf_endpoint: '{hub_url}', github_clone_url: 'file://{remote}', "
         "min_downloads: 10000, manual_links: null}"
@@ -64,7 +65,7 @@ def run(work, hub_url, remote, llm_url):
     )
     config = ["--config", "source=live", collect, label]
     result = subprocess.run(
-        [sys.executable, "-m", "snakemake", "--cores", "2", *config],
+        [sys.executable, "-m", "snakemake", "--cores", "2", *config, *extra],
         cwd=work,
         capture_output=True,
         text=True,
@@ -118,6 +119,8 @@ def test_live_run_collects_links_and_codes_families(live):
     meta = json.loads((work / RUN / "snapshot/snapshot.json").read_text())
     assert meta["source"] == "live" and not meta["demo"]
     assert (work / RUN / "paper/paper.pdf").stat().st_size > 10_000
+    crawl = json.loads((work / RUN / "tables/numbers.json").read_text())["crawl"]
+    assert (crawl["n_targets"], crawl["n_ok"], crawl["n_dropped"]) == (5, 5, 0)
     assert llm.total > 0  # the commits were labelled by the (local) remote labeller
 
 
@@ -143,3 +146,17 @@ def test_after_make_clean_a_rerun_asks_neither_hub_nor_github_nor_the_llm(live):
     run(work, hub.url, root / "remote", llm.url)
     assert (hub.total, llm.total) == (asked_hub, asked_llm)
     assert re.search(r"acme/bert", (work / RUN / "crawl/links.csv").read_text())
+
+
+def test_a_changed_selection_leaves_no_stale_part_in_the_snapshot(live):
+    """The Hub no longer lists a model: re-running the selection re-crawls its family."""
+    work, hub, llm, root = live
+    hub.models = [m for m in MODELS if m["id"] != "acme/bert-large"]
+    shutil.rmtree(work / "resources/cache/http")  # else the old listing is answered
+    target = f"{RUN}/crawl/status.csv"
+    run(work, hub.url, root / "remote", llm.url, "-R", "select_models", "--", target)
+    snapshot = work / RUN / "crawl/snapshot"
+    assert "acme/bert-large" not in pd.read_csv(snapshot / "models.csv")["model_id"].tolist()
+    hf = pd.read_parquet(snapshot / "hf_commits.parquet")
+    assert sorted(set(hf["model_id"])) == ["acme/bert-base", "lab/gpt-tiny"]
+    assert "acme/bert-large" not in pd.read_csv(work / target)["target"].tolist()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ptlmsync.crawl.records import count_actions
 from ptlmsync.demo import marker_of
 from ptlmsync.vocab import AGE_GROUPS, slug
 
@@ -99,6 +100,23 @@ def resolution_numbers(table: pd.DataFrame | None) -> dict:
         "max_percent_changed": float(worst["percent_pattern_changed"]),
         "max_changed_setting": worst["resolution"],
         "max_lag_percent_changed": float(others["percent_lag_changed"].max()),
+    }
+
+
+def crawl_numbers(status: pd.DataFrame, rejected: pd.DataFrame) -> dict:
+    """The live crawl in figures: statuses per platform, and the records dropped or
+    repaired (``crawl/rejected.csv``; listing entries included)."""
+    counts = status.groupby(["platform", "status"]).size()
+    n_dropped, n_repaired = count_actions(rejected)
+    return {
+        "statuses": {
+            platform: ", ".join(f"{n} {name}" for name, n in counts[platform].items())
+            for platform in counts.index.get_level_values("platform").unique()
+        },
+        "n_targets": len(status),
+        "n_ok": int((status["status"] == "ok").sum()),
+        "n_dropped": n_dropped,
+        "n_repaired": n_repaired,
     }
 
 

@@ -175,6 +175,7 @@ def prepare_build(paper_dir, tables_dir, figures_dir, build_dir, paper_tables=No
         "labels-available": bool(numbers.get("labels_available", True)),
         "commits-available": bool(numbers.get("commits_available", True)),
         "demo": bool(numbers.get("demo", False)),
+        "crawled": "crawl" in numbers,
         "comparable": not numbers.get("demo", False),
         **validation_flags(numbers.get("sync_validation") or {}),
     }

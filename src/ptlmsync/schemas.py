@@ -5,16 +5,24 @@ Errors name the file, the column and the offending rows (CSV: file line numbers)
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-GH_REPO_PATTERN = r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$"
+# owner/name; neither part may be "." or "..", so that an id can never name a path
+# outside the directory it is joined to
+GH_REPO_PATTERN = r"^(?!\.\.?/)[A-Za-z0-9_.-]+/(?!\.\.?$)[A-Za-z0-9_.-]+$"
 FAMILY_PATTERN = r"^[A-Za-z0-9_.-]+$"
 
 UTC_DATE = pd.DatetimeTZDtype(tz="UTC")
+
+
+def is_repo_id(value) -> bool:
+    """``owner/name`` as the Hub and GitHub spell ids (:data:`GH_REPO_PATTERN`)."""
+    return isinstance(value, str) and re.match(GH_REPO_PATTERN, value) is not None
 
 
 class TableError(ValueError):

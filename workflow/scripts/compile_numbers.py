@@ -5,7 +5,15 @@ from ptlmsync.logs import log_to
 from ptlmsync.stages.paper import compile_numbers
 
 with log_to(snakemake.log[0]):
-    optional = ("validation", "sensitivity", "resolution", "label_validation", "label_usage")
+    optional = (
+        "validation",
+        "sensitivity",
+        "resolution",
+        "label_validation",
+        "label_usage",
+        "crawl_status",
+        "crawl_rejected",
+    )
     compile_numbers(
         tables=snakemake.input.tables,
         families=snakemake.input.families,

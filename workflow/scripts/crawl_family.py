@@ -1,4 +1,5 @@
-"""Live crawl, step 2 (per family): HF and GH commits, with typed statuses."""
+"""Live crawl, step 2 (per family): HF and GH commits, with typed statuses and
+the records repaired or dropped."""
 
 from ptlmsync.config import cache_paths
 from ptlmsync.logs import log_to
@@ -18,4 +19,5 @@ with log_to(snakemake.log[0]):
         gh_out=snakemake.output.gh,
         status_out=snakemake.output.status,
         users_out=snakemake.output.users,
+        rejected_out=snakemake.output.rejected,
     )

@@ -16,4 +16,5 @@ with log_to(snakemake.log[0]):
         links_out=snakemake.output.links,
         families_out=snakemake.output.families,
         extraction_out=snakemake.output.extraction,
+        rejected_out=snakemake.output.rejected,
     )

@@ -14,6 +14,7 @@ from github.Requester import (
 )
 
 from ptlmsync.crawl.http_cache import CachingAdapter, RawCache
+from ptlmsync.crawl.records import Crawled, RecordChecker, gh_row, no_rejections
 from ptlmsync.crawl.retry import with_retries
 from ptlmsync.schemas import CRAWLED_GH_COLUMNS
 
@@ -45,8 +46,12 @@ def github_client(
     per_page: int = 100,
     retries: int = 8,
     backoff: float = 1.0,
+    secondary_wait: float = 60.0,
 ) -> Github:
-    """PyGithub on ``api_url`` (GitHub Enterprise works too); token from GITHUB_TOKEN only."""
+    """PyGithub on ``api_url`` (GitHub Enterprise works too); token from GITHUB_TOKEN only.
+
+    ``secondary_wait``: seconds to wait after a secondary rate limit (GitHub asks for at
+    least a minute)."""
     Requester.injectConnectionClasses(
         _caching(HTTPRequestsConnectionClass, cache, "http"),
         _caching(HTTPSRequestsConnectionClass, cache, "https"),
@@ -57,13 +62,15 @@ def github_client(
         base_url=(api_url or DEFAULT_API_URL).rstrip("/"),
         per_page=per_page,
         seconds_between_requests=None,
-        retry=GithubRetry(total=retries, backoff_factor=backoff),
+        retry=GithubRetry(
+            total=retries, backoff_factor=backoff, secondary_rate_wait=secondary_wait
+        ),
     )
 
 
 @with_retries()  # a retry re-reads the pages already fetched from the cache
-def _rows(gh: Github, github_repo: str) -> list[dict]:
-    return [_commit_row(github_repo, raw) for raw in _listing(gh, github_repo)]
+def _items(gh: Github, github_repo: str) -> list:
+    return list(_listing(gh, github_repo))
 
 
 def _listing(gh: Github, github_repo: str):
@@ -88,40 +95,31 @@ def _next_link(link_header: str) -> str | None:
     return None
 
 
-def _commit_row(github_repo: str, raw: dict) -> dict:
-    """One gh_commits row from the API's JSON (read raw: attribute access may cost requests)."""
-    author = (raw.get("commit") or {}).get("author") or {}
-    login = (raw.get("author") or {}).get("login")
-    return {
-        "github_repo": github_repo,
-        "sha": raw["sha"],
-        "date": author.get("date"),
-        "message": (raw.get("commit") or {}).get("message"),
-        "author": login or author.get("name"),
-        "n_parents": len(raw.get("parents") or []),
-    }
-
-
-def gh_commits(gh: Github, github_repo: str) -> tuple[pd.DataFrame, str]:
-    """Every commit of the default branch, and a typed status.
+def gh_commits(gh: Github, github_repo: str) -> Crawled:
+    """Every commit of the default branch, a typed status, and the repaired or dropped
+    records (:mod:`ptlmsync.crawl.records`).
 
     ``author`` is the GitHub login where the API links one, else the author's name.
     Only the listing is requested: touching ``.stats`` or ``.files`` would cost one more
     request per commit.
     """
-    empty = pd.DataFrame(columns=CRAWLED_GH_COLUMNS)
     try:
-        rows = _rows(gh, github_repo)
+        items = _items(gh, github_repo)
     except UnknownObjectException:
-        return empty, "not_found"
+        return _nothing("not_found")
     except GithubException as err:
         if err.status == 409:
-            return empty, "empty_repository"
+            return _nothing("empty_repository")
         if err.status in (401, 403):
-            return empty, "unauthorized"
+            return _nothing("unauthorized")
         raise
-    if not rows:
-        return empty, "no_commits"
-    df = pd.DataFrame(rows, columns=CRAWLED_GH_COLUMNS)
-    df["date"] = pd.to_datetime(df["date"], utc=True)
-    return df, "ok"
+    check = RecordChecker("GH", github_repo)
+    for position, item in enumerate(items):
+        check.add(position, item, gh_row(github_repo))
+    commits = pd.DataFrame(check.rows, columns=CRAWLED_GH_COLUMNS)
+    commits["date"] = pd.to_datetime(commits["date"], utc=True)
+    return Crawled(commits, "ok" if len(commits) else "no_commits", check.rejected())
+
+
+def _nothing(status: str) -> Crawled:
+    return Crawled(pd.DataFrame(columns=CRAWLED_GH_COLUMNS), status, no_rejections())

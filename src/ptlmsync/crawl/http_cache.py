@@ -18,6 +18,7 @@ from pathlib import Path
 
 import httpx2
 import requests
+from github import GithubException
 
 CACHEABLE_ERRORS = {401, 404, 409, 410}
 _DROP_HEADERS = {
@@ -41,9 +42,15 @@ def cacheable(status: int, headers, body: bytes = b"") -> bool:
         return _complete(headers, body)
     if status in CACHEABLE_ERRORS:
         return True
-    # 403 is definitive when it is not a rate limit (e.g. a gated or private model)
-    remaining = headers.get("x-ratelimit-remaining") if headers else None
-    return status == 403 and remaining not in ("0",) and "retry-after" not in (headers or {})
+    # 403 is definitive when it is not a rate limit (a gated or private model, an
+    # organisation that enforces SAML); GitHub's secondary limit says so only in the body
+    headers = {k.lower(): v for k, v in (headers or {}).items()}
+    return (
+        status == 403
+        and headers.get("x-ratelimit-remaining") != "0"
+        and "retry-after" not in headers
+        and b"rate limit" not in (body or b"").lower()
+    )
 
 
 def _complete(headers, body: bytes) -> bool:
@@ -142,7 +149,13 @@ class CachingAdapter(requests.adapters.HTTPAdapter):
             hit = self.cache.get(request.method, request.url)
             if hit is not None:
                 return _requests_response(request, hit)
-        response = super().send(request, **kwargs)
+        try:
+            response = super().send(request, **kwargs)
+        except GithubException as err:
+            # PyGithub's retry raises on a 403 that is not a rate limit before this adapter
+            # sees the answer: keep the definitive refusal all the same
+            self._keep_refusal(request, err)
+            raise
         if request.method in ("GET", "HEAD") and cacheable(
             response.status_code, response.headers, response.content
         ):
@@ -152,6 +165,13 @@ class CachingAdapter(requests.adapters.HTTPAdapter):
                 RawAnswer(response.status_code, dict(response.headers), response.content),
             )
         return response
+
+    def _keep_refusal(self, request, err: GithubException) -> None:
+        body = json.dumps(err.data).encode()
+        headers = dict(err.headers or {})
+        if request.method in ("GET", "HEAD") and cacheable(err.status, headers, body):
+            headers["content-type"] = "application/json"
+            self.cache.put(request.method, request.url, RawAnswer(err.status, headers, body))
 
 
 def _requests_response(request, answer: RawAnswer) -> requests.Response:

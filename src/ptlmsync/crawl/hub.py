@@ -11,10 +11,19 @@ import httpx2
 import pandas as pd
 from huggingface_hub import HfApi, get_session, set_client_factory
 from huggingface_hub.errors import GatedRepoError, HfHubHTTPError, RepositoryNotFoundError
+from huggingface_hub.utils import paginate
 from huggingface_hub.utils._http import hf_request_event_hook
 
 from ptlmsync.crawl.http_cache import CachingTransport, RawCache
+from ptlmsync.crawl.records import (
+    REJECTED_COLUMNS,
+    Crawled,
+    RecordChecker,
+    hf_row,
+    no_rejections,
+)
 from ptlmsync.crawl.retry import with_retries
+from ptlmsync.schemas import is_repo_id
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +72,18 @@ def count_of(value) -> int | None:
     return None
 
 
+LISTING_COLUMNS = [
+    "model_id",
+    "author",
+    "downloads",
+    "likes",
+    "pipeline_tag",
+    "library",
+    "created_at",
+    "last_modified",
+]
+
+
 @with_retries()  # a retry re-reads the pages already fetched from the cache
 def select_models(
     api: HfApi,
@@ -70,17 +91,21 @@ def select_models(
     min_downloads: int,
     max_models: int | None = None,
     models: list[str] | None = None,
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One paginated listing sorted by downloads; NLP tags and the download threshold are
-    applied before any per-model request. ``models`` restricts the selection to those ids."""
+    applied before any per-model request. ``models`` restricts the selection to those ids.
+
+    Returns the selected models and the listing entries rejected on the way (an id that
+    is not ``owner/name``, a download count that is not a count), each named.
+    """
     tags = set(nlp_tags)
-    rows = []
-    for info in api.list_models(sort="downloads", expand=MODEL_FIELDS):
+    rows, rejected = [], []
+    for position, info in enumerate(api.list_models(sort="downloads", expand=MODEL_FIELDS)):
         downloads = count_of(info.downloads)
-        if downloads is None:  # one malformed entry: reported and skipped, the rest used
-            log.warning(
-                "%s: listing entry skipped: downloads %r is not a count", info.id, info.downloads
-            )
+        problem = _listing_problem(info, downloads)
+        if problem:  # one malformed entry: reported and skipped, the rest used
+            log.warning("listing entry %s skipped: %s", info.id or f"#{position}", problem[1])
+            rejected.append(("HF", "listing", info.id or f"#{position}", *problem, "dropped"))
             continue
         if downloads < min_downloads:
             break  # sorted by downloads: nothing after this qualifies
@@ -100,19 +125,19 @@ def select_models(
         )
         if max_models and len(rows) >= max_models:
             break
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "model_id",
-            "author",
-            "downloads",
-            "likes",
-            "pipeline_tag",
-            "library",
-            "created_at",
-            "last_modified",
-        ],
+    return (
+        pd.DataFrame(rows, columns=LISTING_COLUMNS),
+        pd.DataFrame(rejected, columns=REJECTED_COLUMNS),
     )
+
+
+def _listing_problem(info, downloads: int | None) -> tuple[str, str] | None:
+    """(field, reason) where a listing entry cannot be used, else None."""
+    if not is_repo_id(info.id):
+        return "id", f"model id {info.id!r} is not owner/name"
+    if downloads is None:
+        return "downloads", f"downloads {info.downloads!r} is not a count"
+    return None
 
 
 class CardRefused(RuntimeError):
@@ -137,37 +162,43 @@ def fetch_card(api: HfApi, model_id: str) -> str | None:
 HF_COMMIT_COLUMNS = ["model_id", "commit_id", "date", "title", "message", "authors"]
 
 
-@with_retries()
-def _commits(api: HfApi, model_id: str):
-    return api.list_repo_commits(model_id, repo_type="model")
+@with_retries()  # a retry re-reads the pages already fetched from the cache
+def _commit_items(api: HfApi, model_id: str) -> list:
+    """The raw JSON items of the commit listing (huggingface_hub's own pagination): read
+    one by one, so that one malformed commit cannot take the others with it, as
+    ``list_repo_commits`` would."""
+    return list(
+        paginate(
+            f"{api.endpoint}/api/models/{model_id}/commits/main",
+            params={},
+            headers=api._build_hf_headers(),
+        )
+    )
 
 
-def hf_commits(api: HfApi, model_id: str) -> tuple[pd.DataFrame, str]:
-    """All commits on main of one model repo, and a typed status."""
+def hf_commits(api: HfApi, model_id: str) -> Crawled:
+    """All commits on main of one model repo, a typed status, and the repaired or dropped
+    records (:mod:`ptlmsync.crawl.records`)."""
     try:
-        commits = _commits(api, model_id)
+        items = _commit_items(api, model_id)
     except GatedRepoError:  # a subclass of RepositoryNotFoundError: test it first
-        return pd.DataFrame(columns=HF_COMMIT_COLUMNS), "gated"
+        return _nothing("gated")
     except RepositoryNotFoundError:
-        return pd.DataFrame(columns=HF_COMMIT_COLUMNS), "not_found"
+        return _nothing("not_found")
     except HfHubHTTPError as err:
-        status = getattr(err.response, "status_code", None)
-        if status in (401, 403):
-            return pd.DataFrame(columns=HF_COMMIT_COLUMNS), "unauthorized"
+        if getattr(err.response, "status_code", None) in (401, 403):
+            return _nothing("unauthorized")
         raise
-    rows = [
-        {
-            "model_id": model_id,
-            "commit_id": c.commit_id,
-            "date": c.created_at,
-            "title": c.title,
-            "message": c.message,
-            "authors": ",".join(c.authors or []),
-        }
-        for c in commits
-    ]
-    status = "ok" if rows else "no_commits"
-    return pd.DataFrame(rows, columns=HF_COMMIT_COLUMNS), status
+    check = RecordChecker("HF", model_id)
+    for position, item in enumerate(items):
+        check.add(position, item, hf_row(model_id))
+    commits = pd.DataFrame(check.rows, columns=HF_COMMIT_COLUMNS)
+    commits["date"] = pd.to_datetime(commits["date"], utc=True)
+    return Crawled(commits, "ok" if len(commits) else "no_commits", check.rejected())
+
+
+def _nothing(status: str) -> Crawled:
+    return Crawled(pd.DataFrame(columns=HF_COMMIT_COLUMNS), status, no_rejections())
 
 
 _GITHUB_PROFILE = re.compile(

@@ -21,21 +21,32 @@ from ptlmsync.crawl.links import (
     read_manual_links,
     resolve_link,
 )
+from ptlmsync.crawl.records import Crawled, count_actions, no_rejections
 from ptlmsync.schemas import CRAWLED_GH_COLUMNS, MODEL_COLUMNS
 from ptlmsync.snapshot import family_id
 
 log = logging.getLogger(__name__)
 
-STATUS_COLUMNS = ["family", "platform", "target", "status"]
+#: One row per model and repository crawled: its status, the commits kept, and the
+#: records dropped and repaired (one record counts once however many fields it had).
+STATUS_COLUMNS = ["family", "platform", "target", "status", "n_commits", "n_dropped", "n_repaired"]
 
 
 def select_and_link(
-    collect: dict, exclude: list[str], raw_dir, models_out, links_out, families_out, extraction_out
+    collect: dict,
+    exclude: list[str],
+    raw_dir,
+    models_out,
+    links_out,
+    families_out,
+    extraction_out,
+    rejected_out,
 ) -> pd.DataFrame:
-    """Selected models, every link decision (for audit) and the frozen family list."""
+    """Selected models, every link decision (for audit), the frozen family list and the
+    listing entries rejected (``rejected_out``)."""
     extraction = pd.Timestamp.now(tz="UTC").date().isoformat()  # the day of the listing
     api = hub.hf_api(hub.hf_endpoint(collect.get("hf_endpoint")), RawCache(raw_dir))
-    models = hub.select_models(
+    models, rejected = hub.select_models(
         api,
         collect["nlp_pipeline_tags"],
         collect["min_downloads"],
@@ -75,6 +86,7 @@ def select_and_link(
         .reset_index()
     )
     families.to_csv(families_out, index=False)
+    rejected.to_csv(rejected_out, index=False)
     Path(extraction_out).write_text(json.dumps({"extraction_date": extraction}))
     log.info("%d models selected, %d linked, %d families", len(links), len(linked), len(families))
     return families
@@ -101,62 +113,76 @@ def crawl_family(
     gh_out,
     status_out,
     users_out,
+    rejected_out,
 ) -> None:
-    """One family's HF and GH commits; failures become typed statuses, never a crash."""
+    """One family's HF and GH commits; failures become typed statuses, never a crash, and
+    malformed records are repaired or dropped one by one (``rejected_out``)."""
     models = pd.read_csv(models_csv)
     models = models[models["family"] == family]
     github_repo = models["github_repo"].iloc[0]
     cache = RawCache(raw_dir)
     api = hub.hf_api(hub.hf_endpoint(collect.get("hf_endpoint")), cache)
-    statuses, hf_parts = [], []
-    for model_id in tqdm(models["model_id"], desc=family, mininterval=5):
-        commits, status = _guarded(
-            lambda m=model_id: hub.hf_commits(api, m), model_id, hub.HF_COMMIT_COLUMNS
-        )
-        hf_parts.append(commits)
-        statuses.append((family, "HF", model_id, status))
-    hf_all = pd.concat(hf_parts, ignore_index=True)
+    crawled = [
+        ("HF", m, _guarded(lambda m=m: hub.hf_commits(api, m), m, hub.HF_COMMIT_COLUMNS))
+        for m in tqdm(models["model_id"], desc=family, mininterval=5)
+    ]
+    hf_all = pd.concat([c.commits for _, _, c in crawled], ignore_index=True)
     users = sorted({u for a in hf_all["authors"].dropna() for u in str(a).split(",") if u})
     logins = [hub.github_login_of(api, u) for u in users]
     pd.DataFrame({"hf_user": users, "github_login": logins}).to_csv(users_out, index=False)
-    gh, status = _guarded(
+    gh = _guarded(
         lambda: _gh_commits(github_repo, collect, cache, Path(clone_dir) / family),
         github_repo,
         CRAWLED_GH_COLUMNS,
     )
-    statuses.append((family, "GH", github_repo, status))
+    crawled.append(("GH", github_repo, gh))
     hf_all.to_parquet(hf_out, index=False)
-    gh.drop(columns="n_parents").to_parquet(gh_out, index=False)
-    pd.DataFrame(statuses, columns=STATUS_COLUMNS).to_csv(status_out, index=False)
+    gh.commits.drop(columns="n_parents").to_parquet(gh_out, index=False)
+    statuses = pd.DataFrame(
+        [_status_row(family, platform, target, c) for platform, target, c in crawled],
+        columns=STATUS_COLUMNS,
+    )
+    statuses.to_csv(status_out, index=False)
+    rejected = [c.rejected for _, _, c in crawled if len(c.rejected)]
+    (pd.concat(rejected, ignore_index=True) if rejected else no_rejections()).to_csv(
+        rejected_out, index=False
+    )
     log.info(
-        "%s: %d HF commits, %d GH commits (%s)",
+        "%s: %d HF commits, %d GH commits (%s), %d records dropped, %d repaired",
         family,
-        sum(len(p) for p in hf_parts),
-        len(gh),
-        status,
+        len(hf_all),
+        len(gh.commits),
+        gh.status,
+        statuses["n_dropped"].sum(),
+        statuses["n_repaired"].sum(),
     )
 
 
-def _guarded(fetch, target: str, columns: list[str]):
+def _status_row(family: str, platform: str, target: str, crawled: Crawled) -> tuple:
+    n_dropped, n_repaired = count_actions(crawled.rejected)
+    return (family, platform, target, crawled.status, len(crawled.commits), n_dropped, n_repaired)
+
+
+def _guarded(fetch, target: str, columns: list[str]) -> Crawled:
     """Run one fetch; an error that survived the retries becomes status ``error``, so one
     bad model or repository never stops its family, nor the other families."""
     try:
         return fetch()
     except Exception as err:
         log.error("%s: %s: %s", target, type(err).__name__, err)
-        return pd.DataFrame(columns=columns), "error"
+        return Crawled(pd.DataFrame(columns=columns), "error", no_rejections())
 
 
-def _gh_commits(github_repo: str, collect: dict, cache: RawCache, clone_path: Path):
+def _gh_commits(github_repo: str, collect: dict, cache: RawCache, clone_path: Path) -> Crawled:
     if collect["github_backend"] == "git":
         url = gitlog.clone_url(collect["github_clone_url"], github_repo)
         try:
             commits = gitlog.read_log(gitlog.clone_bare(url, clone_path), github_repo)
-            # a repository without commits is what the API calls empty (409)
-            return commits, "ok" if len(commits) else "empty_repository"
         except gitlog.GitError as err:
             log.warning("%s", err)
-            return pd.DataFrame(columns=CRAWLED_GH_COLUMNS), "not_found"
+            return Crawled(pd.DataFrame(columns=CRAWLED_GH_COLUMNS), "not_found", no_rejections())
+        # a repository without commits is what the API calls empty (409)
+        return Crawled(commits, "ok" if len(commits) else "empty_repository", no_rejections())
     client = github_api.github_client(collect.get("github_api_url"), cache)
     return github_api.gh_commits(client, github_repo)
 
@@ -164,28 +190,31 @@ def _gh_commits(github_repo: str, collect: dict, cache: RawCache, clone_path: Pa
 def assemble_snapshot(
     models_csv,
     extraction_json,
+    listing_rejected,
     hf_parts,
     gh_parts,
     status_parts,
     user_parts,
+    rejected_parts,
     out_dir,
     status_out,
+    rejected_out,
 ) -> None:
-    """The snapshot directory (stage contract) from the per-family parts."""
+    """The snapshot directory (stage contract) from the per-family parts, with every
+    status and every repaired or dropped record of the crawl in one table each."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     models = pd.read_csv(models_csv)
+    status = pd.concat([pd.read_csv(p) for p in status_parts], ignore_index=True)
+    check_parts_match_models(status, models)
     models.to_csv(out / "models.csv", index=False)
-    pd.concat([pd.read_parquet(p) for p in hf_parts], ignore_index=True).to_parquet(
-        out / "hf_commits.parquet", index=False
-    )
-    pd.concat([pd.read_parquet(p) for p in gh_parts], ignore_index=True).to_parquet(
-        out / "gh_commits.parquet", index=False
-    )
+    _concat_parquet(hf_parts).to_parquet(out / "hf_commits.parquet", index=False)
+    _concat_parquet(gh_parts).to_parquet(out / "gh_commits.parquet", index=False)
     users = pd.concat([pd.read_csv(p) for p in user_parts], ignore_index=True)
     users.drop_duplicates("hf_user").to_csv(out / "hf_users.csv", index=False)
-    status = pd.concat([pd.read_csv(p) for p in status_parts], ignore_index=True)
     status.to_csv(status_out, index=False)
+    rejected = [pd.read_csv(p) for p in [listing_rejected, *rejected_parts]]
+    pd.concat(rejected, ignore_index=True).to_csv(rejected_out, index=False)
     extraction = json.loads(Path(extraction_json).read_text())["extraction_date"]
     (out / "snapshot.json").write_text(
         json.dumps({"source": "live", "demo": False, "marker": "", "extraction_date": extraction})
@@ -195,6 +224,34 @@ def assemble_snapshot(
     )
 
 
+def _concat_parquet(paths) -> pd.DataFrame:
+    return pd.concat([pd.read_parquet(p) for p in paths], ignore_index=True)
+
+
+def check_parts_match_models(status: pd.DataFrame, models: pd.DataFrame) -> None:
+    """Every per-family part was crawled for the family's current models and repository:
+    a part left from an older selection would mix two crawls in one snapshot."""
+    crawled = status.groupby("family")["target"].agg(frozenset)
+    for family, group in models.groupby("family"):
+        expected = frozenset([*group["model_id"], group["github_repo"].iloc[0]])
+        if crawled.get(family) != expected:
+            raise ValueError(
+                f"crawl part of family {family!r} is stale: it covers "
+                f"{sorted(crawled.get(family, frozenset()))}, the selection "
+                f"{sorted(expected)}; re-run its crawl_family job"
+            )
+
+
+#: One family's crawl parts, in the order of crawl_family's outputs.
+PART_FILES = (
+    "hf_commits.parquet",
+    "gh_commits.parquet",
+    "status.csv",
+    "hf_users.csv",
+    "rejected.csv",
+)
+
+
 def crawl_all(collect: dict, exclude: list[str], root: str | Path) -> Path:
     """The three crawl stages in one process (what the rules do; for scripts and tests).
 
@@ -202,29 +259,30 @@ def crawl_all(collect: dict, exclude: list[str], root: str | Path) -> Path:
     """
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
-    paths = {n: root / n for n in ("models.csv", "links.csv", "families.csv", "extraction.json")}
+    names = ("models.csv", "links.csv", "families.csv", "extraction.json", "listing_rejected.csv")
+    paths = {n: root / n for n in names}
     families = select_and_link(collect, exclude, root / "raw", *paths.values())
     parts = []
     for family in families["family"]:
         d = root / "families" / family
         d.mkdir(parents=True, exist_ok=True)
-        files = [
-            d / n
-            for n in ("hf_commits.parquet", "gh_commits.parquet", "status.csv", "hf_users.csv")
-        ]
+        files = [d / n for n in PART_FILES]
         crawl_family(family, paths["models.csv"], collect, root / "raw", root / "clones", *files)
         parts.append(files)
-    hf, gh, status, users = (
-        (list(p) for p in zip(*parts, strict=True)) if parts else ([], [], [], [])
+    hf, gh, status, users, rejected = (
+        (list(p) for p in zip(*parts, strict=True)) if parts else ([], [], [], [], [])
     )
     assemble_snapshot(
         paths["models.csv"],
         paths["extraction.json"],
+        paths["listing_rejected.csv"],
         hf,
         gh,
         status,
         users,
+        rejected,
         root / "snapshot",
         root / "status.csv",
+        root / "rejected.csv",
     )
     return root / "snapshot"

@@ -11,6 +11,7 @@ import pandas as pd
 from ptlmsync.comparison import compare_with_study, comparison_numbers
 from ptlmsync.demo import marker_of
 from ptlmsync.numbers import (
+    crawl_numbers,
     label_numbers,
     resolution_numbers,
     run_numbers,
@@ -31,6 +32,8 @@ def compile_numbers(
     resolution=None,
     label_validation=None,
     label_usage=None,
+    crawl_status=None,
+    crawl_rejected=None,
     numbers_out,
     metadata_out,
     comparison_out,
@@ -44,7 +47,8 @@ def compile_numbers(
 
     ``run`` holds the run's name, sync and label configuration, the unavailable tables,
     the figure names and the window of the reference codes; optional inputs are None
-    where the source has none (the robustness tables need raw commits).
+    where the source has none (the robustness tables need raw commits; the crawl's
+    statuses and rejected records exist in live runs only).
     """
     tables_dir = Path(numbers_out).parent
     snapshot = read_meta(meta)
@@ -67,6 +71,8 @@ def compile_numbers(
         numbers["labels"] = label_numbers(
             pd.read_csv(label_validation), pd.read_csv(label_usage), run["label"]
         )
+    if crawl_status:
+        numbers["crawl"] = crawl_numbers(pd.read_csv(crawl_status), pd.read_csv(crawl_rejected))
     comparison = compare_with_study(numbers, tables_dir)
     comparison.to_csv(comparison_out, index=False)
     numbers["comparison"] = comparison_numbers(comparison)
