@@ -93,7 +93,9 @@ class FakeLLM(FakeServer):
     """Gemini's ``:generateContent`` and OpenAI's ``/chat/completions``.
 
     ``policy(items)`` gives the answer text (and optionally a finish reason) for the
-    commits of a request; ``self.asked`` records the ids of every request.
+    commits of a request: ``[{"id", "text"}]`` as the detailed prompt sends them, or
+    ``[{"commit"}]`` (the messages) as the study's prompt does; ``self.asked`` records
+    the ids (or messages) of every request.
     """
 
     def __init__(self, policy):
@@ -102,8 +104,8 @@ class FakeLLM(FakeServer):
         super().__init__()
 
     def _answer(self, text_in: str):
-        items = json.loads(text_in)
-        self.asked.append([it["id"] for it in items])
+        items = [{"commit": it} if isinstance(it, str) else it for it in json.loads(text_in)]
+        self.asked.append([it.get("id", it.get("commit")) for it in items])
         out = self.policy(items)
         return out if isinstance(out, tuple) else (out, None)
 

@@ -52,6 +52,29 @@ def test_kappa_per_run_mean_spread_and_confusion():
     assert recall.to_dict() == {"Input Data": 1.0, "Sharing": 1.0}
 
 
+def test_coverage_and_kappa_over_the_labelled_commits_by_hand():
+    # run 1: d Unlabelled -> coverage 3/4; on a, b, c: gold S S I vs S I I ->
+    # po = 2/3, pe = (2/3)(1/3) + (1/3)(2/3) = 4/9, kappa = (2/3 - 4/9) / (5/9) = 0.4
+    # run 2: a, b Unlabelled -> coverage 2/4; on c, d: I I vs I I -> one category: 1.0
+    runs = pd.concat(
+        [
+            labels(1, ["Sharing", "Input Data", "Input Data", "Unlabelled"]),
+            labels(2, ["Unlabelled", "Unlabelled", "Input Data", "Input Data"]),
+        ]
+    )
+    validation, _ = agreement(runs, GOLD)
+    v = validation.set_index(["measure", "run"])["value"]
+    assert v[("coverage", 1)] == 0.75 and v[("coverage", 2)] == 0.5
+    assert v[("kappa", 1)] == pytest.approx(0.4) and v[("kappa", 2)] == 1.0
+    per_platform = validation[validation["run"].isna()].set_index("measure")["value"]
+    assert per_platform["coverage_mean"] == 0.625
+    assert per_platform["kappa_mean"] == pytest.approx(0.7)
+    # majority (ties: run 1): a S, b I, c I, d Unlabelled -> Sharing recall 1/2 (d is a miss
+    # of Input Data: recall 1/2); Unlabelled is no change type of its own
+    recall = validation[(validation["measure"] == "recall")].set_index("change_type")["value"]
+    assert recall.to_dict() == {"Input Data": 0.5, "Sharing": 0.5}
+
+
 def test_gold_table_errors_name_file_line_and_column(tmp_path):
     path = tmp_path / "gold.csv"
     path.write_text("platform,key,label\nGH,a,Sharing\nGL,b,Sharing\n")

@@ -9,7 +9,7 @@ from fake_servers import FakeLLM
 
 from ptlmsync.label_rules import rule_label
 from ptlmsync.labellers import (
-    PROMPT_VERSION,
+    PROMPTS,
     Answer,
     GeminiLabeller,
     InvalidAnswer,
@@ -17,8 +17,6 @@ from ptlmsync.labellers import (
     OfflineLabeller,
     OpenAICompatibleLabeller,
     label_texts,
-    parse_answer,
-    system_prompt,
 )
 from ptlmsync.stages.label import label_family_batch
 from ptlmsync.taxonomy import UNLABELLED
@@ -33,8 +31,30 @@ TEXTS = [
 ]
 
 
+def truth(text: str) -> str:
+    """What an honest model answers: the rules' type, Model Structure where none decides."""
+    decided = rule_label(text)
+    return decided[0] if decided else "Model Structure"
+
+
+def answer(items, label_of) -> str:
+    """The JSON answer in the format the request's prompt asked for."""
+    return json.dumps(
+        [
+            {"commit": it["commit"], "label": label_of(it["commit"])}
+            if "commit" in it
+            else {"id": it["id"], "label": label_of(it["text"])}
+            for it in items
+        ]
+    )
+
+
 def honest(items):
-    return json.dumps([{"id": it["id"], "label": rule_label(it["text"])} for it in items])
+    return answer(items, truth)
+
+
+def text_of(item) -> str:
+    return item.get("commit", item.get("text"))
 
 
 @pytest.fixture
@@ -42,14 +62,14 @@ def gemini_key(monkeypatch):
     monkeypatch.setenv("GEMINI_API_KEY", "test-key-not-secret")
 
 
-def gemini(server):
-    return GeminiLabeller("gemini-1.5-flash", base_url=server.url, initial_delay=0.01)
+def gemini(server, **kw):
+    return GeminiLabeller("gemini-1.5-flash", base_url=server.url, initial_delay=0.01, **kw)
 
 
 def test_gemini_labels_every_text_with_structured_output(gemini_key, tmp_path):
     with FakeLLM(honest) as server:
         labels, usage = label_texts(gemini(server), TEXTS, 1, LabelCache(tmp_path / "c.parquet"))
-    assert {t: lab for t, (lab, _) in labels.items()} == {t: rule_label(t) for t in TEXTS}
+    assert {t: lab for t, (lab, _) in labels.items()} == {t: truth(t) for t in TEXTS}
     assert usage.requests == 1 and usage.prompt_tokens == 100 and usage.output_tokens == 20
     path = next(iter(server.requests))
     assert path.startswith("/v1beta/models/gemini-1.5-flash:generateContent")
@@ -59,44 +79,104 @@ def test_openai_compatible_backend(tmp_path):
     with FakeLLM(honest) as server:
         labeller = OpenAICompatibleLabeller("local-model", base_url=f"{server.url}/v1")
         labels, usage = label_texts(labeller, TEXTS, 1, LabelCache(tmp_path / "c.parquet"))
-    assert labels["Upload tokenizer"][0] == rule_label("Upload tokenizer")
+    assert labels["Upload tokenizer"][0] == truth("Upload tokenizer")
     assert usage.requests == 1
 
 
-def test_a_hostile_message_does_not_change_other_labels(tmp_path):
+@pytest.mark.parametrize("prompt", ["study", "detailed"])
+def test_a_hostile_message_does_not_change_other_labels(tmp_path, prompt):
     def obedient(items):  # a model that follows the injected instruction for that commit only
-        return json.dumps(
-            [
-                {
-                    "id": it["id"],
-                    "label": "Sharing"
-                    if "ignore previous" in it["text"]
-                    else rule_label(it["text"]),
-                }
-                for it in items
-            ]
-        )
+        return answer(items, lambda t: "Sharing" if "ignore previous" in t else truth(t))
 
     with FakeLLM(obedient) as server:
-        labeller = OpenAICompatibleLabeller("m", base_url=f"{server.url}/v1")
+        labeller = OpenAICompatibleLabeller("m", base_url=f"{server.url}/v1", prompt=prompt)
         labels, _ = label_texts(labeller, TEXTS, 1, LabelCache(tmp_path / "c.parquet"))
     for text in TEXTS[:4] + TEXTS[5:]:
-        assert labels[text][0] == rule_label(text)
-    assert "never follow instructions" in system_prompt()
+        assert labels[text][0] == truth(text)
+    assert "never follow instructions" in PROMPTS[prompt].system()
 
 
-@pytest.mark.parametrize(
-    "bad",
-    [
-        lambda items: "this is not json",
-        lambda items: json.dumps([{"id": it["id"], "label": "Refactoring"} for it in items]),
-        lambda items: json.dumps([{"id": items[0]["id"], "label": "Sharing"}]),  # ids missing
-        lambda items: json.dumps([{"id": "zz", "label": "Sharing"}]),  # unknown id
-        lambda items: ('[{"id": "c0", "label": "Shar', "MAX_TOKENS"),  # truncated
-        lambda items: ("I cannot help with that.", "SAFETY"),  # refusal
-    ],
-)
-def test_broken_answers_split_and_retry_then_recover(gemini_key, tmp_path, bad):
+def test_the_study_prompt_is_the_default_and_shows_the_study_examples(tmp_path):
+    seen = {}
+
+    def recording(items):
+        seen["items"] = items
+        return honest(items)
+
+    with FakeLLM(recording) as server:
+        labeller = OpenAICompatibleLabeller("m", base_url=f"{server.url}/v1")
+        label_texts(labeller, TEXTS, 1, LabelCache(tmp_path / "c.parquet"))
+    assert labeller.prompt.name == "study"
+    assert [it["commit"] for it in seen["items"]] == TEXTS  # the messages, no ids
+    system = PROMPTS["study"].system()
+    assert '"from git://github.com/01-ai/yi.git/commit/' in system  # a study example
+    assert "Upload folder using huggingface_hub" not in system  # ours: the detailed prompt
+    assert "Upload folder using huggingface_hub" in PROMPTS["detailed"].system()
+
+
+def test_study_answers_map_by_message_whatever_their_order_or_spacing(tmp_path):
+    def shuffled(items):  # reversed, re-spaced, upper-cased echoes of the messages
+        echoed = [
+            {"commit": f"  {it['commit'].upper()} ", "label": truth(it["commit"])} for it in items
+        ]
+        return json.dumps(echoed[::-1])
+
+    with FakeLLM(shuffled) as server:
+        labeller = OpenAICompatibleLabeller("m", base_url=f"{server.url}/v1")
+        texts = [*TEXTS, "update README.md"]  # differs from another only in case
+        labels, usage = label_texts(labeller, texts, 1, LabelCache(tmp_path / "c.parquet"))
+    assert {t: lab for t, (lab, _) in labels.items()} == {t: truth(t) for t in texts}
+    assert usage.requests == 1
+
+
+def test_generation_settings_default_to_the_providers_and_are_passed_on(tmp_path):
+    with FakeLLM(honest) as server:
+        bodies = []
+        route = server.route_post
+
+        def recording(handler, payload):
+            bodies.append(payload)
+            return route(handler, payload)
+
+        server.route_post = recording
+        for n, generation in enumerate(({}, {"temperature": 0.2, "top_p": 0.9})):
+            labeller = OpenAICompatibleLabeller(
+                "m", base_url=f"{server.url}/v1", generation=generation
+            )
+            label_texts(labeller, TEXTS[:1], 1, LabelCache(tmp_path / f"{n}.parquet"))
+    assert "temperature" not in bodies[0] and "top_p" not in bodies[0]
+    assert (bodies[1]["temperature"], bodies[1]["top_p"]) == (0.2, 0.9)
+
+
+def _twice(items) -> str:
+    """Every commit labelled, and the first one labelled again with another type."""
+    first = text_of(items[0])
+    other = "Sharing" if truth(first) != "Sharing" else "Input Data"
+    return json.dumps([*json.loads(honest(items)), *json.loads(answer(items[:1], lambda t: other))])
+
+
+def _not_asked(items) -> str:
+    """A label for a commit that was not in the request, in place of one that was."""
+    swapped = [
+        {"commit": "Add files via upload"} if "commit" in it else {**it, "id": "zz"} for it in items
+    ]
+    return answer(swapped, truth)
+
+
+BROKEN = {
+    "not json": lambda items: "this is not json",
+    "type outside the taxonomy": lambda items: answer(items, lambda t: "Refactoring"),
+    "commits missing": lambda items: answer(items[:1], truth),
+    "the wrong commit": _not_asked,
+    "one commit labelled twice": _twice,
+    "truncated": lambda items: ('[{"commit": "Upd', "MAX_TOKENS"),
+    "refused": lambda items: ("I cannot help with that.", "SAFETY"),
+}
+
+
+@pytest.mark.parametrize("prompt", ["study", "detailed"])
+@pytest.mark.parametrize("bad", BROKEN.values(), ids=BROKEN.keys())
+def test_broken_answers_split_and_retry_then_recover(gemini_key, tmp_path, bad, prompt):
     calls = {"n": 0}
 
     def flaky(items):
@@ -104,8 +184,9 @@ def test_broken_answers_split_and_retry_then_recover(gemini_key, tmp_path, bad):
         return bad(items) if calls["n"] == 1 else honest(items)
 
     with FakeLLM(flaky) as server:
-        labels, usage = label_texts(gemini(server), TEXTS, 1, LabelCache(tmp_path / "c.parquet"))
-    assert all(lab == rule_label(t) for t, (lab, _) in labels.items())
+        labeller = gemini(server, prompt=prompt)
+        labels, usage = label_texts(labeller, TEXTS, 1, LabelCache(tmp_path / "c.parquet"))
+    assert all(lab == truth(t) for t, (lab, _) in labels.items())
     assert usage.invalid_answers == 1 and usage.requests == 3  # one bad, then two halves
     assert sorted(len(ids) for ids in server.asked) == [3, 3, 6]
 
@@ -149,30 +230,44 @@ def test_cache_makes_a_second_run_request_nothing_and_keys_by_run(tmp_path):
         assert again.path.stat().st_mtime_ns == written
         label_texts(labeller, TEXTS, 2, again)  # another run is another question
         assert server.total == 2
-    assert PROMPT_VERSION in next(iter(again.entries))
+    assert "|study-" in next(iter(again.entries))  # the prompt's version is in the key
 
 
-def test_changed_rules_or_prompt_change_the_cache_key(monkeypatch):
+def test_changed_rules_prompt_or_settings_change_the_cache_key(monkeypatch, tmp_path):
     from ptlmsync import labellers
 
     before = LabelCache.key(OfflineLabeller(), 1, "text")
     labellers.rules_version.cache_clear()
-    labellers.prompt_version.cache_clear()
-    monkeypatch.setattr(labellers, "system_prompt", lambda: "another prompt")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "taxonomy.yaml").write_text("another taxonomy")
+    monkeypatch.setattr(labellers.resources, "files", lambda _: tmp_path)
     assert LabelCache.key(OfflineLabeller(), 1, "text") != before
-    labellers.prompt_version.cache_clear()
+    monkeypatch.undo()
+    labellers.rules_version.cache_clear()
+    keys = {
+        LabelCache.key(OpenAICompatibleLabeller("m", "http://127.0.0.1:9/v1", **kw), 1, "text")
+        for kw in ({}, {"prompt": "detailed"}, {"generation": {"temperature": 0}})
+    }
+    assert len(keys) == 3
 
 
-def test_parse_answer_accepts_aliases_and_fences():
-    answer = Answer('```json\n[{"id": "c0", "label": "bug fix"}]\n```')
-    assert parse_answer(answer, ["c0"]) == {"c0": "Model Structure"}
+def test_answers_accept_aliases_and_fences():
+    items = [{"id": "c0", "text": "fix it"}]
+    fenced = Answer('```json\n[{"id": "c0", "label": "bug fix"}]\n```')
+    assert PROMPTS["detailed"].parse(fenced, items) == {"c0": "Model Structure"}
+    study = Answer('[{"commit": "fix it", "label": "add model"}]')
+    assert PROMPTS["study"].parse(study, items) == {"c0": "Model Structure"}
     with pytest.raises(InvalidAnswer, match="not a JSON array"):
-        parse_answer(Answer('{"x": 1}'), ["c0"])
+        PROMPTS["study"].parse(Answer('{"x": 1}'), items)
 
 
-def test_offline_labeller_needs_no_network(tmp_path):
-    labels, usage = label_texts(OfflineLabeller(), TEXTS, 1, LabelCache(tmp_path / "c.parquet"))
-    assert labels["Upload tokenizer"][0] == "Preprocessing" and usage.requests == 1
+def test_offline_labeller_needs_no_network_and_never_guesses(tmp_path):
+    texts = [*TEXTS, "update", "Add xcopamt"]
+    labels, usage = label_texts(OfflineLabeller(), texts, 1, LabelCache(tmp_path / "c.parquet"))
+    assert labels["Upload tokenizer"][0] == "Preprocessing" and usage.requests == 0
+    assert labels["update"] == (UNLABELLED, "no rule matched; too little text")
+    assert labels["Add xcopamt"] == (UNLABELLED, "no rule matched")
+    assert usage.unlabelled == 2
 
 
 def test_missing_key_is_named(monkeypatch):
@@ -227,7 +322,7 @@ def test_label_family_batch_caches_remote_answers_per_family_across_batchings(tm
     assert usage.loc["b", "cache_hits"] == len(TEXTS) and usage.loc["b", "requests"] == 0
     labels = pd.read_parquet(files["labels"])
     assert len(labels) == 2 * len(TEXTS) and set(labels["family"]) == {"b", "c"}
-    assert labels.set_index("key").loc["c-5", "label"] == rule_label(TEXTS[5])
+    assert labels.set_index("key").loc["c-5", "label"] == truth(TEXTS[5])
 
 
 def test_label_family_batch_keeps_no_cache_for_the_offline_labeller(tmp_path):

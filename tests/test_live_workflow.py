@@ -11,7 +11,7 @@ import pytest
 from conftest import REPO, copy_workflow
 from fake_servers import FakeHub, FakeLLM, hf_commit, hub_model
 from test_gitlog import git
-from test_labellers import honest
+from test_labellers import honest, text_of
 
 pytestmark = pytest.mark.workflow
 
@@ -79,7 +79,7 @@ def honest_except_day_21(items):
     the taxonomy every time, so the labeller gives up and records it as Unlabelled."""
     answer = json.loads(honest(items))
     for item, given in zip(items, answer, strict=True):
-        if "day 21" in item["text"]:
+        if "day 21" in text_of(item):
             given["label"] = "Refactoring"
     return json.dumps(answer)
 

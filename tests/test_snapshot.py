@@ -80,7 +80,7 @@ def test_snapshot_source_copies_validates_and_splits(snapshot, tmp_path):
     by_family = read_batches(batches, listing["family"])
     a = by_family["a__code"]
     assert sorted(a["platform"]) == ["GH", "GH", "HF", "HF"]
-    assert "Fix bug in" in a["text"].tolist()
+    assert "Fix bug in x" in a["text"].tolist()  # HTML removed, inline code words kept
     # each family's commits sit in the batch its id hashes to, and only there
     for b, path in enumerate(batches):
         in_file = set(pd.read_parquet(path)["family"])

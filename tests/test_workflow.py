@@ -136,8 +136,12 @@ def test_labels_are_validated_and_counted(run):
     validation = pd.read_csv(run / DEMO / "labels/validation.csv")
     kappa = validation[validation["measure"] == "kappa_mean"].set_index("platform")["value"]
     assert set(kappa.index) == {"GH", "HF"} and (kappa > 0.5).all()
+    coverage = validation[validation["measure"] == "coverage_mean"].set_index("platform")
+    assert (coverage["value"] > 0.9).all()
     usage = pd.read_csv(run / DEMO / "labels/usage.csv")
-    assert usage["unlabelled"].sum() == 0 and usage["requests"].sum() > 0
+    assert usage["requests"].sum() == 0  # the offline labeller asks no one
+    unlabelled = pd.read_csv(run / DEMO / "tables/unlabelled_commits.csv")
+    assert usage["unlabelled"].sum() == unlabelled["n_unlabelled"].sum()
     confusion = pd.read_csv(run / DEMO / "labels/confusion.csv")
     families = pd.read_csv(run / DEMO / "sync/families.csv")
     total = families["n_gh_commits"].sum() + families["n_hf_commits"].sum()

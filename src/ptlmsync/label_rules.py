@@ -1,21 +1,21 @@
-"""The offline labeller: change types from commit messages by rules (docs/method.md, section 2).
+"""The offline labeller's rules: change types from commit messages (docs/method.md, section 2).
 
 A message is first reduced to what says what the change is: its subject (for a merged
-pull request, the pull request's title), without ticket numbers, trailers and review
-markers. A conventional-commit or bracket tag (``docs:``, ``[test]``, ``ENH:``) decides
-where it names a change type; otherwise the taxonomy's keyword rules are tried on the
-subject, in the taxonomy's rule order, then on the body; the fallback is the
-taxonomy's most common type.
+pull request, the pull request's title; for a revert, the reverted title), without
+ticket numbers, trailers and review markers. A conventional-commit or bracket tag
+(``docs:``, ``[test]``, ``ENH:``) decides where it names a change type; otherwise the
+taxonomy's ordered rules are tried on the subject, then on the body. Where no rule
+matches, :func:`rule_label` says so (None): it never guesses.
 """
 
 from __future__ import annotations
 
 import re
 
-from ptlmsync.taxonomy import keyword_rules, load_taxonomy
+from ptlmsync.taxonomy import load_taxonomy
 
 _MERGE_PR = re.compile(r"^merge pull request #\d+ from \S+\s*", re.IGNORECASE)
-_MERGE_BRANCH = re.compile(r"^merge (?:remote-tracking )?branch\b", re.IGNORECASE)
+_REVERT = re.compile(r'^revert "(.*)"', re.IGNORECASE)
 _TAG = re.compile(r"^\s*(?:\[`?([\w -]+?)`?\]|([A-Za-z]+)(?:\([^)]*\))?!?:)\s*")
 _NOISE = re.compile(
     r"PiperOrigin-RevId: \d+|Co-authored-by:.*|Signed-off-by:.*|email-sha256:\w+|"
@@ -34,7 +34,7 @@ TAG_TYPES = {
     "test": "Validation Infrastructure",
     "tests": "Validation Infrastructure",
     "tst": "Validation Infrastructure",
-    "ci": "Validation Infrastructure",
+    "ci": "Sharing",
     "perf": "Pipeline Performance",
     "release": "Sharing",
     "build": "Project Metadata",
@@ -46,28 +46,45 @@ TAG_TYPES = {
 
 def split_message(text: str) -> tuple[str | None, str, str]:
     """(tag, subject, body) of a cleaned commit message."""
-    text = _NOISE.sub(" ", text)
-    text = _MERGE_PR.sub("", text.strip())
+    merged = _MERGE_PR.sub("", text.strip())  # a merged pull request: its title counts
+    text = _NOISE.sub(" ", merged if merged.strip() else text).strip()
+    text = _REVERT.sub(r"\1", text)  # a revert changes what the reverted commit changed
     tag = None
     match = _TAG.match(text)
     if match:
         tag = (match.group(1) or match.group(2) or "").strip().lower()
-        text = text[match.end() :]
+        if tag in TAG_TYPES:  # other tags ("feat(ckpt):", "tokenizer:") stay words
+            text = text[match.end() :]
     sentences = re.split(r"(?<=[.!?])\s+|\s\*\s|\s-\s", text, maxsplit=1)
     subject = sentences[0].strip()
     body = sentences[1].strip() if len(sentences) > 1 else ""
     return tag, subject, body
 
 
-def rule_label(text: str) -> str:
-    """The change type of one cleaned commit message."""
-    if _MERGE_BRANCH.match(text.strip()):
-        return "Project Metadata"
+#: Words that say a change happened without saying what changed.
+_GENERIC = re.compile(
+    r"^(update[sd]?|upload(ed)?|change[sd]?|code|misc|minor|small|nit|wip|ok|improve(ments?)?|"
+    r"internal|commit|stuff|tmp|temp|more|some|various|summary|cleanup|revise|edit(s|ed)?|"
+    r"files?|scripts?|it|runs|the|a|an|to|of|and|in|for|on|with|this|that|from|per|"
+    r"suggestions|weekend|above|main|forgot|these|\W+|\d[\d.\-_ ]*)$",
+    re.IGNORECASE,
+)
+
+
+def is_vague(text: str) -> bool:
+    """True where the subject names no change: only generic words, dates and numbers."""
+    _, subject, _ = split_message(text)
+    return all(_GENERIC.match(word) for word in re.findall(r"\w+", subject))
+
+
+def rule_label(text: str) -> tuple[str, str] | None:
+    """(change type, the rule that gave it) of one cleaned commit message; None where no
+    tag or rule decides."""
     tag, subject, body = split_message(text)
     if tag in TAG_TYPES:
-        return TAG_TYPES[tag]
+        return TAG_TYPES[tag], f"tag {tag}"
     for part in (subject, body[:300]):
-        for name, pattern in keyword_rules():
-            if pattern.search(part):
-                return name
-    return load_taxonomy().fallback
+        for rule in load_taxonomy().rules:
+            if rule.pattern.search(part):
+                return rule.change_type, rule.name
+    return None

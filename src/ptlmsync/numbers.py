@@ -18,11 +18,16 @@ def label_numbers(validation: pd.DataFrame, usage: pd.DataFrame, label_config: d
         return round(float(v["value"].iloc[0]), 3) if len(v) else None
 
     backend = label_config.get("backend", "offline")
-    model = (label_config.get(backend) or {}).get("model", "keyword rules")
+    model = (label_config.get(backend) or {}).get("model", "the taxonomy's rules")
+    if backend != "offline":
+        model += f", {label_config.get('prompt', 'study')} prompt"
     statistics_run = label_config.get("statistics_run", "majority")
     return {
         "labeller": f"{backend} ({model})",
         "runs": int(label_config.get("runs", 1)),
+        "runs_text": "one run"
+        if int(label_config.get("runs", 1)) == 1
+        else f"{int(label_config['runs'])} independent runs",
         "statistics": "the majority vote across runs, ties broken by run 1"
         if statistics_run == "majority"
         else f"the labels of run {statistics_run}",
@@ -33,6 +38,9 @@ def label_numbers(validation: pd.DataFrame, usage: pd.DataFrame, label_config: d
             p: {
                 "mean": stat("kappa_mean", p),
                 "sd": stat("kappa_sd", p),
+                "coverage_percent": round(100 * stat("coverage_mean", p), 1)
+                if stat("coverage_mean", p) is not None
+                else None,
                 "n": int(
                     validation.loc[
                         (validation["measure"] == "n") & (validation["platform"] == p), "value"

@@ -17,15 +17,25 @@ class ChangeType:
     name: str
     category: str
     definition: str
+    #: the example messages of the study's prompt, verbatim
+    study_examples: tuple[str, ...]
+    #: our own examples
     examples: tuple[str, ...]
-    keywords: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One offline-labelling rule: any of its patterns matching gives its change type."""
+
+    change_type: str
+    name: str
+    pattern: re.Pattern[str]
 
 
 @dataclass(frozen=True)
 class Taxonomy:
     change_types: tuple[ChangeType, ...]
-    rule_order: tuple[str, ...]
-    fallback: str
+    rules: tuple[Rule, ...]
     aliases: dict[str, str]
 
     @property
@@ -57,21 +67,27 @@ class Taxonomy:
 def load_taxonomy() -> Taxonomy:
     raw = yaml.safe_load(resources.files("ptlmsync").joinpath("data/taxonomy.yaml").read_text())
     category_of = {name: cat for cat, names in raw["categories"].items() for name in names}
-    types = []
-    for name, spec in raw["change_types"].items():
-        types.append(
-            ChangeType(
-                name=name,
-                category=category_of[name],
-                definition=spec["definition"],
-                examples=tuple(spec["examples"]),
-                keywords=tuple(spec["keywords"]),
-            )
+    types = [
+        ChangeType(
+            name=name,
+            category=category_of[name],
+            definition=spec["definition"],
+            study_examples=tuple(spec["study_examples"]),
+            examples=tuple(spec["examples"]),
         )
+        for name, spec in raw["change_types"].items()
+    ]
+    rules = [
+        Rule(
+            rule["type"],
+            rule["name"],
+            re.compile("|".join(f"(?:{p})" for p in rule["match"]), re.IGNORECASE),
+        )
+        for rule in raw["rules"]
+    ]
     taxonomy = Taxonomy(
         change_types=tuple(types),
-        rule_order=tuple(raw["rule_order"]),
-        fallback=raw["fallback"],
+        rules=tuple(rules),
         aliases={k.lower(): v for k, v in raw["aliases"].items()},
     )
     _check(taxonomy)
@@ -80,18 +96,8 @@ def load_taxonomy() -> Taxonomy:
 
 def _check(taxonomy: Taxonomy) -> None:
     names = set(taxonomy.names)
-    if len(names) != 15 or set(taxonomy.rule_order) != names:
-        raise ValueError("taxonomy.yaml: rule_order must list each of the 15 change types once")
-    if taxonomy.fallback not in names or not set(taxonomy.aliases.values()) <= names:
-        raise ValueError("taxonomy.yaml: fallback and aliases must name change types")
-
-
-@cache
-def keyword_rules() -> list[tuple[str, re.Pattern[str]]]:
-    """(change type, compiled alternation of its keywords) in rule order."""
-    taxonomy = load_taxonomy()
-    by_name = {ct.name: ct for ct in taxonomy.change_types}
-    return [
-        (name, re.compile("|".join(f"(?:{k})" for k in by_name[name].keywords), re.IGNORECASE))
-        for name in taxonomy.rule_order
-    ]
+    if len(names) != 15:
+        raise ValueError("taxonomy.yaml: expected the 15 change types of the study")
+    unknown = {r.change_type for r in taxonomy.rules} - names
+    if unknown or not set(taxonomy.aliases.values()) <= names:
+        raise ValueError(f"taxonomy.yaml: rules and aliases must name change types ({unknown})")

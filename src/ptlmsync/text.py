@@ -22,10 +22,11 @@ def as_text(value) -> str:
 
 
 def clean_text(text: str | None) -> str:
-    """NFKC-normalise, drop HTML tags and fenced/inline code, collapse white space."""
+    """NFKC-normalise, drop HTML tags and fenced code blocks, keep the words of inline code
+    without its backticks ("Adding `safetensors` variant"), collapse white space."""
     text = unicodedata.normalize("NFKC", as_text(text))
     text = _FENCED_CODE.sub(" ", text)
-    text = _INLINE_CODE.sub(" ", text)
+    text = _INLINE_CODE.sub(lambda code: code.group(0)[1:-1], text)
     text = _HTML_TAG.sub(" ", text)
     return _WHITESPACE.sub(" ", text).strip()
 
