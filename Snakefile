@@ -32,6 +32,7 @@ else:
     include: "rules/collect.smk"
     include: "rules/label.smk"
     include: "rules/sync.smk"
+    include: "rules/propagation.smk"
 
 
 include: "rules/stats.smk"

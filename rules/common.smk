@@ -85,6 +85,11 @@ def reference_window_days():
 STUDY_WINDOW_DAYS = 14
 
 
+def propagation_max_days():
+    """How long a change may take to count as propagated (default: one window)."""
+    return config["propagation"]["max_days"] or config["sync"]["window_days"]
+
+
 def tables(*groups):
     return [result(f"tables/{name}.csv") for g in groups for name in TABLES[g]]
 

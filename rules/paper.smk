@@ -11,6 +11,7 @@ rule compile_numbers:
         label_usage=[] if REPLICATION else result("labels/usage.csv"),
         crawl_status=result("crawl/status.csv") if LIVE else [],
         crawl_rejected=result("crawl/rejected.csv") if LIVE else [],
+        drift=[] if REPLICATION else result("drift/families.csv"),
     output:
         numbers=result("tables/numbers.json"),
         metadata=result("tables/metadata.json"),
@@ -30,6 +31,7 @@ rule compile_numbers:
             "label": {**config["label"], "gold_is_demo": gold_labels() == DEMO_TRUTH},
             "unavailable": UNAVAILABLE,
             "reference_window_days": reference_window_days(),
+            "propagation_max_days": propagation_max_days(),
             "figures": [
                 *available_figures(UNAVAILABLE),
                 *([] if REPLICATION else ["sensitivity_patterns"]),

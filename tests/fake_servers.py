@@ -286,6 +286,7 @@ def crawl_config(hub: FakeHub, github: FakeGitHub) -> dict:
         "github_api_url": github.url,
         "github_backend": "api",
         "github_clone_url": "",
+        "hf_backend": "api",
         "min_downloads": 1,
         "nlp_pipeline_tags": ["text-generation"],
         "max_models": None,

@@ -145,7 +145,8 @@ def test_both_github_backends_give_the_same_snapshot_and_statuses(tmp_path):
                 pd.read_csv(tmp_path / backend / "status.csv"),
             )
     api, git = results["api"], results["git"]
-    pd.testing.assert_frame_equal(api[0], git[0])
+    # the same commits; only git knows the files each one changed
+    pd.testing.assert_frame_equal(api[0].drop(columns="files"), git[0].drop(columns="files"))
     pd.testing.assert_frame_equal(api[1], git[1])
     assert dict(zip(git[1]["target"], git[1]["status"], strict=True)) == {
         "owner/model-a": "ok",

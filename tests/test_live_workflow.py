@@ -57,7 +57,7 @@ def make_remote(root, repo, days):
 def run(work, hub_url, remote, llm_url, *extra):
     collect = (
         f"collect={{hf_endpoint: '{hub_url}', github_clone_url: 'file://{remote}', "
-        "min_downloads: 10000, manual_links: null}"
+        "min_downloads: 10000, manual_links: null, hf_backend: api}"
     )
     label = (
         "label={backend: openai_compatible, "

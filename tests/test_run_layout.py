@@ -69,7 +69,7 @@ def test_a_dry_run_imports_no_plotting_statistics_or_model_library(tmp_path, sou
 def test_the_code_cites_the_projects_own_method_document():
     method = (REPO / "docs/method.md").read_text()
     sections = set(re.findall(r"^## (\d+)\.", method, flags=re.M))
-    assert sections == {str(n) for n in range(1, 8)}
+    assert sections == {str(n) for n in range(1, len(sections) + 1)}  # numbered 1, 2, …
     cited = []
     for path in [*REPO.glob("src/ptlmsync/**/*.py"), *REPO.glob("tests/*.py"), REPO / "README.md"]:
         text = path.read_text()

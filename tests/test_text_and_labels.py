@@ -104,3 +104,29 @@ def test_label_commits_repeats_runs_and_rejects_unknown_backends(tmp_path):
 def test_missing_cells_are_empty_text():
     assert clean_text(float("nan")) == "" and clean_text(pd.NA) == ""
     assert hf_commit_text("Upload", float("nan")) == "Upload"
+
+
+def test_files_decide_what_no_rule_decides(tmp_path):
+    commits = pd.DataFrame(
+        {
+            "platform": ["HF", "HF", "HF", "HF"],
+            "family": "f",
+            "series": "o/m",
+            "key": list("abcd"),
+            "text": ["update", "update", "update", "Update README.md"],
+            "files": [
+                "M\tREADME.md",  # one kind: the card -> External Documentation
+                "M\ttokenizer.json\nM\tREADME.md",  # two kinds: stays Unlabelled
+                None,  # unknown: stays Unlabelled
+                "M\ttokenizer.json",  # a rule decides first: the message wins
+            ],
+        }
+    )
+    labels, usage = label_commits(commits, OfflineLabeller(), 1, LabelCache(tmp_path / "c"))
+    assert labels["label"].tolist() == [
+        "External Documentation",
+        "Unlabelled",
+        "Unlabelled",
+        "External Documentation",
+    ]
+    assert usage["unlabelled"].tolist() == [2]  # commits left Unlabelled

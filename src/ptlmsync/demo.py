@@ -193,6 +193,43 @@ class DemoSnapshot:
 
 
 @cache
+def demo_files() -> dict[str, dict[str, list[str]]]:
+    text = resources.files("ptlmsync").joinpath("data/demo_files.yaml").read_text()
+    return yaml.safe_load(text)
+
+
+#: Every AUTOSYNC_EVERY-th demo family mirrors GH to HF by a sync bot (RQ4).
+AUTOSYNC_EVERY = 6
+AUTOSYNC_WINDOW = pd.Timedelta(days=14)
+
+
+def _files_of(platform: str, change_type: str, key: str, stem: str) -> str:
+    """One entry of the type's files, chosen from the commit key (no shared draws)."""
+    choices = demo_files()[platform][change_type]
+    return choices[int(key[:8], 16) % len(choices)].replace("{stem}", stem)
+
+
+def _mirror_by_bot(gh: pd.DataFrame, hf: pd.DataFrame, github_repo: str) -> pd.Series:
+    """The HF commits a sync bot made: each HF commit that follows a GH commit within
+    AUTOSYNC_WINDOW becomes 'Auto Sync from git://…/commit/<sha>' of the latest such GH
+    commit, with its files (two in three, chosen from the HF key). Returns the mask."""
+    gh = gh.sort_values("date")
+    mirrored = pd.Series(False, index=hf.index)
+    for i, row in hf.iterrows():
+        window = (gh["date"] <= row["date"]) & (gh["date"] > row["date"] - AUTOSYNC_WINDOW)
+        if not window.any() or int(row["commit_id"][:8], 16) % 3 == 0:
+            continue
+        source = gh[window].iloc[-1]
+        hf.loc[i, "title"] = (
+            f"Auto Sync from git://github.com/{github_repo}.git/commit/{source['sha']}"
+        )
+        hf.loc[i, "files"] = source["files"]
+        hf.loc[i, "authors"] = "hf-sync-bot"
+        mirrored[i] = True
+    return mirrored
+
+
+@cache
 def demo_messages() -> dict[str, dict[str, list[str]]]:
     text = resources.files("ptlmsync").joinpath("data/demo_messages.yaml").read_text()
     return yaml.safe_load(text)
@@ -358,16 +395,20 @@ def _demo_family(i: int, code: str, lag: Lag, rng, extraction: pd.Timestamp):
         ctype = _draw_type(rng, GH_TYPE_WEIGHTS if platform == "GH" else HF_TYPE_WEIGHTS)
         message = _fill(rng.choice(demo_messages()[platform][ctype]), rng, stem)
         key = rng.bytes(20).hex()
+        files = _files_of(platform, ctype, key, stem)
         if platform == "GH":
-            gh_rows.append((github_repo, key, c.date, message, rng.choice(gh_authors)))
+            gh_rows.append((github_repo, key, c.date, message, rng.choice(gh_authors), files))
         else:
             authors = rng.choice(hf_authors)
-            hf_rows.append((c.series, key, c.date, message, "", authors))
+            hf_rows.append((c.series, key, c.date, message, "", authors, files))
         truth.append((family, platform, c.series, key, ctype, code, lag.value))
-    gh = pd.DataFrame(gh_rows, columns=["github_repo", "sha", "date", "message", "author"])
+    gh = pd.DataFrame(gh_rows, columns=["github_repo", "sha", "date", "message", "author", "files"])
     hf = pd.DataFrame(
-        hf_rows, columns=["model_id", "commit_id", "date", "title", "message", "authors"]
+        hf_rows, columns=["model_id", "commit_id", "date", "title", "message", "authors", "files"]
     )
+    if i % AUTOSYNC_EVERY == AUTOSYNC_EVERY - 1:
+        mirrored = set(hf.loc[_mirror_by_bot(gh, hf, github_repo), "commit_id"])
+        truth = [(*t[:4], "Sharing", *t[5:]) if t[3] in mirrored else t for t in truth]
     first_last = hf.groupby("model_id")["date"].agg(["min", "max"])
     models = pd.DataFrame(
         {

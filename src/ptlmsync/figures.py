@@ -90,6 +90,15 @@ def bar_chart(
         _finish(fig, Path(path), marker)
 
 
+def note(path: Path, marker: str, text: str) -> None:
+    """A figure that states why it has no data."""
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(6.3, 1.2))
+        ax.axis("off")
+        ax.text(0.5, 0.5, text, ha="center", va="center")
+        _finish(fig, Path(path), marker)
+
+
 def timeline(
     gh: set[int],
     hf: dict[str, set[int]],

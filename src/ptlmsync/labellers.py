@@ -335,6 +335,15 @@ class OfflineLabeller:
         self.version = rules_version()
 
 
+def label_from_files(files) -> str | None:
+    """The change type of a commit whose changed files are all of one artefact kind (the
+    taxonomy's ``file_kinds``); None where files are unknown, mixed or of no such kind."""
+    from ptlmsync.propagation import kind_of, parse_files
+
+    kinds = {kind_of(path) for _, path in parse_files(files)}
+    return load_taxonomy().file_kinds.get(kinds.pop()) if len(kinds) == 1 else None
+
+
 def offline_label(text: str) -> tuple[str, str]:
     """(label, reason) of one cleaned text: the reason says why it stayed Unlabelled."""
     decided = rule_label(text)
@@ -480,6 +489,15 @@ def make_labeller(label_config: dict) -> Labeller:
     raise ValueError(f"config key 'label.backend': unknown labeller {backend!r}")
 
 
+def _label_by_files(labels: pd.DataFrame, files: pd.Series) -> None:
+    """Label in place the Unlabelled commits whose files decide (one artefact kind)."""
+    undecided = labels["label"] == UNLABELLED
+    by_files = files[undecided].map(label_from_files)
+    decided = by_files.dropna()
+    labels.loc[decided.index, "label"] = decided
+    labels.loc[decided.index, "reason"] = ""
+
+
 LABEL_COLUMNS = ["platform", "family", "series", "key", "label", "labeller", "run", "reason"]
 USAGE_COLUMNS = [
     "family",
@@ -503,14 +521,16 @@ def label_commits(
     family = commits["family"].iloc[0] if len(commits) else ""
     for run in range(1, runs + 1):
         by_text, usage = label_texts(labeller, commits["text"].tolist(), run, cache, chunk_size)
-        frames.append(
-            commits[["platform", "family", "series", "key"]].assign(
-                label=[by_text[t][0] for t in commits["text"]],
-                reason=[by_text[t][1] for t in commits["text"]],
-                labeller=f"{labeller.name}:{labeller.model}",
-                run=run,
-            )
+        labelled = commits[["platform", "family", "series", "key"]].assign(
+            label=[by_text[t][0] for t in commits["text"]],
+            reason=[by_text[t][1] for t in commits["text"]],
+            labeller=f"{labeller.name}:{labeller.model}",
+            run=run,
         )
+        if not labeller.remote and "files" in commits:
+            _label_by_files(labelled, commits["files"])
+        usage.unlabelled = int((labelled["label"] == UNLABELLED).sum())  # commits, not texts
+        frames.append(labelled)
         usage_rows.append(
             {
                 "family": family,

@@ -111,6 +111,48 @@ def resolution_numbers(table: pd.DataFrame | None) -> dict:
     }
 
 
+def propagation_numbers(
+    propagation: pd.DataFrame, automated: pd.DataFrame, drift: pd.DataFrame
+) -> dict:
+    """RQ4 in figures: propagated shares per direction, the kind that propagates most,
+    automated synchronisation and drift. ``files_available`` is False where no commit of
+    the run lists its files (the propagation table is then empty)."""
+    synced = automated[automated["n_sync_hf"] > 0]
+    delays = synced["median_delay_days"].dropna()
+    return {
+        "files_available": not propagation.empty,
+        "gh_to_hf": _direction(propagation[propagation["direction"] == "GH→HF"]),
+        "hf_to_gh": _direction(propagation[propagation["direction"] == "HF→GH"]),
+        "automated": {
+            "n_families": len(synced),
+            "n_sync_commits": int(synced["n_sync_hf"].sum()),
+            "n_linked": int(synced["n_linked"].sum()),
+            "median_delay_days": float(delays.median()) if len(delays) else None,
+            "n_tool_families": int((automated["n_automated_hf"] > 0).sum()),
+        },
+        "drift": {
+            "n_families": int(drift["family"].nunique()),
+            "top_kind": drift["kind"].value_counts().idxmax() if len(drift) else None,
+        },
+    }
+
+
+def _direction(rows: pd.DataFrame) -> dict:
+    """Changes and propagated changes of one direction; the kind (of at least ten
+    changes) propagated most often."""
+    n, hit = int(rows["n_changes"].sum()), int(rows["n_propagated"].sum())
+    common = rows[rows["n_changes"] >= 10].sort_values("percent_propagated")
+    top = common.iloc[-1] if len(common) else None
+    return {
+        "n_changes": n,
+        "n_propagated": hit,
+        "percent": round(100 * hit / n, 1) if n else None,
+        "top_kind": top["kind"] if top is not None else None,
+        "top_percent": float(top["percent_propagated"]) if top is not None else None,
+        "top_median_days": float(top["median_days"]) if top is not None else None,
+    }
+
+
 def crawl_numbers(status: pd.DataFrame, rejected: pd.DataFrame) -> dict:
     """The live crawl in figures: statuses per platform, and the records dropped or
     repaired (``crawl/rejected.csv``; listing entries included)."""

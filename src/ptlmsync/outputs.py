@@ -46,10 +46,16 @@ TABLES: dict[str, list[str]] = {
         "dunn_age_per_family",
     ],
     "topics": ["topics"],
+    "propagation": ["propagation", "propagation_by_pattern", "automated_sync"],
 }
 
 #: Tables that need raw commits or labels, which the study's published files lack.
-NEEDS_COMMITS: list[str] = [*TABLES["change_types"], *TABLES["topics"], "spearman_contributors"]
+NEEDS_COMMITS: list[str] = [
+    *TABLES["change_types"],
+    *TABLES["topics"],
+    *TABLES["propagation"],
+    "spearman_contributors",
+]
 
 #: Figures of ``results/<run>/figures/`` and the tables each needs (figures of analyses
 #: that the data does not allow are skipped with their tables).
@@ -68,6 +74,7 @@ FIGURES: dict[str, list[str]] = {
     "pattern_by_release": ["pattern_by_release"],
     "contributors_by_pattern": ["contributors_by_pattern"],
     "switch_days": ["switch_days_by_lag", "switch_days_by_pattern", "switch_days_by_age"],
+    "propagation": ["propagation"],
 }
 
 

@@ -41,6 +41,14 @@ PAPER_TABLES = {
     "pattern_distribution": ["pattern", "n", "percent"],
     "switch_days_by_pattern": ["group", "n_switches", "n_families", "mean_days", "median_days"],
     "kruskal": ["unit", "grouping", "H", "dof", "p", "n"],
+    "propagation": [
+        "kind",
+        "direction",
+        "n_changes",
+        "n_propagated",
+        "percent_propagated",
+        "median_days",
+    ],
     "chi2_change_types_by_age": ["age_group", "chi2", "dof", "p_bonferroni", "cramers_v"],
     "topics": ["platform", "change_type", "terms", "percent", "coherence", "example"],
     "comparison_with_study": ["key", "study", "this_run", "difference", "note"],
@@ -176,6 +184,9 @@ def prepare_build(paper_dir, tables_dir, figures_dir, build_dir, paper_tables=No
         "commits-available": bool(numbers.get("commits_available", True)),
         "demo": bool(numbers.get("demo", False)),
         "crawled": "crawl" in numbers,
+        "files-available": bool((numbers.get("rq4") or {}).get("files_available")),
+        "commits-no-files": bool(numbers.get("commits_available", True))
+        and not (numbers.get("rq4") or {}).get("files_available"),
         "comparable": not numbers.get("demo", False),
         **validation_flags(numbers.get("sync_validation") or {}),
     }

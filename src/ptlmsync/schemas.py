@@ -60,6 +60,8 @@ HF_COMMITS = pa.DataFrameSchema(
         "title": _str(nullable=True),
         "message": _str(nullable=True),
         "authors": _str(nullable=True),
+        # the files the commit changed ("<A|M|D|T>\t<path>" lines); missing where unknown
+        "files": _str(nullable=True, required=False),
     },
     unique=["model_id", "commit_id"],
     strict="filter",
@@ -73,6 +75,7 @@ GH_COMMITS = pa.DataFrameSchema(
         "date": pa.Column(UTC_DATE, nullable=True),
         "message": _str(nullable=True),
         "author": _str(nullable=True),
+        "files": _str(nullable=True, required=False),  # as in hf_commits
     },
     unique=["github_repo", "sha"],
     strict="filter",
@@ -94,6 +97,8 @@ FAMILY_COMMITS = pa.DataFrameSchema(
         "author": _str(nullable=True),
         # GitHub logins of the authors (GH: the author; HF: from the users' HF profiles)
         "author_github": _str(nullable=True, required=False),
+        # the files the commit changed ("<A|M|D|T>\t<path>" lines); missing where unknown
+        "files": _str(nullable=True, required=False),
     },
     strict=True,
     name="family_commits",
@@ -138,8 +143,8 @@ def validate(df: pd.DataFrame, schema: pa.DataFrameSchema, where: str) -> pd.Dat
     """Coerce dates and validate ``df``; raise :class:`TableError` naming file, column, rows."""
     df = _coerce_dates(df.reset_index(drop=True), _DATE_COLUMNS.get(schema.name, []), where)
     for col, spec in schema.columns.items():
-        if col in df.columns and spec.dtype is not None and str(spec.dtype) == "str":
-            df[col] = df[col].astype("object").where(df[col].notna(), None)
+        if col in df.columns and "str" in str(spec.dtype) and df[col].isna().all():
+            df[col] = df[col].astype(spec.dtype.type)  # an all-missing text column (NaN)
     try:
         return schema.validate(df, lazy=True)
     except SchemaErrors as err:

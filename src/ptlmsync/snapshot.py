@@ -141,6 +141,7 @@ def family_commits(
             "date": hf["date"],
             "text": [hf_commit_text(t, m) for t, m in zip(hf["title"], hf["message"], strict=True)],
             "author": hf["authors"],
+            "files": hf.get("files"),
         }
     )
     gh_part = pd.DataFrame(
@@ -152,6 +153,7 @@ def family_commits(
             "date": gh["date"],
             "text": [clean_text(m) for m in gh["message"]],
             "author": gh["author"],
+            "files": gh.get("files"),
         }
     )
     unknown = hf_part["family"].isna().sum()

@@ -77,11 +77,29 @@ def plot_study_figures(
             families_csv, contributors_csv, fig, marker
         ),
         "switch_days": lambda: _switch_days(t, fig, marker),
+        "propagation": lambda: _propagation(t, fig, marker),
     }
     plots |= {name: partial(_bar_figure, name, t, fig, marker) for name in BAR_FIGURES}
     plots |= {name: partial(_heatmap_figure, name, t, fig, marker) for name in HEATMAP_FIGURES}
     for name in names:
         plots[name]()
+
+
+def _propagation(t, fig, marker) -> None:
+    table = t("propagation")
+    if table.empty:  # no file data: the figure says so instead of showing nothing
+        figures.note(fig("propagation"), marker, "No commit in this run lists its files.")
+        return
+    figures.bar_chart(
+        table,
+        "kind",
+        "percent_propagated",
+        fig("propagation"),
+        marker,
+        hue="direction",
+        ylabel="% of changes followed on the other platform",
+        horizontal=True,
+    )
 
 
 def _bar_figure(name, t, fig, marker) -> None:

@@ -37,6 +37,8 @@ class Taxonomy:
     change_types: tuple[ChangeType, ...]
     rules: tuple[Rule, ...]
     aliases: dict[str, str]
+    #: artefact kind -> change type, for commits no rule decides (one kind changed)
+    file_kinds: dict[str, str]
 
     @property
     def names(self) -> list[str]:
@@ -89,6 +91,7 @@ def load_taxonomy() -> Taxonomy:
         change_types=tuple(types),
         rules=tuple(rules),
         aliases={k.lower(): v for k, v in raw["aliases"].items()},
+        file_kinds=dict(raw["file_kinds"]),
     )
     _check(taxonomy)
     return taxonomy
@@ -98,6 +101,6 @@ def _check(taxonomy: Taxonomy) -> None:
     names = set(taxonomy.names)
     if len(names) != 15:
         raise ValueError("taxonomy.yaml: expected the 15 change types of the study")
-    unknown = {r.change_type for r in taxonomy.rules} - names
+    unknown = ({r.change_type for r in taxonomy.rules} | set(taxonomy.file_kinds.values())) - names
     if unknown or not set(taxonomy.aliases.values()) <= names:
         raise ValueError(f"taxonomy.yaml: rules and aliases must name change types ({unknown})")

@@ -13,6 +13,7 @@ with log_to(snakemake.log[0]):
         "label_usage",
         "crawl_status",
         "crawl_rejected",
+        "drift",
     )
     compile_numbers(
         tables=snakemake.input.tables,

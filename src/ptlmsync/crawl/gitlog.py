@@ -7,6 +7,7 @@ a blob-less clone: it would fetch the blobs commit by commit.
 from __future__ import annotations
 
 import logging
+import re
 import subprocess
 from pathlib import Path
 
@@ -38,6 +39,11 @@ def clone_url(base: str, github_repo: str) -> str:
     return f"{base.rstrip('/')}/{github_repo}.git"
 
 
+def refused(err: GitError) -> bool:
+    """True where the server refused access (private or gated), not a missing repository."""
+    return bool(re.search(r"\b40[13]\b|Authentication failed|could not read Username", str(err)))
+
+
 def clone_bare(url: str, dest: str | Path) -> Path:
     """A blob-less bare clone at ``dest``; an existing clone is brought up to date: every
     branch fetched into its own ref, and ``HEAD`` pointed at the remote's default branch
@@ -66,39 +72,92 @@ def _remote_default_branch(repo_dir: Path, what: str) -> str | None:
 
 
 def _git(args: list[str], what: str, cwd: Path | None = None) -> bytes:
-    env = {"GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", "PATH": "/usr/bin:/bin:/usr/local/bin"}
+    env = {
+        "GIT_TERMINAL_PROMPT": "0",
+        "GIT_LFS_SKIP_SMUDGE": "1",  # Hub repositories keep weights in LFS: never download them
+        "LC_ALL": "C",
+        "PATH": "/usr/bin:/bin:/usr/local/bin",
+    }
     result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, env=env, check=False)
     if result.returncode != 0:
         raise GitError(f"git {args[0]} {what}: {result.stderr.decode(errors='replace').strip()}")
     return result.stdout
 
 
-def read_log(repo_dir: str | Path, github_repo: str) -> pd.DataFrame:
-    """Every commit reachable from the default branch, in the gh_commits schema (+ n_parents)."""
+def read_commits(repo_dir: str | Path, what: str) -> pd.DataFrame:
+    """Every commit reachable from ``HEAD``: sha, author (name), date (author date, UTC),
+    message, n_parents and files (see :func:`read_files`)."""
     repo_dir = Path(repo_dir)
+    columns = ["sha", "author", "date", "message", "n_parents", "files"]
     if not _has_commits(repo_dir):
-        return pd.DataFrame(columns=CRAWLED_GH_COLUMNS)
-    raw = _git(["log", "-z", f"--format={_FORMAT}", "HEAD"], cwd=repo_dir, what=github_repo)
+        return pd.DataFrame(columns=columns)
+    raw = _git(["log", "-z", f"--format={_FORMAT}", "HEAD"], cwd=repo_dir, what=what)
     # messages may be in any encoding; undecodable bytes become U+FFFD, never an error
     values = raw.decode("utf-8", errors="replace").split("\x00")
     if values and values[-1] == "":
         values.pop()  # the terminator of the last commit
     n = len(_FIELDS)
     if len(values) % n:
-        raise GitError(f"git log {github_repo}: {len(values)} fields, not a multiple of {n}")
+        raise GitError(f"git log {what}: {len(values)} fields, not a multiple of {n}")
     records = [dict(zip(_FIELDS, values[i : i + n], strict=True)) for i in range(0, len(values), n)]
     df = pd.DataFrame(records, columns=_FIELDS)
+    files = read_files(repo_dir, what)
     return pd.DataFrame(
         {
-            "github_repo": github_repo,
             "sha": df["sha"],
+            "author": df["author_name"],
             "date": pd.to_datetime(df["author_date"], utc=True, format="ISO8601"),
             "message": df["message"].str.rstrip("\n"),
-            "author": df["author_name"],
             "n_parents": df["parents"].str.split().str.len().fillna(0).astype("int64"),
+            "files": df["sha"].map(files).fillna(""),
         },
-        columns=CRAWLED_GH_COLUMNS,
+        columns=columns,
     )
+
+
+def read_log(repo_dir: str | Path, github_repo: str) -> pd.DataFrame:
+    """Every commit reachable from the default branch, in the gh_commits schema (+ n_parents)."""
+    commits = read_commits(repo_dir, github_repo)
+    return commits.assign(github_repo=github_repo)[CRAWLED_GH_COLUMNS]
+
+
+_SHA = re.compile(r"[0-9a-f]{40}")
+
+
+def read_files(repo_dir: Path, what: str) -> dict[str, str]:
+    """The files each commit changed: ``"<A|M|D|T>\t<path>"`` lines, one per file.
+
+    A tree diff (``--name-status``) needs no blobs, so the blob-less clone stays blob-less;
+    rename detection would read blobs, so a rename is a deletion and an addition here.
+    A merge lists what it brought to the first parent's line."""
+    raw = _git(
+        [
+            "log",
+            "-z",
+            "--no-renames",
+            "--diff-merges=first-parent",
+            "--name-status",
+            "--format=%H",
+            "HEAD",
+        ],
+        cwd=repo_dir,
+        what=what,
+    )
+    tokens = raw.decode("utf-8", errors="replace").split("\x00")
+    files: dict[str, list[str]] = {}
+    current, i = None, 0
+    while i < len(tokens):
+        token = tokens[i].lstrip("\n")
+        if _SHA.fullmatch(token):  # a status letter is never 40 hex digits
+            current = token
+            files[current] = []
+            i += 1
+        elif token and current is not None:
+            files[current].append(f"{token[0]}\t{tokens[i + 1]}")  # status, then its path
+            i += 2
+        else:
+            i += 1
+    return {sha: "\n".join(entries) for sha, entries in files.items()}
 
 
 def _has_commits(repo_dir: Path) -> bool:

@@ -159,7 +159,8 @@ def fetch_card(api: HfApi, model_id: str) -> str | None:
     return response.text
 
 
-HF_COMMIT_COLUMNS = ["model_id", "commit_id", "date", "title", "message", "authors"]
+#: hf_commits as both HF backends return them; ``files`` only the git backend knows.
+HF_COMMIT_COLUMNS = ["model_id", "commit_id", "date", "title", "message", "authors", "files"]
 
 
 @with_retries()  # a retry re-reads the pages already fetched from the cache

@@ -123,7 +123,11 @@ def crawl_family(
     cache = RawCache(raw_dir)
     api = hub.hf_api(hub.hf_endpoint(collect.get("hf_endpoint")), cache)
     crawled = [
-        ("HF", m, _guarded(lambda m=m: hub.hf_commits(api, m), m, hub.HF_COMMIT_COLUMNS))
+        (
+            "HF",
+            m,
+            _guarded(lambda m=m: _hf_commits(m, collect, api, clone_dir), m, hub.HF_COMMIT_COLUMNS),
+        )
         for m in tqdm(models["model_id"], desc=family, mininterval=5)
     ]
     hf_all = pd.concat([c.commits for _, _, c in crawled], ignore_index=True)
@@ -131,7 +135,7 @@ def crawl_family(
     logins = [hub.github_login_of(api, u) for u in users]
     pd.DataFrame({"hf_user": users, "github_login": logins}).to_csv(users_out, index=False)
     gh = _guarded(
-        lambda: _gh_commits(github_repo, collect, cache, Path(clone_dir) / family),
+        lambda: _gh_commits(github_repo, collect, cache, Path(clone_dir) / "gh" / family),
         github_repo,
         CRAWLED_GH_COLUMNS,
     )
@@ -171,6 +175,36 @@ def _guarded(fetch, target: str, columns: list[str]) -> Crawled:
     except Exception as err:
         log.error("%s: %s: %s", target, type(err).__name__, err)
         return Crawled(pd.DataFrame(columns=columns), "error", no_rejections())
+
+
+def _hf_commits(model_id: str, collect: dict, api, clone_dir) -> Crawled:
+    """One model's commits through the Hub API, or (``collect.hf_backend: git``) from a
+    blob-less bare clone of the model repository: one request per model, and files."""
+    if collect.get("hf_backend", "api") != "git":
+        return hub.hf_commits(api, model_id)
+    base = (collect.get("hf_clone_url") or api.endpoint).rstrip("/")
+    try:
+        clone = gitlog.clone_bare(f"{base}/{model_id}", Path(clone_dir) / "hf" / model_id)
+        commits = gitlog.read_commits(clone, model_id)
+    except gitlog.GitError as err:
+        log.warning("%s", err)
+        status = "unauthorized" if gitlog.refused(err) else "not_found"
+        return Crawled(pd.DataFrame(columns=hub.HF_COMMIT_COLUMNS), status, no_rejections())
+    # a Hub commit's title is the message's first line, its message the rest
+    lines = commits["message"].astype(str).str.split("\n", n=1)
+    hf = pd.DataFrame(
+        {
+            "model_id": model_id,
+            "commit_id": commits["sha"],
+            "date": commits["date"],
+            "title": lines.str[0],
+            "message": lines.str[1].fillna("").str.strip(),
+            "authors": commits["author"],
+            "files": commits["files"],
+        },
+        columns=hub.HF_COMMIT_COLUMNS,
+    )
+    return Crawled(hf, "ok" if len(hf) else "no_commits", no_rejections())
 
 
 def _gh_commits(github_repo: str, collect: dict, cache: RawCache, clone_path: Path) -> Crawled:

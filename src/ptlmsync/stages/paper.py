@@ -13,6 +13,7 @@ from ptlmsync.demo import marker_of
 from ptlmsync.numbers import (
     crawl_numbers,
     label_numbers,
+    propagation_numbers,
     resolution_numbers,
     run_numbers,
     sensitivity_numbers,
@@ -34,6 +35,7 @@ def compile_numbers(
     label_usage=None,
     crawl_status=None,
     crawl_rejected=None,
+    drift=None,
     numbers_out,
     metadata_out,
     comparison_out,
@@ -71,6 +73,8 @@ def compile_numbers(
         numbers["labels"] = label_numbers(
             pd.read_csv(label_validation), pd.read_csv(label_usage), run["label"]
         )
+    numbers["rq4"] = propagation_numbers(*_rq4_tables(tables_dir, drift))
+    numbers["propagation_max_days"] = run["propagation_max_days"]
     if crawl_status:
         numbers["crawl"] = crawl_numbers(pd.read_csv(crawl_status), pd.read_csv(crawl_rejected))
     comparison = compare_with_study(numbers, tables_dir)
@@ -90,6 +94,25 @@ def compile_numbers(
     }
     Path(metadata_out).write_text(json.dumps(metadata, indent=2))
     return numbers
+
+
+def _rq4_tables(tables_dir: Path, drift) -> tuple[pd.DataFrame, ...]:
+    """The propagation, automated-sync and drift tables; empty ones where the run has
+    none (the study's published files)."""
+    from ptlmsync.automation import FAMILY_COLUMNS
+    from ptlmsync.propagation import DRIFT_COLUMNS, PROPAGATION_COLUMNS
+
+    if drift is None:
+        return (
+            pd.DataFrame(columns=PROPAGATION_COLUMNS),
+            pd.DataFrame(columns=FAMILY_COLUMNS),
+            pd.DataFrame(columns=DRIFT_COLUMNS),
+        )
+    return (
+        pd.read_csv(tables_dir / "propagation.csv"),
+        pd.read_csv(tables_dir / "automated_sync.csv"),
+        pd.read_csv(drift),
+    )
 
 
 def _copy_tables(pairs: list[tuple]) -> dict[str, pd.DataFrame]:

@@ -1,0 +1,43 @@
+"""Stage ``propagation`` (rules/propagation.smk, RQ4): what propagates between the
+platforms, how far each family's HF side drifts behind GH, and which commits automation
+made (docs/method.md, section 8)."""
+
+from __future__ import annotations
+
+import logging
+
+import pandas as pd
+
+from ptlmsync.schemas import read_batches
+from ptlmsync.stages.stats import write_tables
+
+log = logging.getLogger(__name__)
+
+
+def trace_propagation(*, batches, families, tables, drift, automated, max_days: float) -> None:
+    """Propagation per kind and direction (and per pattern), the drift table, and the
+    automated commits with their links and delays."""
+    from ptlmsync import automation, propagation
+
+    commits = pd.concat(read_batches(batches).values(), ignore_index=True)
+    coded = pd.read_csv(families)
+    changed = propagation.changes(commits)
+    events = propagation.propagation_events(changed, max_days)
+    events["pattern"] = events["family"].map(coded.set_index("family")["pattern"])
+    found = automation.automated_commits(commits)
+    found.to_csv(automated, index=False)
+    propagation.drift(commits, changed).to_csv(drift, index=False)
+    out = {
+        "propagation": propagation.propagation_table(events),
+        "propagation_by_pattern": propagation.propagation_table(events, by=["pattern"]),
+        "automated_sync": automation.automated_sync_by_family(found, commits, coded),
+    }
+    write_tables(out, tables)
+    log.info(
+        "%d commits with files, %d changes, %d events (%d propagated), %d automated commits",
+        commits["files"].notna().sum() if "files" in commits else 0,
+        len(changed),
+        len(events),
+        int(events["propagated"].sum()) if len(events) else 0,
+        len(found),
+    )

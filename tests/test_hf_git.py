@@ -1,0 +1,106 @@
+"""Files per commit from git on both platforms, and the HF git backend, on real local
+repositories (served over file://, with and without partial-clone support)."""
+
+import shutil
+import subprocess
+
+import pandas as pd
+import pytest
+from fake_servers import FakeHub, hf_commit, hub_model
+from test_gitlog import build_remote, git
+
+from ptlmsync.crawl.gitlog import clone_bare, read_commits, read_files
+from ptlmsync.schemas import read_hf_commits
+from ptlmsync.stages.crawl import crawl_all
+
+LFS_POINTER = (
+    "version https://git-lfs.github.com/spec/v1\n"
+    "oid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\n"
+    "size 1340000000\n"
+)
+
+
+def test_files_of_every_commit_without_fetching_a_blob(tmp_path):
+    remote = build_remote(tmp_path)
+    clone = clone_bare(f"{remote}/owner/repo.git", tmp_path / "clone")
+    shutil.move(tmp_path / "remote", tmp_path / "gone")  # a blob fetch would now fail
+    commits = read_commits(clone, "owner/repo").set_index("message")
+    assert commits.loc["Initial commit\n\nwith a body", "files"] == "A\ta.txt"
+    assert commits.loc["Add feature", "files"] == "A\tb.txt"
+    assert commits.loc["Fix README", "files"] == "A\tc.txt"
+    assert commits.loc["Merge branch 'feature'", "files"] == "A\tb.txt"  # vs first parent
+    assert commits.loc["", "files"] == ""  # an empty commit changed nothing
+    assert len(read_files(clone, "owner/repo")) == len(commits)
+
+
+def make_model_repo(root, model_id: str, allow_filter: bool = True) -> None:
+    """A Hub-like model repository: web-UI and upload commits, an LFS pointer, a rename."""
+    work = root / "work" / model_id
+    work.mkdir(parents=True)
+    git(work, "init", "--quiet", "--initial-branch=main")
+    (work / ".gitattributes").write_text("*.safetensors filter=lfs diff=lfs merge=lfs -text\n")
+    git(work, "add", ".")
+    git(work, "commit", "--quiet", "-m", "initial commit", date="2024-01-01T10:00:00+00:00")
+    (work / "model.safetensors").write_text(LFS_POINTER)
+    (work / "config.json").write_text("{}")
+    (work / "tokenizer.json").write_text("{}")
+    git(work, "add", ".")
+    git(
+        work,
+        "commit",
+        "--quiet",
+        "-m",
+        "Upload LlamaForCausalLM\n\nweights and tokenizer",
+        date="2024-01-02T10:00:00+00:00",
+    )
+    (work / "README.md").write_text("# card")
+    (work / "config.json").write_text('{"a": 1}')
+    git(work, "add", ".")
+    git(work, "commit", "--quiet", "-m", "Update README.md", date="2024-01-03T10:00:00+00:00")
+    git(work, "mv", "tokenizer.json", "tokenizer_v2.json")
+    git(work, "commit", "--quiet", "-m", "rename tokenizer", date="2024-01-04T10:00:00+00:00")
+    bare = root / "hub" / model_id
+    bare.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["git", "clone", "--quiet", "--bare", str(work), str(bare)], check=True)
+    if allow_filter:
+        git(bare, "config", "uploadpack.allowFilter", "true")
+
+
+@pytest.mark.parametrize("allow_filter", [True, False])
+def test_the_hf_git_backend_reads_commits_and_files(tmp_path, allow_filter):
+    make_model_repo(tmp_path, "acme/bert-small", allow_filter)
+    models = [hub_model("acme/bert-small", 90_000), hub_model("acme/gone", 80_000)]
+    cards = {m["id"]: "https://github.com/acme/bert" for m in models}
+    with FakeHub(models, cards, {"acme/bert-small": [hf_commit(0)]}) as hub:
+        collect = {
+            "hf_endpoint": hub.url,
+            "hf_backend": "git",
+            "hf_clone_url": f"file://{tmp_path / 'hub'}",
+            "github_backend": "git",
+            "github_clone_url": f"file://{tmp_path / 'nowhere'}",
+            "min_downloads": 1,
+            "nlp_pipeline_tags": ["text-generation"],
+            "manual_links": None,
+        }
+        snapshot = crawl_all(collect, [], tmp_path / "crawl")
+        asked = [p for p in hub.requests if "/commits/" in p]
+    assert asked == []  # the commits came from git, not from the Hub's API
+    hf = read_hf_commits(snapshot / "hf_commits.parquet").set_index("title")
+    assert list(hf.index) == [
+        "rename tokenizer",
+        "Update README.md",
+        "Upload LlamaForCausalLM",
+        "initial commit",
+    ]
+    assert hf.loc["Upload LlamaForCausalLM", "message"] == "weights and tokenizer"
+    assert hf.loc["Upload LlamaForCausalLM", "files"].split("\n") == [
+        "A\tconfig.json",
+        "A\tmodel.safetensors",
+        "A\ttokenizer.json",
+    ]
+    assert hf.loc["rename tokenizer", "files"] == "D\ttokenizer.json\nA\ttokenizer_v2.json"
+    assert (hf["authors"] == "Ada Lovelace").all()
+    status = pd.read_csv(tmp_path / "crawl" / "status.csv").set_index("target")["status"]
+    assert status["acme/bert-small"] == "ok" and status["acme/gone"] == "not_found"
+    clones = tmp_path / "crawl" / "clones" / "hf"
+    assert sorted(str(p.relative_to(clones)) for p in clones.glob("*/*")) == ["acme/bert-small"]

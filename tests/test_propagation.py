@@ -1,0 +1,187 @@
+"""Artefact kinds, propagation events, drift and automated synchronisation, on a
+hand-built family whose answers were worked out by hand."""
+
+import pandas as pd
+import pytest
+
+from ptlmsync.automation import automated_commits, automated_sync_by_family, match
+from ptlmsync.propagation import changes, drift, kind_of, propagation_events, propagation_table
+
+G1, G2, G3 = "a" * 40, "b" * 40, "c" * 40
+UNKNOWN_SHA = "git://github.com/o/code.git/commit/ddddddd"
+
+
+@pytest.mark.parametrize(
+    ("path", "kind"),
+    [
+        ("model.safetensors", "weights"),
+        ("model-00001-of-00002.safetensors", "weights"),
+        ("model.safetensors.index.json", "weights"),
+        ("pytorch_model.bin", "weights"),
+        ("training_args.bin", "training"),  # a .bin that is no weight
+        ("config.json", "model config"),
+        ("1_Pooling/config.json", "model config"),
+        ("generation_config.json", "model config"),
+        ("tokenizer_config.json", "tokenizer"),
+        ("tokenizer.model", "tokenizer"),
+        ("vocab.txt", "tokenizer"),
+        ("merges.txt", "tokenizer"),
+        ("README.md", "model card / docs"),
+        ("docs/source/en/index.md", "model card / docs"),
+        ("modeling_llama.py", "model code"),
+        ("src/llama/model.py", "model code"),
+        ("scripts/train_sft.py", "training"),
+        ("tests/test_model.py", "evaluation"),
+        ("requirements.txt", "dependencies"),
+        ("pyproject.toml", "dependencies"),
+        (".github/workflows/release.yml", "ci/automation"),
+        (".gitattributes", "other"),
+        ("LICENSE", "other"),
+    ],
+)
+def test_artefact_kinds_of_real_paths(path, kind):
+    assert kind_of(path) == kind
+
+
+def family() -> pd.DataFrame:
+    rows = [
+        ("GH", "GH", G1, "2024-01-01", "M\tconfig.json", "Tune the config", "ada"),
+        ("GH", "GH", G2, "2024-01-10", "M\tREADME.md", "Document it", "dependabot[bot]"),
+        ("GH", "GH", G3, "2024-03-10", "M\tconfig.json\nM\tsrc/model.py", "More", "ada"),
+        ("HF", "o/m", "h1", "2024-01-03", "M\tconfig.json", "Update config.json", "bob"),
+        ("HF", "o/m", "h2", "2024-01-05", "M\tREADME.md", "Update README.md", "bob"),
+        ("HF", "o/m", "h3", "2024-03-01", "M\tmodel.safetensors", "Upload model", "bob"),
+        (
+            "HF",
+            "o/m",
+            "h4",
+            "2024-01-01T12:00:00",
+            None,
+            f"Auto Sync from git://github.com/o/code.git/commit/{G1[:12]}",
+            "hf-sync-bot",
+        ),
+        ("HF", "o/m", "h5", "2024-01-02", None, "Upload folder using huggingface_hub", "bob"),
+        (
+            "HF",
+            "o/m",
+            "h6",
+            "2024-01-02",
+            None,
+            f"sync from {UNKNOWN_SHA}",
+            "x",
+        ),
+    ]
+    df = pd.DataFrame(
+        rows, columns=["platform", "series", "key", "date", "files", "text", "author"]
+    )
+    df["date"] = pd.to_datetime(df["date"], utc=True, format="ISO8601")
+    return df.assign(family="f")
+
+
+def test_propagation_by_hand():
+    events = propagation_events(changes(family()), max_days=14)
+    # model config: GH 01-01 -> HF 01-03 (2 days); GH 03-10 -> nothing; HF 01-03 -> GH
+    # 03-10 (67 days > 14). docs: GH 01-10 -> no later HF docs; HF 01-05 -> GH 01-10 (5).
+    # model code (GH only) and weights (HF only) are on one platform: no events.
+    table = propagation_table(events).set_index(["kind", "direction"])
+    assert sorted(table.index) == [
+        ("model card / docs", "GH→HF"),
+        ("model card / docs", "HF→GH"),
+        ("model config", "GH→HF"),
+        ("model config", "HF→GH"),
+    ]
+    assert table.loc[("model config", "GH→HF")].tolist() == [2, 1, 50.0, 2.0]
+    assert table.loc[("model card / docs", "HF→GH")].tolist() == [1, 1, 100.0, 5.0]
+    assert table.loc[("model config", "HF→GH"), "n_propagated"] == 0
+    assert pd.isna(table.loc[("model config", "HF→GH"), "median_days"])
+
+
+def test_drift_by_hand():
+    commits = family()
+    table = drift(commits, changes(commits)).set_index("kind")
+    # the last HF commit is 03-01; GH changed config and code on 03-10
+    assert sorted(table.index) == ["model code", "model config"]
+    assert table.loc["model config", "n_gh_changes"] == 1
+    assert table.loc["model code", "last_hf_commit"] == pd.Timestamp("2024-03-01", tz="UTC")
+
+
+def test_no_files_no_changes():
+    assert changes(family().assign(files=None)).empty
+    assert propagation_table(propagation_events(changes(family().assign(files=None)), 14)).empty
+
+
+def test_automated_commits_are_found_linked_and_timed():
+    commits = family()
+    found = automated_commits(commits).set_index("key")
+    assert found.loc["h4", "rule"] == "auto sync from git"
+    assert found.loc["h4", "linked_sha"] == G1 and found.loc["h4", "delay_days"] == 0.5
+    assert found.loc["h5", "rule"] == "huggingface_hub upload default"
+    assert pd.isna(found.loc["h6", "linked_sha"])  # names no commit of the family
+    assert found.loc[G2, "rule"] == "bot author"
+    assert sorted(found.index) == sorted(["h4", "h5", "h6", G2])
+    families = pd.DataFrame({"family": ["f"], "pattern": ["Dense partial"]})
+    per_family = automated_sync_by_family(automated_commits(commits), commits, families)
+    row = per_family.iloc[0]
+    # 6 HF commits, of which h4, h5, h6 automated (50 %), one linked at 0.5 days
+    assert (row["n_hf_commits"], row["n_automated_hf"], row["n_linked"]) == (6, 3, 1)
+    assert row["percent_automated_hf"] == 50.0 and row["median_delay_days"] == 0.5
+
+
+def test_a_plain_message_is_not_automation():
+    assert match("HF", "Update README.md", "alice") is None
+    assert match("GH", "Fix tokenizer", "alice") is None
+
+
+def test_rq4_numbers_by_hand():
+    from ptlmsync.numbers import propagation_numbers
+
+    table = pd.DataFrame(
+        [
+            ("tokenizer", "GH→HF", 20, 10, 50.0, 3.0),
+            ("weights", "GH→HF", 5, 5, 100.0, 1.0),  # fewer than ten changes: not "top"
+            ("model config", "GH→HF", 10, 2, 20.0, 6.0),
+            ("tokenizer", "HF→GH", 4, 1, 25.0, 9.0),
+        ],
+        columns=[
+            "kind",
+            "direction",
+            "n_changes",
+            "n_propagated",
+            "percent_propagated",
+            "median_days",
+        ],
+    )
+    automated = pd.DataFrame(
+        {
+            "family": ["a", "b", "c"],
+            "n_automated_hf": [3, 2, 1],
+            "n_sync_hf": [3, 1, 0],
+            "n_linked": [2, 0, 0],
+            "median_delay_days": [0.5, None, None],
+        }
+    )
+    drift_table = pd.DataFrame(
+        {"family": ["a", "a", "b"], "kind": ["tokenizer", "weights", "weights"]}
+    )
+    got = propagation_numbers(table, automated, drift_table)
+    assert got["files_available"]
+    # GH→HF: 35 changes, 17 propagated -> 48.6 %; top among >= 10 changes: tokenizer 50 %
+    assert got["gh_to_hf"] == {
+        "n_changes": 35,
+        "n_propagated": 17,
+        "percent": 48.6,
+        "top_kind": "tokenizer",
+        "top_percent": 50.0,
+        "top_median_days": 3.0,
+    }
+    assert got["hf_to_gh"]["percent"] == 25.0 and got["hf_to_gh"]["top_kind"] is None
+    assert got["automated"] == {
+        "n_families": 2,
+        "n_sync_commits": 4,
+        "n_linked": 2,
+        "median_delay_days": 0.5,
+        "n_tool_families": 3,
+    }
+    assert got["drift"] == {"n_families": 2, "top_kind": "weights"}
+    empty = propagation_numbers(table.iloc[:0], automated.iloc[:0], drift_table.iloc[:0])
+    assert not empty["files_available"] and empty["gh_to_hf"]["percent"] is None

@@ -1,0 +1,7 @@
+"""RQ4: propagation of artefact kinds, drift per family, automated synchronisation."""
+
+from ptlmsync.logs import log_to
+from ptlmsync.stages.propagation import trace_propagation
+
+with log_to(snakemake.log[0]):
+    trace_propagation(**snakemake.input, **snakemake.output, **snakemake.params)
