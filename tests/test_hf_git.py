@@ -104,3 +104,35 @@ def test_the_hf_git_backend_reads_commits_and_files(tmp_path, allow_filter):
     assert status["acme/bert-small"] == "ok" and status["acme/gone"] == "not_found"
     clones = tmp_path / "crawl" / "clones" / "hf"
     assert sorted(str(p.relative_to(clones)) for p in clones.glob("*/*")) == ["acme/bert-small"]
+
+
+def test_a_rerun_asks_git_nothing_until_the_http_cache_is_deleted(tmp_path):
+    make_model_repo(tmp_path, "acme/bert-small")
+    models = [hub_model("acme/bert-small", 90_000)]
+    with FakeHub(models, {"acme/bert-small": "https://github.com/acme/bert"}, {}) as hub:
+        collect = {
+            "hf_endpoint": hub.url,
+            "hf_backend": "git",
+            "hf_clone_url": f"file://{tmp_path / 'hub'}",
+            "github_backend": "git",
+            "github_clone_url": f"file://{tmp_path / 'nowhere'}",
+            "min_downloads": 1,
+            "nlp_pipeline_tags": ["text-generation"],
+            "manual_links": None,
+        }
+
+        def titles():
+            snapshot = crawl_all(collect, [], tmp_path / "crawl")
+            return sorted(pd.read_parquet(snapshot / "hf_commits.parquet")["title"])
+
+        first = titles()
+        shutil.move(tmp_path / "hub", tmp_path / "away")  # any fetch would now fail
+        assert titles() == first  # the clone was used as it is: no request
+        shutil.move(tmp_path / "away", tmp_path / "hub")
+        work = tmp_path / "work" / "acme/bert-small"
+        (work / "README.md").write_text("# card, v2")
+        git(work, "commit", "--quiet", "-am", "Update README.md again")
+        git(work, "push", "--quiet", str(tmp_path / "hub" / "acme/bert-small"), "main")
+        assert titles() == first  # still the cached answer
+        shutil.rmtree(tmp_path / "crawl" / "raw")  # ask the platforms again
+        assert titles() == sorted([*first, "Update README.md again"])

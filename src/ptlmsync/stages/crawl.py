@@ -12,7 +12,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from ptlmsync.crawl import github_api, gitlog, hub
-from ptlmsync.crawl.http_cache import RawCache
+from ptlmsync.crawl.http_cache import RawAnswer, RawCache
 from ptlmsync.crawl.links import (
     Decision,
     LinkResult,
@@ -126,7 +126,11 @@ def crawl_family(
         (
             "HF",
             m,
-            _guarded(lambda m=m: _hf_commits(m, collect, api, clone_dir), m, hub.HF_COMMIT_COLUMNS),
+            _guarded(
+                lambda m=m: _hf_commits(m, collect, api, clone_dir, cache),
+                m,
+                hub.HF_COMMIT_COLUMNS,
+            ),
         )
         for m in tqdm(models["model_id"], desc=family, mininterval=5)
     ]
@@ -177,14 +181,25 @@ def _guarded(fetch, target: str, columns: list[str]) -> Crawled:
         return Crawled(pd.DataFrame(columns=columns), "error", no_rejections())
 
 
-def _hf_commits(model_id: str, collect: dict, api, clone_dir) -> Crawled:
+def _clone(url: str, dest: Path, cache: RawCache) -> Path:
+    """A clone of ``url`` at ``dest``, cloned or fetched once per raw-answer cache: a re-run
+    uses the clone as it is (no request), and deleting ``<cache_dir>/http/`` — what asks
+    the Hub and GitHub again — fetches the new commits too."""
+    if (dest / "HEAD").exists() and cache.get("GIT", url) is not None:
+        return dest
+    repo = gitlog.clone_bare(url, dest)
+    cache.put("GIT", url, RawAnswer(200, {}, b""))
+    return repo
+
+
+def _hf_commits(model_id: str, collect: dict, api, clone_dir, cache: RawCache) -> Crawled:
     """One model's commits through the Hub API, or (``collect.hf_backend: git``) from a
     blob-less bare clone of the model repository: one request per model, and files."""
     if collect.get("hf_backend", "api") != "git":
         return hub.hf_commits(api, model_id)
     base = (collect.get("hf_clone_url") or api.endpoint).rstrip("/")
     try:
-        clone = gitlog.clone_bare(f"{base}/{model_id}", Path(clone_dir) / "hf" / model_id)
+        clone = _clone(f"{base}/{model_id}", Path(clone_dir) / "hf" / model_id, cache)
         commits = gitlog.read_commits(clone, model_id)
     except gitlog.GitError as err:
         log.warning("%s", err)
@@ -211,7 +226,7 @@ def _gh_commits(github_repo: str, collect: dict, cache: RawCache, clone_path: Pa
     if collect["github_backend"] == "git":
         url = gitlog.clone_url(collect["github_clone_url"], github_repo)
         try:
-            commits = gitlog.read_log(gitlog.clone_bare(url, clone_path), github_repo)
+            commits = gitlog.read_log(_clone(url, clone_path, cache), github_repo)
         except gitlog.GitError as err:
             log.warning("%s", err)
             return Crawled(pd.DataFrame(columns=CRAWLED_GH_COLUMNS), "not_found", no_rejections())
