@@ -2,6 +2,7 @@ rule trace_propagation:
     input:
         batches=per_batch("snapshot/batches/{batch}.parquet"),
         families=result("sync/families.csv"),
+        switches=result("sync/switches.csv"),
     output:
         tables=tables("propagation"),
         drift=result("drift/families.csv"),

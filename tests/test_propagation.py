@@ -163,7 +163,16 @@ def test_rq4_numbers_by_hand():
     drift_table = pd.DataFrame(
         {"family": ["a", "a", "b"], "kind": ["tokenizer", "weights", "weights"]}
     )
-    got = propagation_numbers(table, automated, drift_table)
+    versus = pd.DataFrame(
+        {
+            "group": ["automated sync", "other"],
+            "median_family_days": [1.5, 20.0],
+            "top_pattern": ["Frequent", "Disperse"],
+            "percent_top_pattern": [100.0, 66.7],
+            "p": [0.2, 0.2],
+        }
+    )
+    got = propagation_numbers(table, automated, drift_table, versus)
     assert got["files_available"]
     # GH→HF: 35 changes, 17 propagated -> 48.6 %; top among >= 10 changes: tokenizer 50 %
     assert got["gh_to_hf"] == {
@@ -183,5 +192,30 @@ def test_rq4_numbers_by_hand():
         "n_tool_families": 3,
     }
     assert got["drift"] == {"n_families": 2, "top_kind": "weights"}
-    empty = propagation_numbers(table.iloc[:0], automated.iloc[:0], drift_table.iloc[:0])
+    assert got["versus"]["automated_sync"]["median_days"] == 1.5 and got["versus"]["p"] == 0.2
+    empty = propagation_numbers(
+        table.iloc[:0], automated.iloc[:0], drift_table.iloc[:0], versus.iloc[:0]
+    )
     assert not empty["files_available"] and empty["gh_to_hf"]["percent"] is None
+
+
+def test_automated_families_against_the_others_by_hand():
+    from ptlmsync.automation import automated_vs_other
+
+    by_family = pd.DataFrame({"family": ["a", "b", "c"], "n_sync_hf": [2, 1, 0]})
+    families = pd.DataFrame(
+        {
+            "family": list("abcde"),
+            "pattern": ["Frequent", "Frequent", "Disperse", "Disperse", "Sparse"],
+        }
+    )
+    days = pd.DataFrame({"family": list("abcde"), "days": [1.0, 2.0, 10.0, 20.0, 30.0]})
+    table = automated_vs_other(by_family, families, days).set_index("group")
+    # automated a, b: days 1, 2 (median 1.5), both Frequent; others c, d, e: 10, 20, 30
+    # (median 20), Disperse 2 of 3. Mann-Whitney U of {1, 2} vs {10, 20, 30}: U = 0,
+    # exact two-sided p = 2 / C(5, 2) = 0.2
+    assert table.loc["automated sync", ["n_families", "median_family_days"]].tolist() == [2, 1.5]
+    assert table.loc["automated sync", "top_pattern"] == "Frequent"
+    assert table.loc["other", "percent_top_pattern"] == pytest.approx(66.7)
+    assert table.loc["other", "mannwhitney_u"] == 0.0
+    assert table.loc["other", "p"] == pytest.approx(0.2)

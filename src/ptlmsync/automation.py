@@ -120,3 +120,50 @@ def automated_sync_by_family(
     table["n_sync_hf"] = table["n_sync_hf"].astype("int64")
     table["median_delay_days"] = table["median_delay_days"].round(2)
     return table[FAMILY_COLUMNS].sort_values("family").reset_index(drop=True)
+
+
+COMPARISON_COLUMNS = [
+    "group",
+    "n_families",
+    "median_family_days",
+    "top_pattern",
+    "percent_top_pattern",
+    "mannwhitney_u",
+    "p",
+]
+
+
+def automated_vs_other(
+    by_family: pd.DataFrame, families: pd.DataFrame, family_days: pd.DataFrame
+) -> pd.DataFrame:
+    """Families that synchronise automatically (a sync rule matched one of their HF
+    commits) against the others: their patterns, and the per-family mean days to the
+    other platform, compared by a two-sided Mann-Whitney U test."""
+    from scipy.stats import mannwhitneyu
+
+    synced = set(by_family.loc[by_family["n_sync_hf"] > 0, "family"])
+    coded = families[["family", "pattern"]].merge(family_days, on="family", how="left")
+    coded["group"] = ["automated sync" if f in synced else "other" for f in coded["family"]]
+    days = {g: coded.loc[coded["group"] == g, "days"].dropna() for g in ("automated sync", "other")}
+    u, p = (
+        mannwhitneyu(days["automated sync"], days["other"], alternative="two-sided")
+        if all(len(d) for d in days.values())
+        else (float("nan"), float("nan"))
+    )
+    rows = []
+    for group, members in coded.groupby("group", sort=True):
+        counts = members["pattern"].value_counts()
+        rows.append(
+            {
+                "group": group,
+                "n_families": len(members),
+                "median_family_days": round(float(days[group].median()), 2)
+                if len(days[group])
+                else None,
+                "top_pattern": counts.index[0],
+                "percent_top_pattern": round(100 * counts.iloc[0] / len(members), 1),
+                "mannwhitney_u": float(u),
+                "p": float(p),
+            }
+        )
+    return pd.DataFrame(rows, columns=COMPARISON_COLUMNS)

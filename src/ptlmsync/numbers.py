@@ -112,7 +112,10 @@ def resolution_numbers(table: pd.DataFrame | None) -> dict:
 
 
 def propagation_numbers(
-    propagation: pd.DataFrame, automated: pd.DataFrame, drift: pd.DataFrame
+    propagation: pd.DataFrame,
+    automated: pd.DataFrame,
+    drift: pd.DataFrame,
+    versus: pd.DataFrame,
 ) -> dict:
     """RQ4 in figures: propagated shares per direction, the kind that propagates most,
     automated synchronisation and drift. ``files_available`` is False where no commit of
@@ -130,6 +133,15 @@ def propagation_numbers(
             "median_delay_days": float(delays.median()) if len(delays) else None,
             "n_tool_families": int((automated["n_automated_hf"] > 0).sum()),
         },
+        "versus": {
+            row["group"].replace(" ", "_"): {
+                "median_days": row["median_family_days"],
+                "top_pattern": row["top_pattern"],
+                "percent_top_pattern": row["percent_top_pattern"],
+            }
+            for _, row in versus.iterrows()
+        }
+        | {"p": float(versus["p"].iloc[0]) if len(versus) else None},
         "drift": {
             "n_families": int(drift["family"].nunique()),
             "top_kind": drift["kind"].value_counts().idxmax() if len(drift) else None,

@@ -46,7 +46,12 @@ TABLES: dict[str, list[str]] = {
         "dunn_age_per_family",
     ],
     "topics": ["topics"],
-    "propagation": ["propagation", "propagation_by_pattern", "automated_sync"],
+    "propagation": [
+        "propagation",
+        "propagation_by_pattern",
+        "automated_sync",
+        "automated_vs_other",
+    ],
 }
 
 #: Tables that need raw commits or labels, which the study's published files lack.

@@ -97,21 +97,19 @@ def compile_numbers(
 
 
 def _rq4_tables(tables_dir: Path, drift) -> tuple[pd.DataFrame, ...]:
-    """The propagation, automated-sync and drift tables; empty ones where the run has
-    none (the study's published files)."""
-    from ptlmsync.automation import FAMILY_COLUMNS
+    """The propagation, automated-sync, drift and automated-versus-other tables; empty
+    ones where the run has none (the study's published files)."""
+    from ptlmsync.automation import COMPARISON_COLUMNS, FAMILY_COLUMNS
     from ptlmsync.propagation import DRIFT_COLUMNS, PROPAGATION_COLUMNS
 
     if drift is None:
-        return (
-            pd.DataFrame(columns=PROPAGATION_COLUMNS),
-            pd.DataFrame(columns=FAMILY_COLUMNS),
-            pd.DataFrame(columns=DRIFT_COLUMNS),
-        )
+        columns = (PROPAGATION_COLUMNS, FAMILY_COLUMNS, DRIFT_COLUMNS, COMPARISON_COLUMNS)
+        return tuple(pd.DataFrame(columns=c) for c in columns)
     return (
         pd.read_csv(tables_dir / "propagation.csv"),
         pd.read_csv(tables_dir / "automated_sync.csv"),
         pd.read_csv(drift),
+        pd.read_csv(tables_dir / "automated_vs_other.csv"),
     )
 
 

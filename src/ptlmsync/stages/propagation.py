@@ -14,10 +14,13 @@ from ptlmsync.stages.stats import write_tables
 log = logging.getLogger(__name__)
 
 
-def trace_propagation(*, batches, families, tables, drift, automated, max_days: float) -> None:
-    """Propagation per kind and direction (and per pattern), the drift table, and the
-    automated commits with their links and delays."""
-    from ptlmsync import automation, propagation
+def trace_propagation(
+    *, batches, families, switches, tables, drift, automated, max_days: float
+) -> None:
+    """Propagation per kind and direction (and per pattern), the drift table, the
+    automated commits with their links and delays, and the automated families against
+    the others."""
+    from ptlmsync import automation, propagation, stats
 
     commits = pd.concat(read_batches(batches).values(), ignore_index=True)
     coded = pd.read_csv(families)
@@ -32,6 +35,9 @@ def trace_propagation(*, batches, families, tables, drift, automated, max_days: 
         "propagation_by_pattern": propagation.propagation_table(events, by=["pattern"]),
         "automated_sync": automation.automated_sync_by_family(found, commits, coded),
     }
+    out["automated_vs_other"] = automation.automated_vs_other(
+        out["automated_sync"], coded, stats.per_family_days(pd.read_csv(switches))
+    )
     write_tables(out, tables)
     log.info(
         "%d commits with files, %d changes, %d events (%d propagated), %d automated commits",
