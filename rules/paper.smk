@@ -12,8 +12,10 @@ rule compile_numbers:
         crawl_status=result("crawl/status.csv") if LIVE else [],
         crawl_rejected=result("crawl/rejected.csv") if LIVE else [],
         drift=[] if REPLICATION else result("drift/families.csv"),
+        crawl_links=result("crawl/links.csv") if LIVE else [],
     output:
         numbers=result("tables/numbers.json"),
+        funnel=result("tables/funnel.csv"),
         metadata=result("tables/metadata.json"),
         comparison=result("tables/comparison_with_study.csv"),
         sensitivity=[] if REPLICATION else result("tables/window_sensitivity.csv"),
@@ -55,6 +57,7 @@ rule render_paper:
         sync_figures=([] if REPLICATION else result("figures/sensitivity_patterns.png")),
         sensitivity=[] if REPLICATION else result("tables/window_sensitivity.csv"),
         comparison=result("tables/comparison_with_study.csv"),
+        funnel=result("tables/funnel.csv"),
         resolution=([] if REPLICATION else result("tables/resolution_sensitivity.csv")),
     output:
         pdf=result("paper/paper.pdf"),

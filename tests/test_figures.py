@@ -30,3 +30,34 @@ def test_every_helper_writes_png_and_pdf(tmp_path):
     for name in "abcd":
         assert (tmp_path / f"{name}.pdf").read_bytes().startswith(b"%PDF")
     assert not (tmp_path / "e.pdf").exists()  # timelines: one per family, PNG only
+
+
+def test_the_layout_check_finds_overlapping_text_and_a_legend_over_data():
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(3, 2))
+    ax.text(0.5, 0.5, "a long label here")
+    ax.text(0.52, 0.5, "another long label")
+    assert any("overlaps" in p for p in figures.layout_problems(fig))
+    plt.close(fig)
+    fig, ax = plt.subplots(figsize=(3, 2))
+    ax.bar(["a", "b"], [1, 1], label="bars")
+    ax.legend(loc="center")  # right over the bars
+    assert any("covers data" in p for p in figures.layout_problems(fig))
+    plt.close(fig)
+
+
+def test_helpers_leave_no_layout_problem_and_stamp_demo_data_in_the_margin(tmp_path):
+    long = pd.DataFrame(
+        {
+            "pattern": ["Frequent", "Rare synchronisation", "Sporadic disjoint", "Rare disjoint"],
+            "n": [10, 20, 2500, 3],
+            "platform": ["GH", "GH", "HF", "HF"],
+        }
+    )
+    figures.PROBLEMS.clear()
+    figures.bar_chart(long, "pattern", "n", tmp_path / "a.png", "DEMO", hue="platform")
+    figures.bar_chart(long, "pattern", "n", tmp_path / "b.png", "DEMO", horizontal=True)
+    figures.box_by_group(long, "pattern", "n", "platform", tmp_path / "c.png", "DEMO")
+    assert figures.PROBLEMS == []
+    assert figures.palette(long, "pattern")["Frequent"] == figures.COLOURS["Frequent"]

@@ -57,6 +57,20 @@ def test_resolve_vars_includes_and_cross_references(tmp_path):
     assert "| 1 |" in out and "{#" not in out and "{{<" not in out
 
 
+def test_html_captions_are_numbered_and_references_link_to_them(tmp_path):
+    (tmp_path / "_t.md").write_text("| a |\n|---|\n| 1 |\n")
+    body = (
+        "See @fig-b, @fig-a and @tbl-x.\n"
+        "![A](a.png){#fig-a width=50%}\n![B](b.png){#fig-b}\n"
+        "{{< include _t.md >}}\n\n: X {#tbl-x}\n"
+    )
+    out = resolve(body, tmp_path, variables(NUMBERS), html=True)
+    assert "See [Figure 2](#fig-b), [Figure 1](#fig-a) and [Table 1](#tbl-x)." in out
+    assert "![Figure 1: A](a.png){#fig-a width=50%}" in out
+    assert "![Figure 2: B](b.png){#fig-b}" in out
+    assert "[]{#tbl-x}\n\n: Table 1: X" in out
+
+
 def test_unknown_variable_and_dangling_reference_fail_loudly(tmp_path):
     with pytest.raises(PaperError, match="nope"):
         resolve("{{< var nope >}}", tmp_path, {})

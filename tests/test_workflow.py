@@ -256,3 +256,8 @@ def test_after_make_clean_a_rerun_embeds_nothing(run):
     snakemake(run)
     assert "; 0 texts embedded" in topics_log.read_text()
     assert (run / DEMO / "paper/paper.pdf").exists()
+
+
+def test_no_figure_of_the_run_has_overlapping_text_or_a_legend_over_data(run):
+    logs = " ".join(p.read_text() for p in (run / DEMO / "logs").rglob("*.log"))
+    assert " overlaps " not in logs and "covers data" not in logs

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+import matplotlib.text
+import matplotlib.ticker
+import numpy as np
 import pandas as pd
 import seaborn as sns
 
 from ptlmsync.stats import SHARED_LEVELS, SIMILARITY_LEVELS
 from ptlmsync.taxonomy import load_taxonomy
-from ptlmsync.vocab import AGE_GROUPS, PATTERN_ORDER
+from ptlmsync.vocab import AGE_GROUPS, PATTERN_NAMES, PATTERN_ORDER
+
+log = logging.getLogger(__name__)
 
 #: Category orders for legends (hue) so that every figure lists groups the same way.
 HUE_ORDERS = {
@@ -39,10 +45,111 @@ STYLE = {
     "savefig.bbox": "tight",
 }
 
+#: Okabe & Ito's colour-blind-safe palette.
+OKABE_ITO = [
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#D55E00",
+    "#F0E442",
+    "#000000",
+]
+#: One colour per platform and per pattern, the same in every figure.
+COLOURS: dict[str, str] = {
+    "GH": OKABE_ITO[0],
+    "HF": OKABE_ITO[1],
+    "GH→HF": OKABE_ITO[0],
+    "HF→GH": OKABE_ITO[1],
+    **dict(zip(PATTERN_ORDER, OKABE_ITO, strict=True)),
+}
+
+#: Legend titles in words, by the column they show.
+LEGEND_TITLES = {
+    "age_group": "maturity",
+    "shared_contributors": "shared contributors",
+    "release": "models",
+    "platform": "platform",
+    "direction": "direction",
+}
+
+#: Layout problems found in the figures drawn so far (overlapping text, a legend over
+#: data); :func:`_finish` also logs them. The figure tests require it to stay empty.
+PROBLEMS: list[str] = []
+
+
+def palette(table: pd.DataFrame, column: str) -> dict[str, str] | str:
+    """The fixed colours where every value of ``column`` has one, else Okabe & Ito's."""
+    values = [str(v) for v in dict.fromkeys(table[column])]
+    if all(v in COLOURS for v in values):
+        return {v: COLOURS[v] for v in values}
+    return {v: OKABE_ITO[i % len(OKABE_ITO)] for i, v in enumerate(values)}
+
+
+def layout_problems(fig) -> list[str]:
+    """Texts whose boxes overlap, and legends that cover plotted bars or points."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    texts = [
+        t for t in fig.findobj(matplotlib.text.Text) if t.get_visible() and t.get_text().strip()
+    ]
+    boxes = [(t, t.get_window_extent(renderer)) for t in texts]
+    problems = []
+    for i, (a, box_a) in enumerate(boxes):
+        for b, box_b in boxes[i + 1 :]:
+            if box_a.overlaps(box_b) and _area(box_a, box_b) > 4:
+                problems.append(f"text {a.get_text()!r} overlaps {b.get_text()!r}")
+    for ax in fig.axes:
+        legend = ax.get_legend()
+        if legend is None:
+            continue
+        frame = legend.get_window_extent(renderer)
+        for artist in [*ax.patches, *ax.collections]:
+            extent = artist.get_window_extent(renderer)
+            if extent.width > 0 and frame.overlaps(extent) and _area(frame, extent) > 4:
+                problems.append(f"legend of {ax.get_title() or 'a panel'!r} covers data")
+                break
+    return problems
+
+
+def _area(a, b) -> float:
+    """The area (square pixels) two boxes share."""
+    width = min(a.x1, b.x1) - max(a.x0, b.x0)
+    height = min(a.y1, b.y1) - max(a.y0, b.y0)
+    return max(width, 0) * max(height, 0)
+
 
 def _finish(fig, path: Path, marker: str, pdf: bool = True) -> None:
-    if marker:  # above the axes, where it never hides data or tick labels
-        fig.suptitle(marker, x=0.99, ha="right", color="firebrick", fontsize=8, fontweight="bold")
+    for ax in fig.axes:  # legends beside the data, never over it
+        legend = ax.get_legend()
+        if legend is not None:
+            title = legend.get_title().get_text()
+            sns.move_legend(
+                ax,
+                "upper left",
+                bbox_to_anchor=(1.01, 1.0),
+                frameon=False,
+                title=LEGEND_TITLES.get(title, title),
+            )
+    if marker:  # in the bottom margin, under every panel and label
+        fig.canvas.draw()
+        bottom = fig.get_tightbbox(fig.canvas.get_renderer()).y0 / fig.get_figheight()
+        fig.text(
+            1.0,
+            bottom - 0.02,
+            marker,
+            ha="right",
+            va="top",
+            color="firebrick",
+            fontsize=8,
+            fontweight="bold",
+            transform=fig.transFigure,
+        )
+    problems = layout_problems(fig)
+    for problem in problems:
+        log.warning("%s: %s", path.name, problem)
+    PROBLEMS.extend(f"{path.name}: {problem}" for problem in problems)
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path)
     if pdf:  # publication figures also as PDF; the per-family timelines only as PNG
@@ -60,7 +167,7 @@ def _bars(ax, data: pd.DataFrame, x: str, y: str, hue: str | None, horizontal: b
         hue_order=_hue_order(data, hue),
         legend=hue is not None,
         orient="h" if horizontal else "v",
-        palette="deep",
+        palette=palette(data, hue or x),
         ax=ax,
     )
 
@@ -85,8 +192,9 @@ def bar_chart(
             ax.set(xlabel=ylabel, ylabel=xlabel)
         else:
             ax.set(xlabel=xlabel, ylabel=ylabel)
-            ax.tick_params(axis="x", rotation=30)
-            plt.setp(ax.get_xticklabels(), ha="right")
+            if max((len(str(v)) for v in table[x]), default=0) > 10:  # long labels: slanted
+                ax.tick_params(axis="x", rotation=30)
+                plt.setp(ax.get_xticklabels(), ha="right")
         _finish(fig, Path(path), marker)
 
 
@@ -117,7 +225,7 @@ def timeline(
             ax.axvline(p, color="0.55", linestyle="--", linewidth=0.6, zorder=0)
         for y, name in enumerate(rows):
             periods = sorted(gh if name == "GH" else hf[name])
-            color = "tab:blue" if name == "GH" else "tab:orange"
+            color = COLOURS["GH"] if name == "GH" else COLOURS["HF"]
             ax.scatter(periods, [y] * len(periods), s=9, color=color, zorder=2)
         ax.set_yticks(range(len(rows)), [_short(r) for r in rows], fontsize=6.5)
         ax.set_ylim(len(rows) - 0.5, -0.5)
@@ -148,23 +256,31 @@ def faceted_bars(
     ylabel: str = "",
     horizontal: bool = False,
 ) -> None:
-    """Bar charts side by side, one panel per value of ``col``."""
+    """Horizontal bar charts, one panel per value of ``col``: side by side when the
+    panels share their categories, else stacked, each with its own."""
     panels = list(dict.fromkeys(table[col]))
+    shared = len({frozenset(table.loc[table[col] == p, x]) for p in panels}) == 1
     with plt.rc_context(STYLE), sns.axes_style("whitegrid"):
-        height = max(3.0, 0.26 * table[x].nunique()) if horizontal else 3.0
-        fig, axes = plt.subplots(1, len(panels), figsize=(7.2, height), sharey=True, squeeze=False)
-        for ax, panel in zip(axes[0], panels, strict=True):
-            data = table[table[col] == panel]
-            _bars(ax, data, x, y, hue, horizontal)
-            if horizontal:
-                ax.set(xlabel=ylabel, ylabel="")
-            else:
-                ax.set(xlabel="", ylabel=ylabel)
-                ax.tick_params(axis="x", rotation=35)
-                plt.setp(ax.get_xticklabels(), ha="right")
-            ax.set_title(str(panel))
-            if ax.get_legend() and ax is not axes[0][-1]:
+        if shared:
+            height = max(3.0, 0.26 * table[x].nunique())
+            fig, axes = plt.subplots(1, len(panels), figsize=(7.2, height), sharey=True)
+        else:
+            sizes = [table.loc[table[col] == p, x].nunique() for p in panels]
+            fig, axes = plt.subplots(
+                len(panels),
+                1,
+                figsize=(6.3, 0.9 + 0.3 * sum(sizes)),
+                gridspec_kw={"height_ratios": sizes},
+            )
+        axes = list(np.atleast_1d(axes))
+        for ax, panel in zip(axes, panels, strict=True):
+            _bars(ax, table[table[col] == panel], x, y, hue, horizontal=True)
+            ax.set(xlabel=ylabel if (shared or ax is axes[-1]) else "", ylabel="")
+            ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(4))
+            ax.set_title(str(panel), loc="left" if not shared else "center")
+            if ax.get_legend() and ax is not axes[-1]:
                 ax.get_legend().remove()
+        fig.tight_layout()
         _finish(fig, Path(path), marker)
 
 
@@ -177,14 +293,17 @@ def heatmap(
     marker: str = "",
     label: str = "",
 ) -> None:
-    """A pattern x change-type heat map with the value written in each cell."""
+    """A change-type x pattern heat map with the value written in each cell; patterns
+    are columns, labelled by their codes (horizontal labels never collide)."""
     matrix = table.pivot_table(index=index, columns=columns, values=values, fill_value=0)
-    rows = [p for p in PATTERN_ORDER if p in matrix.index] + [
+    patterns = [p for p in PATTERN_ORDER if p in matrix.index] + [
         p for p in matrix.index if p not in PATTERN_ORDER
     ]
-    matrix = matrix.reindex(index=rows, columns=load_taxonomy().names, fill_value=0)
+    matrix = matrix.reindex(index=patterns, columns=load_taxonomy().names, fill_value=0).T
+    codes = {name: code for code, name in reversed(list(PATTERN_NAMES.items()))}
+    matrix.columns = [codes.get(p, p) for p in matrix.columns]
     with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(matrix) + 2.6))
+        fig, ax = plt.subplots(figsize=(6.8, 0.3 * len(matrix) + 1.2))
         sns.heatmap(
             matrix,
             annot=True,
@@ -194,23 +313,42 @@ def heatmap(
             cbar_kws={"label": label},
             annot_kws={"fontsize": 6.5},
         )
-        ax.set(xlabel="", ylabel="")
-        plt.setp(ax.get_xticklabels(), rotation=40, ha="right")
+        ax.set(xlabel="pattern (code)", ylabel="")
+        plt.setp(ax.get_xticklabels(), rotation=0)
         _finish(fig, Path(path), marker)
 
 
 def box_by_group(
     table: pd.DataFrame, x: str, y: str, col: str, path: Path, marker: str = "", ylabel: str = ""
 ) -> None:
-    """Box plots of ``y`` per ``x``, one panel per value of ``col``."""
+    """Horizontal box plots of ``y`` per ``x``, one panel per value of ``col`` (its colour
+    where it has one), on a log scale where the values span orders of magnitude."""
     panels = list(dict.fromkeys(table[col]))
+    spread = table[y].max() / max(table.loc[table[y] > 0, y].min(), 1) if len(table) else 1
     with plt.rc_context(STYLE), sns.axes_style("whitegrid"):
-        fig, axes = plt.subplots(1, len(panels), figsize=(7.2, 3.2), squeeze=False)
+        height = max(2.8, 0.3 * table[x].nunique() + 0.8)
+        fig, axes = plt.subplots(1, len(panels), figsize=(7.2, height), sharey=True, squeeze=False)
         for ax, panel in zip(axes[0], panels, strict=True):
             sns.boxplot(
-                data=table[table[col] == panel], x=x, y=y, ax=ax, color="tab:blue", fliersize=2
+                data=table[table[col] == panel],
+                x=y,
+                y=x,
+                ax=ax,
+                color=COLOURS.get(str(panel), OKABE_ITO[0]),
+                fliersize=2,
+                orient="h",
             )
-            ax.set(title=str(panel), xlabel="", ylabel=ylabel)
-            ax.tick_params(axis="x", rotation=35)
-            plt.setp(ax.get_xticklabels(), ha="right")
+            _scale(ax, log=spread >= 100)
+            ax.set(title=str(panel), xlabel=ylabel + (" (log scale)" if spread >= 100 else ""))
+            ax.set(ylabel="")
+        fig.tight_layout()
         _finish(fig, Path(path), marker)
+
+
+def _scale(ax, log: bool) -> None:
+    """A log x axis (symmetric around 0, linear below 1) or a linear one, few ticks."""
+    if log:
+        ax.set_xscale("symlog", linthresh=1)
+        ax.xaxis.set_major_locator(matplotlib.ticker.SymmetricalLogLocator(base=10, linthresh=1))
+    else:
+        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(4))

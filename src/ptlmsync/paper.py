@@ -21,6 +21,7 @@ import pandas as pd
 import yaml
 
 from ptlmsync.demo import DEMO_MARKER
+from ptlmsync.vocab import AGE_GROUPS, LAG_ORDER, PATTERN_NAMES, PATTERN_ORDER
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +30,8 @@ INCLUDE = re.compile(r"\{\{<\s*include\s+(\S+)\s*>\}\}")
 FIG_ID = re.compile(r"\{#(fig-[\w-]+)[^}]*\}")
 TBL_ID = re.compile(r"\{#(tbl-[\w-]+)\}")
 XREF = re.compile(r"@((?:fig|tbl)-[\w-]+)")
+FIG_CAPTION = re.compile(r"!\[([^\]]*)\]\(([^)]+)\)\{#(fig-[\w-]+)")
+TBL_CAPTION = re.compile(r"^: (.*?) \{#(tbl-[\w-]+)\}", re.MULTILINE)
 CONDITIONAL = re.compile(
     r"^::: *\{\.content-(visible|hidden) +when-meta=\"([\w-]+)\"\} *\n(.*?)^::: *$\n?",
     re.DOTALL | re.MULTILINE,
@@ -41,6 +44,17 @@ PAPER_TABLES = {
     "pattern_distribution": ["pattern", "n", "percent"],
     "switch_days_by_pattern": ["group", "n_switches", "n_families", "mean_days", "median_days"],
     "kruskal": ["unit", "grouping", "H", "dof", "p", "n"],
+    "switch_days_by_lag": ["group", "n_switches", "n_families", "mean_days", "median_days"],
+    "switch_days_by_age": ["group", "n_switches", "n_families", "mean_days", "median_days"],
+    "funnel": ["step", "n"],
+    "automated_vs_other": [
+        "group",
+        "n_families",
+        "median_family_days",
+        "top_pattern",
+        "percent_top_pattern",
+        "p",
+    ],
     "propagation": [
         "kind",
         "direction",
@@ -68,6 +82,10 @@ PAPER_TABLES = {
         "n_lag_changed",
     ],
 }
+
+
+#: The data sources a run can have; each gets a ``source-<name>`` flag.
+SOURCES = ("demo", "replication", "live", "snapshot")
 
 
 class PaperError(RuntimeError):
@@ -117,6 +135,9 @@ def subtitle(numbers: dict) -> str:
     return f"Results computed on {numbers['source']} data extracted {numbers['extraction_date']}"
 
 
+#: Dunn tables shown as significance matrices.
+SIGNIFICANCE_MATRICES = ("dunn_pattern", "dunn_pattern_per_family", "dunn_lag", "dunn_age")
+
 #: Relative column widths (percent) of tables with a long text column: pandoc sizes the
 #: columns of a wide pipe table by the dashes of its separator line.
 COLUMN_WIDTHS = {
@@ -140,6 +161,34 @@ def with_widths(table: str, widths: list[int]) -> str:
     ]
     lines[1] = "|" + "|".join(aligned) + "|"
     return "\n".join(lines)
+
+
+def significance_matrix(csv_path: Path) -> str:
+    """A Dunn table as a lower-triangle matrix of adjusted p-values (groups in the
+    paper's order, patterns abbreviated by code with the key under the table; p < 0.05
+    in bold)."""
+    df = pd.read_csv(csv_path).set_index("group")
+    order = [g for g in [*PATTERN_ORDER, *LAG_ORDER, *AGE_GROUPS] if g in df.index]
+    groups = order + [g for g in df.index if g not in order]
+    df = df.loc[groups, groups]
+    codes = {name: code for code, name in reversed(list(PATTERN_NAMES.items()))}
+    short = {g: codes.get(g, g) for g in groups}
+    rows = [
+        [short[row], *(_p_cell(df.loc[row, col]) for col in groups[:i])]
+        + [""] * (len(groups) - 1 - i)
+        for i, row in enumerate(groups)
+        if i > 0
+    ]
+    table = pd.DataFrame(rows, columns=["", *(short[c] for c in groups[:-1])])
+    key = "; ".join(f"{v} {k}" for k, v in short.items() if k != v)
+    return table.to_markdown(index=False, disable_numparse=True) + (f"\n\n{key}." if key else "")
+
+
+def _p_cell(p) -> str:
+    if pd.isna(p):
+        return "n/a"
+    text = "<0.001" if p < 0.001 else f"{p:.3f}"
+    return f"**{text}**" if p < 0.05 else text
 
 
 def markdown_table(csv_path: Path, columns: list[str]) -> str:
@@ -188,6 +237,7 @@ def prepare_build(paper_dir, tables_dir, figures_dir, build_dir, paper_tables=No
         "commits-no-files": bool(numbers.get("commits_available", True))
         and not (numbers.get("rq4") or {}).get("files_available"),
         "comparable": not numbers.get("demo", False),
+        **{f"source-{name}": numbers.get("source") == name for name in SOURCES},
         **validation_flags(numbers.get("sync_validation") or {}),
     }
     (build / "_metadata.yml").write_text(yaml.safe_dump(meta))
@@ -196,6 +246,10 @@ def prepare_build(paper_dir, tables_dir, figures_dir, build_dir, paper_tables=No
         csv = Path(tables_dir) / f"{stem}.csv"
         if csv.exists():
             (build / "_tables" / f"{stem}.md").write_text(markdown_table(csv, columns) + "\n")
+    for stem in SIGNIFICANCE_MATRICES:
+        csv = Path(tables_dir) / f"{stem}.csv"
+        if csv.exists():
+            (build / "_tables" / f"{stem}.md").write_text(significance_matrix(csv) + "\n")
     return build
 
 
@@ -252,18 +306,31 @@ def apply_conditions(body: str, meta: dict) -> str:
     return CONDITIONAL.sub(keep, body)
 
 
-def resolve(body: str, build: Path, numbers: dict) -> str:
-    """Resolve includes, ``var`` shortcodes and figure/table cross-references."""
+def resolve(body: str, build: Path, numbers: dict, html: bool = False) -> str:
+    """Resolve includes, ``var`` shortcodes and figure/table cross-references.
+
+    Typst numbers captions itself; for HTML (``html``) the captions get their numbers
+    ("Figure 3: …") and every cross-reference links to its figure or table, as Quarto's
+    HTML does."""
     body = INCLUDE.sub(lambda m: (build / m.group(1)).read_text(), body)
     body = VAR.sub(lambda m: str(lookup(numbers, m.group(1))), body)
     labels = {}
     for pattern, name in ((FIG_ID, "Figure"), (TBL_ID, "Table")):
         for i, ident in enumerate(dict.fromkeys(pattern.findall(body)), start=1):
             labels[ident] = f"{name} {i}"
-        body = pattern.sub("", body)
     missing = sorted(set(XREF.findall(body)) - set(labels))
     if missing:
         raise PaperError(f"paper cross-references undefined labels: {missing}")
+    if html:
+        body = FIG_CAPTION.sub(
+            lambda m: f"![{labels[m.group(3)]}: {m.group(1)}]({m.group(2)}){{#{m.group(3)}",
+            body,
+        )
+        body = TBL_CAPTION.sub(
+            lambda m: f"[]{{#{m.group(2)}}}\n\n: {labels[m.group(2)]}: {m.group(1)}", body
+        )
+        return XREF.sub(lambda m: f"[{labels[m.group(1)]}](#{m.group(1)})", body)
+    body = TBL_ID.sub("", FIG_ID.sub("", body))
     return XREF.sub(lambda m: labels[m.group(1)], body)
 
 
@@ -275,13 +342,19 @@ def _render_fallback(build: Path) -> None:
     front |= yaml.safe_load((build / "_metadata.yml").read_text())
     front.pop("format", None)
     numbers = yaml.safe_load((build / "_variables.yml").read_text())
-    body = resolve(apply_conditions(body, front), build, numbers)
-    text = "---\n" + yaml.safe_dump(front, sort_keys=False) + "---\n" + body
-    leftover = re.findall(r"\{\{<.*?>\}\}", text)
-    if leftover:
-        raise PaperError(f"paper: shortcodes the fallback renderer does not support: {leftover}")
-    md = build / "index.md"
-    md.write_text(text)
+    if "abstract" in front:
+        front["abstract"] = VAR.sub(lambda m: str(lookup(numbers, m.group(1))), front["abstract"])
+    body = apply_conditions(body, front)
+    md, html_md = build / "index.md", build / "index-html.md"
+    for path, html in ((md, False), (html_md, True)):
+        text = "---\n" + yaml.safe_dump(front, sort_keys=False) + "---\n"
+        text += resolve(body, build, numbers, html=html)
+        leftover = re.findall(r"\{\{<.*?>\}\}", text)
+        if leftover:
+            raise PaperError(
+                f"paper: shortcodes the fallback renderer does not support: {leftover}"
+            )
+        path.write_text(text)
     common = ["--standalone", "--citeproc", f"--resource-path={build}"]
     preamble = build / "typst-preamble.typ"  # the same file Quarto includes
     header = [f"--include-in-header={preamble}"] if preamble.exists() else []
@@ -294,7 +367,7 @@ def _render_fallback(build: Path) -> None:
     )
     typst.compile(str(build / "index.typ"), output=str(build / "index.pdf"), root=str(build))
     pypandoc.convert_file(
-        str(md),
+        str(html_md),
         "html",
         outputfile=str(build / "index.html"),
         extra_args=[*common, "--embed-resources", "--mathml"],

@@ -21,7 +21,8 @@ HEATMAP_FIGURES: dict[str, tuple[str, str]] = {
     "pattern_change_types_gh": ("percent", "% of the pattern's GH commits"),
     "pattern_change_types_hf": ("median_percent", "median % of a model's HF commits"),
 }
-#: Bar charts drawn from the table of the same name: (x, y, hue, y-axis label).
+#: Bar charts drawn from the table of the same name: (x, y, hue, y-axis label); pattern
+#: charts are horizontal, so that pattern names never collide.
 BAR_FIGURES: dict[str, tuple[str, str, str | None, str]] = {
     "similarity_by_age": ("similarity_level", "percent_within_age", "age_group", AGE_SHARE),
     "similarity_by_contributors": (
@@ -104,7 +105,9 @@ def _propagation(t, fig, marker) -> None:
 
 def _bar_figure(name, t, fig, marker) -> None:
     x, y, hue, ylabel = BAR_FIGURES[name]
-    figures.bar_chart(t(name), x, y, fig(name), marker, hue=hue, ylabel=ylabel)
+    figures.bar_chart(
+        t(name), x, y, fig(name), marker, hue=hue, ylabel=ylabel, horizontal=x == "pattern"
+    )
 
 
 def _heatmap_figure(name, t, fig, marker) -> None:

@@ -14,6 +14,7 @@ with log_to(snakemake.log[0]):
         "crawl_status",
         "crawl_rejected",
         "drift",
+        "crawl_links",
     )
     compile_numbers(
         tables=snakemake.input.tables,
@@ -24,6 +25,7 @@ with log_to(snakemake.log[0]):
         numbers_out=snakemake.output.numbers,
         metadata_out=snakemake.output.metadata,
         comparison_out=snakemake.output.comparison,
+        funnel_out=snakemake.output.funnel,
         sensitivity_out=snakemake.output.sensitivity or None,
         resolution_out=snakemake.output.resolution or None,
         run=snakemake.params.run,

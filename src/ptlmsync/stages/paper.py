@@ -12,6 +12,7 @@ from ptlmsync.comparison import compare_with_study, comparison_numbers
 from ptlmsync.demo import marker_of
 from ptlmsync.numbers import (
     crawl_numbers,
+    funnel,
     label_numbers,
     propagation_numbers,
     resolution_numbers,
@@ -36,7 +37,9 @@ def compile_numbers(
     crawl_status=None,
     crawl_rejected=None,
     drift=None,
+    crawl_links=None,
     numbers_out,
+    funnel_out,
     metadata_out,
     comparison_out,
     sensitivity_out=None,
@@ -74,6 +77,9 @@ def compile_numbers(
             pd.read_csv(label_validation), pd.read_csv(label_usage), run["label"]
         )
     numbers["rq4"] = propagation_numbers(*_rq4_tables(tables_dir, drift))
+    funnel(numbers, pd.read_csv(crawl_links) if crawl_links else None).to_csv(
+        funnel_out, index=False
+    )
     numbers["propagation_max_days"] = run["propagation_max_days"]
     if crawl_status:
         numbers["crawl"] = crawl_numbers(pd.read_csv(crawl_status), pd.read_csv(crawl_rejected))
@@ -81,7 +87,7 @@ def compile_numbers(
     comparison.to_csv(comparison_out, index=False)
     numbers["comparison"] = comparison_numbers(comparison)
     Path(numbers_out).write_text(json.dumps(numbers, indent=2, default=float))
-    written = [*tables, comparison_out, *robustness]
+    written = [*tables, comparison_out, funnel_out, *robustness]
     metadata = {
         "run_name": run["name"],
         "source": snapshot["source"],
