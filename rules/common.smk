@@ -6,6 +6,7 @@ from ptlmsync.config import cache_paths, run_name
 from ptlmsync.study_files import STUDY_COMMIT
 from ptlmsync.demo import TRUTH_FILE
 from ptlmsync.outputs import NEEDS_COMMITS, TABLES, available_figures
+from ptlmsync.vocab import STUDY_WINDOW_DAYS
 
 #: Every output of this run lives under results/<run>/ (config key run_name).
 RUN = run_name(config)
@@ -79,10 +80,6 @@ def reference_window_days():
     if config["sync"]["validation_table"]:
         return config["sync"]["validation_window_days"]
     return DESIGN_WINDOW_DAYS if config["source"] == "demo" else STUDY_WINDOW_DAYS
-
-
-#: The study's window (its manually coded sample was made at it).
-STUDY_WINDOW_DAYS = 14
 
 
 def propagation_max_days():

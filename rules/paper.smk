@@ -36,7 +36,11 @@ rule compile_numbers:
             "propagation_max_days": propagation_max_days(),
             "figures": [
                 *available_figures(UNAVAILABLE),
-                *([] if REPLICATION else ["sensitivity_patterns"]),
+                *(
+                    []
+                    if REPLICATION
+                    else ["sensitivity_patterns", "timelines_by_pattern"]
+                ),
             ],
         },
     script:
@@ -54,7 +58,14 @@ rule render_paper:
         tables=run_tables(),
         numbers=result("tables/numbers.json"),
         figures=figure_files(),
-        sync_figures=([] if REPLICATION else result("figures/sensitivity_patterns.png")),
+        sync_figures=(
+            []
+            if REPLICATION
+            else [
+                result("figures/sensitivity_patterns.png"),
+                result("figures/timelines_by_pattern.png"),
+            ]
+        ),
         sensitivity=[] if REPLICATION else result("tables/window_sensitivity.csv"),
         comparison=result("tables/comparison_with_study.csv"),
         funnel=result("tables/funnel.csv"),

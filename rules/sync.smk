@@ -86,6 +86,7 @@ rule plot_family_timelines:
         meta=result("snapshot/snapshot.json"),
     output:
         timelines=directory(result("figures/timelines")),
+        panel=result("figures/timelines_by_pattern.png"),
     log:
         log_file("sync", "plot_family_timelines"),
     benchmark:

@@ -219,3 +219,19 @@ def test_automated_families_against_the_others_by_hand():
     assert table.loc["other", "percent_top_pattern"] == pytest.approx(66.7)
     assert table.loc["other", "mannwhitney_u"] == 0.0
     assert table.loc["other", "p"] == pytest.approx(0.2)
+
+
+def test_the_funnel_by_hand():
+    from ptlmsync.numbers import funnel
+
+    numbers = {"n_models": 5, "n_families": 2, "n_gh_commits": 40, "n_hf_commits": None}
+    links = pd.DataFrame({"decision": ["linked", "manual", "unlinked", "ambiguous"]})
+    table = funnel(numbers, links)
+    assert table.values.tolist() == [
+        ["NLP models listed with at least the minimum downloads", 4],
+        ["models linked to a GitHub repository", 2],
+        ["models in the analysed families", 5],
+        ["families (one GitHub repository each)", 2],
+        ["GH commits", 40],  # HF commits unknown: no row
+    ]
+    assert len(funnel(numbers, None)) == 3

@@ -332,3 +332,20 @@ def test_day_resolution_reorders_same_day_switch_events():
 def test_an_unknown_time_resolution_names_the_key():
     with pytest.raises(ValueError, match=r"sync\.hf_time_resolution"):
         SyncParams(hf_time_resolution="hour")
+
+
+def test_one_representative_family_per_pattern_by_the_median_rule():
+    from ptlmsync.stages.sync import representatives
+
+    listing = pd.DataFrame(
+        {
+            "family": ["a", "b", "c", "d", "e"],
+            "pattern": ["Sparse", "Sparse", "Sparse", "Frequent", "Frequent"],
+            "n_gh_commits": [10, 1, 5, 3, 3],
+            "n_hf_commits": [0, 1, 0, 1, 1],
+        }
+    )
+    # Sparse: totals a 10, b 2, c 5 -> sorted b, c, a -> median c; Frequent: d 4, e 4 ->
+    # a tie, sorted by id d, e -> the lower median d; patterns in the paper's order
+    assert representatives(listing)["family"].tolist() == ["d", "c"]
+    assert representatives(listing.iloc[:0]).empty

@@ -46,9 +46,10 @@ def test_paper_pdf_and_html_exist_and_say_demo(run):
     text = re.sub(r"\s+", " ", text).replace("\u2019", "'")
     assert "SYNTHETIC DEMO DATA" in text
     numbers = json.loads((run / DEMO / "tables/numbers.json").read_text())
-    assert f"{numbers['n_families']} families with {numbers['n_models']} HF models" in text
+    n = numbers["n_families"]
+    assert f"we analyse {n} model families ({numbers['n_models']} HF models)" in text
     top = numbers["top_pattern"]
-    assert f"{top['name']} ({top['n']} families" in text
+    assert f"{top['name']} ({top['n']} of {n} families" in text
     assert "{{<" not in text and "??" not in text
     n_figures = (REPO / "paper/index.qmd").read_text().count("](figures/")
     assert sum(len(p.images) for p in PdfReader(pdf).pages) == n_figures
@@ -201,7 +202,7 @@ def test_replication_run_reanalyses_published_data(replication_run):
     pdf = replication_run / REPLICATION / "paper/paper.pdf"
     text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(pdf).pages))
     assert "SYNTHETIC DEMO DATA" not in text
-    assert "325 families" in text and "are not reported here" in text
+    assert "325 families" in text and "so the analyses that need them are not reported" in text
     assert "{{<" not in text
     # the coding validation reaches the replication paper
     assert "the study's manually coded sample (181 families)" in text.replace("\u2019", "'")
@@ -261,3 +262,49 @@ def test_after_make_clean_a_rerun_embeds_nothing(run):
 def test_no_figure_of_the_run_has_overlapping_text_or_a_legend_over_data(run):
     logs = " ".join(p.read_text() for p in (run / DEMO / "logs").rglob("*.log"))
     assert " overlaps " not in logs and "covers data" not in logs
+
+
+def paper_text(run_dir) -> str:
+    """The rendered HTML paper as plain text."""
+    import html
+
+    page = (run_dir / "paper/paper.html").read_text()
+    page = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", page, flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+TEMPLATE_SLIPS = {
+    "an unresolved shortcode": r"\{\{<",
+    "an unresolved reference": r"\?@|@(?:fig|tbl)-",
+    "a '(s)' plural": r"\w\(s\)",
+    "a thousands separator in a year": r"\b(?:19|20)\d\b,\d|\b[12],0\d\d\b",
+    "a missing number": r"\bn/a\b|\bNone\b|\bnan\b",
+}
+
+
+@pytest.mark.parametrize("source", ["demo", "replication"])
+def test_the_paper_reads_without_template_slips(run, source, request):
+    run_dir = (
+        run / DEMO if source == "demo" else request.getfixturevalue("replication_run") / REPLICATION
+    )
+    text = paper_text(run_dir)
+    for slip, pattern in TEMPLATE_SLIPS.items():
+        found = re.search(pattern, text)
+        assert found is None, (
+            f"{source}: {slip}: …{text[max(0, found.start() - 60) : found.end() + 40]}…"
+        )
+    numbered = re.findall(r"(Figure|Table) \d+:", text)
+    assert "Figure" in numbered and "Table" in numbered  # HTML captions are numbered
+    for section in (
+        "Introduction",
+        "Background and related work",
+        "Study design",
+        "Discussion",
+        "Threats to validity",
+        "Conclusion",
+        "Data and code availability",
+    ):
+        assert section in text, f"{source}: no section {section!r}"
+    if source == "replication":
+        assert "re-analyses the published intermediate files of the original study" in text
+        assert "Ajibode et al." in text and "Original study vs this run" in text

@@ -21,13 +21,14 @@ from ptlmsync.vocab import AGE_GROUPS, PATTERN_NAMES, PATTERN_ORDER
 
 log = logging.getLogger(__name__)
 
-#: Category orders for legends (hue) so that every figure lists groups the same way.
+#: Category orders (legends and axes) so that every figure lists groups the same way.
 HUE_ORDERS = {
     "age_group": AGE_GROUPS,
     "similarity_level": SIMILARITY_LEVELS,
     "shared_contributors": SHARED_LEVELS,
     "release": ["single", "multiple"],
     "platform": ["GH", "HF"],
+    "pattern": PATTERN_ORDER,
 }
 
 
@@ -165,6 +166,7 @@ def _bars(ax, data: pd.DataFrame, x: str, y: str, hue: str | None, horizontal: b
         y=x if horizontal else y,
         hue=hue or x,
         hue_order=_hue_order(data, hue),
+        order=_hue_order(data, x),  # categories in the paper's order where it has one
         legend=hue is not None,
         orient="h" if horizontal else "v",
         palette=palette(data, hue or x),
@@ -234,6 +236,31 @@ def timeline(
         ax.set_title(title, fontsize=9, loc="left")
         ax.grid(visible=False)
         _finish(fig, Path(path), marker, pdf=False)
+
+
+def timeline_panel(
+    rows: list[tuple[str, set[int], set[int]]], path: Path, marker: str = "", window_days: int = 14
+) -> None:
+    """One small timeline per row (title, GH periods, HF periods of any model): a dot
+    per active period, a dashed line per co-active one; each panel its own time axis."""
+    with plt.rc_context(STYLE), sns.axes_style("whitegrid"):
+        fig, axes = plt.subplots(len(rows), 1, figsize=(7.2, 0.85 * len(rows) + 0.5))
+        for ax, (title, gh, hf) in zip(np.atleast_1d(axes), rows, strict=True):
+            for p in sorted(gh & hf):
+                ax.axvline(p, color="0.6", linestyle="--", linewidth=0.6, zorder=0)
+            for y, (name, periods) in enumerate((("GH", gh), ("HF", hf))):
+                ax.scatter(sorted(periods), [y] * len(periods), s=8, color=COLOURS[name])
+            ax.set_yticks([0, 1], ["GH", "HF"])
+            ax.set_ylim(1.6, -0.6)
+            ax.set_xlim(-1, max([*gh, *hf], default=0) + 1)
+            ax.set_title(title, fontsize=8, loc="left")
+            ax.grid(visible=False)
+            ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(6, integer=True))
+        np.atleast_1d(axes)[-1].set_xlabel(
+            f"period ({window_days}-day windows since the family's first commit)"
+        )
+        fig.tight_layout()
+        _finish(fig, Path(path), marker)
 
 
 def _short(name: str, width: int = 32) -> str:

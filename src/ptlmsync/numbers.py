@@ -12,13 +12,21 @@ from ptlmsync.demo import marker_of
 from ptlmsync.vocab import AGE_GROUPS, slug
 
 
+def _statistics_text(statistics_run, runs: int) -> str:
+    if runs == 1:
+        return "its labels"
+    if statistics_run == "majority":
+        return "the majority vote across runs, ties broken by run 1"
+    return f"the labels of run {statistics_run}"
+
+
 def label_numbers(validation: pd.DataFrame, usage: pd.DataFrame, label_config: dict) -> dict:
     def stat(measure, platform):
         v = validation[(validation["measure"] == measure) & (validation["platform"] == platform)]
         return round(float(v["value"].iloc[0]), 3) if len(v) else None
 
     backend = label_config.get("backend", "offline")
-    model = (label_config.get(backend) or {}).get("model", "the taxonomy's rules")
+    model = (label_config.get(backend) or {}).get("model", "rule-based")
     if backend != "offline":
         model += f", {label_config.get('prompt', 'study')} prompt"
     statistics_run = label_config.get("statistics_run", "majority")
@@ -28,9 +36,7 @@ def label_numbers(validation: pd.DataFrame, usage: pd.DataFrame, label_config: d
         "runs_text": "one run"
         if int(label_config.get("runs", 1)) == 1
         else f"{int(label_config['runs'])} independent runs",
-        "statistics": "the majority vote across runs, ties broken by run 1"
-        if statistics_run == "majority"
-        else f"the labels of run {statistics_run}",
+        "statistics": _statistics_text(statistics_run, int(label_config.get("runs", 1))),
         "gold": "the demo's known change types"
         if label_config.get("gold_is_demo")
         else label_config.get("gold_table") or "none",

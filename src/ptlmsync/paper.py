@@ -165,8 +165,8 @@ def with_widths(table: str, widths: list[int]) -> str:
 
 def significance_matrix(csv_path: Path) -> str:
     """A Dunn table as a lower-triangle matrix of adjusted p-values (groups in the
-    paper's order, patterns abbreviated by code with the key under the table; p < 0.05
-    in bold)."""
+    paper's order, patterns abbreviated by their codes, which the caption explains;
+    p < 0.05 in bold)."""
     df = pd.read_csv(csv_path).set_index("group")
     order = [g for g in [*PATTERN_ORDER, *LAG_ORDER, *AGE_GROUPS] if g in df.index]
     groups = order + [g for g in df.index if g not in order]
@@ -180,8 +180,7 @@ def significance_matrix(csv_path: Path) -> str:
         if i > 0
     ]
     table = pd.DataFrame(rows, columns=["", *(short[c] for c in groups[:-1])])
-    key = "; ".join(f"{v} {k}" for k, v in short.items() if k != v)
-    return table.to_markdown(index=False, disable_numparse=True) + (f"\n\n{key}." if key else "")
+    return table.to_markdown(index=False, disable_numparse=True)
 
 
 def _p_cell(p) -> str:
@@ -201,7 +200,8 @@ def markdown_table(csv_path: Path, columns: list[str]) -> str:
             example=lambda d: d["examples"].fillna("").map(lambda e: e.split(" | ")[0][:80]),
         )
     floatfmt = "g" if csv_path.stem in FULL_PRECISION else ".4g"
-    table = df[columns].to_markdown(index=False, floatfmt=floatfmt)
+    shown = df[columns].astype(object).where(df[columns].notna(), None)  # "–", never "nan"
+    table = shown.to_markdown(index=False, floatfmt=floatfmt, missingval="–")
     widths = COLUMN_WIDTHS.get(csv_path.stem)
     return with_widths(table, widths) if widths else table
 

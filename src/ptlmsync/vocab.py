@@ -69,6 +69,9 @@ LAG_ORDER: list[str] = [lag.value for lag in Lag]
 
 AGE_GROUPS: list[str] = ["Recent", "Intermediate", "Matured"]
 
+#: The original study's period length in days (docs/method.md, section 3).
+STUDY_WINDOW_DAYS = 14
+
 #: The original study's spellings of lags (its ``Lagged`` column and manual codes).
 LAG_ALIASES: dict[str, str] = {
     "upstream first": Lag.GH_FIRST.value,

@@ -1,4 +1,4 @@
-"""A timeline figure per family."""
+"""A timeline figure per family, and a panel of one representative family per pattern."""
 
 from ptlmsync.logs import log_to
 from ptlmsync.stages.sync import plot_family_timelines

@@ -21,6 +21,7 @@ from ptlmsync.numbers import (
     validation_numbers,
 )
 from ptlmsync.snapshot import read_meta
+from ptlmsync.vocab import STUDY_WINDOW_DAYS
 
 
 def compile_numbers(
@@ -67,6 +68,11 @@ def compile_numbers(
     numbers["labels_available"] = "change_types_by_platform" not in unavailable
     numbers["commits_available"] = sensitivity is not None
     numbers["sync"] = dict(run["sync"])
+    numbers["sync"]["window_note"] = (
+        "as in the original study"
+        if window == STUDY_WINDOW_DAYS
+        else f"the original study used {STUDY_WINDOW_DAYS}"
+    )
     numbers["sync_validation"] = validation_numbers(
         pd.read_csv(validation) if validation else None, window, run["reference_window_days"]
     )

@@ -18,6 +18,7 @@ from ptlmsync.demo import is_demo_truth, marker_of
 from ptlmsync.schemas import read_batches, read_models
 from ptlmsync.snapshot import read_meta
 from ptlmsync.sync import SWITCH_COLUMNS, SyncParams, code_family, family_activity, switch_events
+from ptlmsync.vocab import PATTERN_ORDER
 
 log = logging.getLogger(__name__)
 
@@ -141,11 +142,25 @@ def analyse_window_sensitivity(
         hue="window",
         xlabel="",
         ylabel="% of families",
+        horizontal=True,
     )
 
 
-def plot_family_timelines(*, families, batches, meta, timelines, params: dict) -> None:
-    """One timeline figure per family: ``<timelines>/<family>.png``."""
+def representatives(listing: pd.DataFrame) -> pd.DataFrame:
+    """One family per pattern, in the paper's pattern order: the family with the (lower)
+    median number of commits among the pattern's families, ties broken by family id."""
+    listing = listing.assign(n_commits=listing["n_gh_commits"] + listing["n_hf_commits"])
+    chosen = []
+    for pattern in PATTERN_ORDER:
+        group = listing[listing["pattern"] == pattern].sort_values(["n_commits", "family"])
+        if len(group):
+            chosen.append(group.iloc[(len(group) - 1) // 2])
+    return pd.DataFrame(chosen, columns=listing.columns)
+
+
+def plot_family_timelines(*, families, batches, meta, timelines, panel, params: dict) -> None:
+    """One timeline figure per family (``<timelines>/<family>.png``) and a panel with one
+    representative family per pattern (``panel``)."""
     from ptlmsync import figures
 
     sync_params = SyncParams.from_config(params)
@@ -154,6 +169,12 @@ def plot_family_timelines(*, families, batches, meta, timelines, params: dict) -
     out.mkdir(parents=True, exist_ok=True)
     listing = pd.read_csv(families)
     commits_of = read_batches(batches, listing["family"])
+    rows = []
+    for row in representatives(listing).itertuples():
+        act = family_activity(commits_of[row.family], sync_params)
+        hf = set().union(*act.hf.values()) if act.hf else set()
+        rows.append((f"{row.pattern} ({row.code}): {row.family}", set(act.gh), hf))
+    figures.timeline_panel(rows, Path(panel), marker, sync_params.window_days)
     for row in listing.itertuples():
         act = family_activity(commits_of[row.family], sync_params)
         title = f"{row.family}: {row.pattern} ({row.code}), {row.lag}"
