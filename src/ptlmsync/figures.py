@@ -348,14 +348,18 @@ def heatmap(
 def box_by_group(
     table: pd.DataFrame, x: str, y: str, col: str, path: Path, marker: str = "", ylabel: str = ""
 ) -> None:
-    """Horizontal box plots of ``y`` per ``x``, one panel per value of ``col`` (its colour
-    where it has one), on a log scale where the values span orders of magnitude."""
+    """Horizontal box plots of counts ``y`` per ``x``, one panel per value of ``col`` (in
+    its colour where it has one), stacked; a log axis where the counts span two orders
+    of magnitude."""
     panels = list(dict.fromkeys(table[col]))
-    spread = table[y].max() / max(table.loc[table[y] > 0, y].min(), 1) if len(table) else 1
+    positive = table.loc[table[y] > 0, y]
+    log = len(positive) > 0 and positive.max() / positive.min() >= 100
     with plt.rc_context(STYLE), sns.axes_style("whitegrid"):
-        height = max(2.8, 0.3 * table[x].nunique() + 0.8)
-        fig, axes = plt.subplots(1, len(panels), figsize=(7.2, height), sharey=True, squeeze=False)
-        for ax, panel in zip(axes[0], panels, strict=True):
+        rows = table[x].nunique()
+        fig, axes = plt.subplots(
+            len(panels), 1, figsize=(6.3, len(panels) * (0.26 * rows + 0.9)), squeeze=False
+        )
+        for ax, panel in zip(axes[:, 0], panels, strict=True):
             sns.boxplot(
                 data=table[table[col] == panel],
                 x=y,
@@ -365,17 +369,20 @@ def box_by_group(
                 fliersize=2,
                 orient="h",
             )
-            _scale(ax, log=spread >= 100)
-            ax.set(title=str(panel), xlabel=ylabel + (" (log scale)" if spread >= 100 else ""))
-            ax.set(ylabel="")
+            _scale(ax, log)
+            ax.set(title=str(panel), ylabel="")
+            ax.set(xlabel=ylabel + (" (log scale)" if log else "") if ax is axes[-1, 0] else "")
         fig.tight_layout()
         _finish(fig, Path(path), marker)
 
 
 def _scale(ax, log: bool) -> None:
-    """A log x axis (symmetric around 0, linear below 1) or a linear one, few ticks."""
-    if log:
+    """A count axis from 0: logarithmic above 1 (linear below), or linear with few ticks."""
+    if log:  # counts: nothing below zero
         ax.set_xscale("symlog", linthresh=1)
+        ax.set_xlim(left=0)
         ax.xaxis.set_major_locator(matplotlib.ticker.SymmetricalLogLocator(base=10, linthresh=1))
+        ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
     else:
-        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(4))
+        ax.set_xlim(left=0)
+        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(5, integer=True))

@@ -140,18 +140,24 @@ def propagation_numbers(
             "n_tool_families": int((automated["n_automated_hf"] > 0).sum()),
         },
         "versus": {
-            row["group"].replace(" ", "_"): {
-                "median_days": row["median_family_days"],
-                "top_pattern": row["top_pattern"],
-                "percent_top_pattern": row["percent_top_pattern"],
-            }
-            for _, row in versus.iterrows()
+            group.replace(" ", "_"): _group(versus[versus["group"] == group])
+            for group in ("automated sync", "other")
         }
         | {"p": float(versus["p"].iloc[0]) if len(versus) else None},
         "drift": {
             "n_families": int(drift["family"].nunique()),
             "top_kind": drift["kind"].value_counts().idxmax() if len(drift) else None,
         },
+    }
+
+
+def _group(rows: pd.DataFrame) -> dict:
+    """One row of the automated-versus-other table (all None where the group is empty)."""
+    row = rows.iloc[0] if len(rows) else {}
+    return {
+        "median_days": row.get("median_family_days") if len(rows) else None,
+        "top_pattern": row.get("top_pattern") if len(rows) else None,
+        "percent_top_pattern": row.get("percent_top_pattern") if len(rows) else None,
     }
 
 

@@ -167,7 +167,10 @@ def significance_matrix(csv_path: Path) -> str:
     """A Dunn table as a lower-triangle matrix of adjusted p-values (groups in the
     paper's order, patterns abbreviated by their codes, which the caption explains;
     p < 0.05 in bold)."""
-    df = pd.read_csv(csv_path).set_index("group")
+    try:
+        df = pd.read_csv(csv_path).set_index("group")
+    except pd.errors.EmptyDataError:  # fewer than two groups: nothing to compare
+        return "*(No two groups with switch events to compare in this run.)*"
     order = [g for g in [*PATTERN_ORDER, *LAG_ORDER, *AGE_GROUPS] if g in df.index]
     groups = order + [g for g in df.index if g not in order]
     df = df.loc[groups, groups]
@@ -234,6 +237,9 @@ def prepare_build(paper_dir, tables_dir, figures_dir, build_dir, paper_tables=No
         "demo": bool(numbers.get("demo", False)),
         "crawled": "crawl" in numbers,
         "files-available": bool((numbers.get("rq4") or {}).get("files_available")),
+        "automated-sync": bool(
+            ((numbers.get("rq4") or {}).get("automated") or {}).get("n_families")
+        ),
         "commits-no-files": bool(numbers.get("commits_available", True))
         and not (numbers.get("rq4") or {}).get("files_available"),
         "comparable": not numbers.get("demo", False),
