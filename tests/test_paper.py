@@ -121,3 +121,12 @@ def test_a_wide_table_gets_the_column_widths_it_asks_for():
 
     table = "| a | b |\n|:--|--:|\n| 1 | 2 |"
     assert with_widths(table, [6, 4]).splitlines()[1] == "|:-----|---:|"
+
+
+def test_unavailable_analyses_are_named_in_words():
+    from ptlmsync.outputs import NEEDS_COMMITS, unavailable_analyses
+
+    assert unavailable_analyses([]) == "none"
+    assert unavailable_analyses(["topics"]) == "the topics of each change type"
+    words = unavailable_analyses(NEEDS_COMMITS)
+    assert "RQ4" in words and "_" not in words  # no table names in the prose

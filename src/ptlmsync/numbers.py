@@ -9,6 +9,7 @@ import pandas as pd
 
 from ptlmsync.crawl.records import count_actions
 from ptlmsync.demo import marker_of
+from ptlmsync.outputs import unavailable_analyses
 from ptlmsync.vocab import AGE_GROUPS, slug
 
 
@@ -238,7 +239,7 @@ def run_numbers(meta, families, switches, tables_dir: Path, unavailable: list[st
         "demo": bool(meta.get("demo")),
         "marker": marker_of(meta),
         "extraction_date": meta["extraction_date"],
-        "unavailable": ", ".join(unavailable) if unavailable else "none",
+        "unavailable": unavailable_analyses(unavailable),
         "n_families": len(families),
         "n_models": int(families["n_models"].sum()),
         "n_gh_commits": _int_sum(families, "n_gh_commits"),

@@ -62,6 +62,28 @@ NEEDS_COMMITS: list[str] = [
     "spearman_contributors",
 ]
 
+#: The analyses behind the tables that need raw commits, in words (the paper lists
+#: those a run cannot make).
+ANALYSES_NEEDING_COMMITS: dict[str, list[str]] = {
+    "the change types of each platform, maturity group and pattern (RQ1, RQ2)": TABLES[
+        "change_types"
+    ],
+    "the topics of each change type": TABLES["topics"],
+    "what propagates and automated synchronisation (RQ4)": TABLES["propagation"],
+    "the rank correlation of patterns and contributors": ["spearman_contributors"],
+}
+
+
+def unavailable_analyses(unavailable_tables: list[str]) -> str:
+    """The analyses a run cannot make, in words ("none" where it can make them all)."""
+    named = [
+        words
+        for words, names in ANALYSES_NEEDING_COMMITS.items()
+        if set(names) & set(unavailable_tables)
+    ]
+    return "; ".join(named) if named else "none"
+
+
 #: Figures of ``results/<run>/figures/`` and the tables each needs (figures of analyses
 #: that the data does not allow are skipped with their tables).
 FIGURES: dict[str, list[str]] = {

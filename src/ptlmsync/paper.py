@@ -132,6 +132,8 @@ def subtitle(numbers: dict) -> str:
             f"{numbers.get('marker') or DEMO_MARKER}: results computed on the "
             "embedded synthetic demo dataset, not on real repositories"
         )
+    if numbers["source"] == "replication":
+        return "A re-analysis of the original study's published files"
     return f"Results computed on {numbers['source']} data extracted {numbers['extraction_date']}"
 
 
