@@ -26,6 +26,7 @@ STUDY_FILES_DIR = config["replication_dir"] or f"{CACHE['study']}/{STUDY_COMMIT}
 wildcard_constraints:
     family=r"[A-Za-z0-9_.-]+",
     batch=r"\d+",
+    shard=r"\d+",
 
 
 #: Family batches: the per-family work runs in this many jobs (snapshot.family_batch).
@@ -48,6 +49,11 @@ def benchmark_file(stage, name):
 def per_batch(path):
     """This run's ``path`` expanded over every family batch."""
     return expand(result(path), batch=BATCHES)
+
+
+def per_shard(path):
+    """This run's ``path`` expanded over every text shard of the labelling."""
+    return expand(result(path), shard=range(config["label"]["text_shards"]))
 
 
 def final_outputs():
@@ -129,7 +135,15 @@ def source_snapshot():
 
 def labelling_params():
     """The label: keys that change the labels (not the gold table or statistics run)."""
-    keys = ("backend", "runs", "commits_per_request", "gemini", "openai_compatible")
+    keys = (
+        "backend",
+        "prompt",
+        "generation",
+        "runs",
+        "commits_per_request",
+        "gemini",
+        "openai_compatible",
+    )
     return {key: config["label"][key] for key in keys}
 
 

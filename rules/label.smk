@@ -1,17 +1,36 @@
+rule label_text_shard:
+    input:
+        batches=per_batch("snapshot/batches/{batch}.parquet"),
+    output:
+        labels=result("labels/shards/{shard}.parquet"),
+        usage=result("labels/usage/{shard}.csv"),
+    log:
+        log_file("label", "shard-{shard}"),
+    benchmark:
+        benchmark_file("label", "shard-{shard}")
+    conda:
+        "../envs/label.yaml"
+    resources:
+        llm_api=lambda wildcards: 0 if config["label"]["backend"] == "offline" else 1,
+    params:
+        label=labelling_params(),
+        n_shards=config["label"]["text_shards"],
+    script:
+        "../workflow/scripts/label_text_shard.py"
+
+
 rule label_batch:
     input:
         commits=result("snapshot/batches/{batch}.parquet"),
+        shards=per_shard("labels/shards/{shard}.parquet"),
     output:
         labels=result("labels/batches/{batch}.parquet"),
-        usage=result("labels/usage/{batch}.csv"),
     log:
         log_file("label", "batch-{batch}"),
     benchmark:
         benchmark_file("label", "batch-{batch}")
     conda:
         "../envs/label.yaml"
-    resources:
-        llm_api=lambda wildcards: 0 if config["label"]["backend"] == "offline" else 1,
     params:
         label=labelling_params(),
     script:
@@ -21,7 +40,7 @@ rule label_batch:
 rule validate_labels:
     input:
         labels=per_batch("labels/batches/{batch}.parquet"),
-        usage=per_batch("labels/usage/{batch}.csv"),
+        usage=per_shard("labels/usage/{shard}.csv"),
         gold=gold_labels(),
     output:
         validation=result("labels/validation.csv"),

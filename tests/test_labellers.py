@@ -1,6 +1,7 @@
 """LLM labellers against local servers speaking the Gemini and OpenAI wire formats."""
 
 import json
+from pathlib import Path
 
 import openai
 import pandas as pd
@@ -296,55 +297,89 @@ def openai_label_config(server, commits_per_request: int = 50) -> dict:
     }
 
 
-def batch_files(tmp_path, families: list[str], cache: str = "cache") -> dict:
-    """The commits of ``families`` as one family batch, and where its job writes."""
-    name = "".join(families)
-    _family_commits(families).to_parquet(tmp_path / f"{name}.parquet")
-    return {
-        "commits": tmp_path / f"{name}.parquet",
-        "labels": tmp_path / f"labels-{name}.parquet",
-        "usage": tmp_path / f"usage-{name}.csv",
-        "cache_dir": tmp_path / cache,
-    }
+def write_batch(tmp_path, families: list[str]) -> Path:
+    """The commits of ``families`` as one family batch."""
+    path = tmp_path / f"{''.join(families)}.parquet"
+    _family_commits(families).to_parquet(path)
+    return path
 
 
-def test_label_family_batch_caches_remote_answers_per_family_across_batchings(tmp_path):
+def label_all_shards(tmp_path, batches: list[Path], config: dict, n_shards: int = 4) -> dict:
+    """Every text shard's job, as the workflow runs them; returns the summed usage."""
+    from ptlmsync.stages.label import label_text_shard
+
+    totals = {"requests": 0, "cache_hits": 0}
+    for shard in range(n_shards):
+        out = tmp_path / "shards" / f"{shard}.parquet"
+        out.parent.mkdir(exist_ok=True)
+        label_text_shard(
+            batches=batches,
+            shard=shard,
+            n_shards=n_shards,
+            labels=out,
+            usage=tmp_path / "shards" / f"{shard}.csv",
+            cache_dir=tmp_path / "cache",
+            label_config=config,
+        )
+        usage = pd.read_csv(tmp_path / "shards" / f"{shard}.csv")
+        for key in totals:
+            totals[key] += int(usage[key].sum())
+    return totals
+
+
+def join(tmp_path, batch: Path, config: dict, n_shards: int = 4) -> pd.DataFrame:
+    out = tmp_path / f"labels-{batch.stem}.parquet"
+    shards = [tmp_path / "shards" / f"{s}.parquet" for s in range(n_shards)]
+    label_family_batch(commits=batch, shards=shards, labels=out, label_config=config)
+    return pd.read_parquet(out)
+
+
+def test_a_text_that_recurs_across_families_is_asked_once_per_run(tmp_path):
     with FakeLLM(honest) as server:
         config = openai_label_config(server)
-        label_family_batch(**batch_files(tmp_path, ["a", "b"]), label_config=config)
-        assert server.total == 2  # one request per family: each family has its own cache
-        assert sorted(p.stem for p in (tmp_path / "cache").iterdir()) == ["a", "b"]
-        # the batch count changed: family b now shares a batch with a new family c
-        files = batch_files(tmp_path, ["b", "c"])
-        label_family_batch(**files, label_config=config)
-    assert server.total == 3  # only c was asked
-    usage = pd.read_csv(files["usage"]).set_index("family")
-    assert usage.loc["b", "cache_hits"] == len(TEXTS) and usage.loc["b", "requests"] == 0
-    labels = pd.read_parquet(files["labels"])
-    assert len(labels) == 2 * len(TEXTS) and set(labels["family"]) == {"b", "c"}
-    assert labels.set_index("key").loc["c-5", "label"] == truth(TEXTS[5])
+        batch = write_batch(tmp_path, ["a", "b"])  # the same six texts in both families
+        used = label_all_shards(tmp_path, [batch], config)
+        asked = [text for request in server.asked for text in request]
+        assert sorted(asked) == sorted(TEXTS)  # each distinct text once
+        assert used["requests"] == server.total <= 4  # at most one request per shard
+        # the families are re-batched (another family_batches): nothing is asked again
+        again = label_all_shards(tmp_path, [write_batch(tmp_path, ["b", "c"])], config)
+        assert again["requests"] == 0 and again["cache_hits"] == len(TEXTS)
+        labels = join(tmp_path, batch, config)
+    assert len(labels) == 2 * len(TEXTS) and set(labels["family"]) == {"a", "b"}
+    assert labels.set_index("key").loc["b-5", "label"] == truth(TEXTS[5])
 
 
-def test_label_family_batch_keeps_no_cache_for_the_offline_labeller(tmp_path):
+def test_a_changed_shard_count_keeps_the_cache(tmp_path):
+    with FakeLLM(honest) as server:
+        config = openai_label_config(server)
+        batch = write_batch(tmp_path, ["a"])
+        label_all_shards(tmp_path, [batch], config, n_shards=4)
+        before = server.total
+        used = label_all_shards(tmp_path, [batch], config, n_shards=3)
+    assert server.total == before and used["cache_hits"] == len(TEXTS)
+
+
+def test_the_offline_labeller_keeps_no_cache(tmp_path):
     config = {"backend": "offline", "runs": 2, "commits_per_request": 50}
-    files = batch_files(tmp_path, ["a"])
-    label_family_batch(**files, label_config=config)
-    assert not files["cache_dir"].exists()
-    assert len(pd.read_parquet(files["labels"])) == 2 * len(TEXTS)
+    batch = write_batch(tmp_path, ["a"])
+    label_all_shards(tmp_path, [batch], config)
+    assert not (tmp_path / "cache").exists()
+    assert len(join(tmp_path, batch, config)) == 2 * len(TEXTS)
 
 
-def test_label_family_batch_keeps_the_answers_it_got_before_a_failure(tmp_path):
+def test_answers_already_paid_for_survive_a_failure_in_the_shard(tmp_path):
     path = "/v1/chat/completions"
     denied = (401, {}, b'{"error": {"message": "invalid key", "type": "auth"}}')
-    args = batch_files(tmp_path, ["a"], cache="c")
+    batch = write_batch(tmp_path, ["a"])
     with FakeLLM(honest) as server:
-        config = openai_label_config(server, commits_per_request=3)
-        # the second request (the family's second chunk of 3 texts) is refused for good
+        config = openai_label_config(server, commits_per_request=2)
+        # every shard's second request is refused for good
         server.on_request = lambda n: server.fail(path, denied) if n == 2 else None
         with pytest.raises(openai.AuthenticationError, match="invalid key"):
-            label_family_batch(**args, label_config=config)
-        assert len(pd.read_parquet(tmp_path / "c" / "a.parquet")) == 3  # the first answer
+            label_all_shards(tmp_path, [batch], config, n_shards=1)
+        assert server.total == 2
         server.on_request = None
-        label_family_batch(**args, label_config=config)
-    assert server.total == 3  # the re-run asked only for the three texts still missing
-    assert (pd.read_csv(args["usage"])["cache_hits"] == 3).all()
+        used = label_all_shards(tmp_path, [batch], config, n_shards=1)
+    assert used["cache_hits"] == 2  # the first answer was kept
+    assert server.total == 2 + 2  # the four texts still missing, two per request

@@ -230,6 +230,41 @@ class Usage:
         self.output_tokens += answer.output_tokens
 
 
+def shard_of(text_hash: str, n_shards: int) -> int:
+    """The text shard of a text hash: its first byte modulo the shard count, so each
+    cache file (one per first byte) belongs to exactly one shard."""
+    return int(text_hash[:2], 16) % n_shards
+
+
+def open_prefix_caches(cache_dir, shard: int, n_shards: int) -> LabelCache:
+    """The cached answers of one shard: the cache files of its hash prefixes, merged."""
+    merged = LabelCache(Path(cache_dir) / f"shard-{shard}")
+    for prefix in range(256):
+        if prefix % n_shards != shard:
+            continue
+        path = Path(cache_dir) / f"{prefix:02x}.parquet"
+        if path.exists():
+            merged.entries.update(LabelCache.open(path).entries)
+    merged.n_saved = len(merged.entries)
+    return merged
+
+
+def save_prefix_caches(merged: LabelCache, cache_dir) -> None:
+    """Write the merged answers back, one file per hash prefix (only changed files)."""
+    if len(merged.entries) == merged.n_saved:
+        return
+    by_prefix: dict[str, dict] = {}
+    for key, answer in merged.entries.items():
+        by_prefix.setdefault(key.rsplit("|", 1)[-1][:2], {})[key] = answer
+    for prefix, entries in by_prefix.items():
+        path = Path(cache_dir) / f"{prefix}.parquet"
+        old = LabelCache.open(path)
+        if len(old.entries) == len(entries):
+            continue
+        LabelCache(path, entries, n_saved=-1).save()
+    merged.n_saved = len(merged.entries)
+
+
 @dataclass
 class LabelCache:
     """Labels on disk keyed by (labeller, model, prompt version, run, text hash)."""
@@ -489,7 +524,7 @@ def make_labeller(label_config: dict) -> Labeller:
     raise ValueError(f"config key 'label.backend': unknown labeller {backend!r}")
 
 
-def _label_by_files(labels: pd.DataFrame, files: pd.Series) -> None:
+def label_by_files(labels: pd.DataFrame, files: pd.Series) -> None:
     """Label in place the Unlabelled commits whose files decide (one artefact kind)."""
     undecided = labels["label"] == UNLABELLED
     by_files = files[undecided].map(label_from_files)
@@ -528,7 +563,7 @@ def label_commits(
             run=run,
         )
         if not labeller.remote and "files" in commits:
-            _label_by_files(labelled, commits["files"])
+            label_by_files(labelled, commits["files"])
         usage.unlabelled = int((labelled["label"] == UNLABELLED).sum())  # commits, not texts
         frames.append(labelled)
         usage_rows.append(

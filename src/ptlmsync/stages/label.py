@@ -1,7 +1,7 @@
 """Stage ``label`` (rules/label.smk): change-type labels per family batch, their
 agreement with a gold table, and the GH/HF similarity of the labels per family.
 
-The per-batch job imports only pandas and the labellers (it runs once per family batch).
+The per-shard and per-batch jobs import only pandas and the labellers.
 """
 
 from __future__ import annotations
@@ -16,52 +16,97 @@ from ptlmsync.schemas import read_batches
 log = logging.getLogger(__name__)
 
 
-def label_family_batch(*, commits, labels, usage, cache_dir, label_config: dict) -> None:
-    """Change-type labels of a family batch's commits for every run, and the labeller's
-    usage.
+def label_text_shard(
+    *, batches, shard: int, n_shards: int, labels, usage, cache_dir, label_config: dict
+) -> None:
+    """Labels of the run's distinct commit texts that fall into ``shard`` (by text hash),
+    for every run, and the labeller's usage per run.
 
-    Remote answers are cached per family (``<cache_dir>/<family>.parquet``), so the
-    cache survives a change of the number of family batches.
+    A text that recurs across families is asked once per run, so the requests are
+    ceil(distinct texts of the shard / commits_per_request) per run, plus retries.
+    Remote answers are cached by text-hash prefix under ``cache_dir`` (one file per
+    prefix, each owned by one shard), so the cache is shared by every family, run and
+    shard count.
     """
     from ptlmsync.labellers import (
-        LABEL_COLUMNS,
         USAGE_COLUMNS,
         LabelCache,
-        label_commits,
+        label_texts,
         make_labeller,
+        open_prefix_caches,
+        save_prefix_caches,
+        shard_of,
+    )
+    from ptlmsync.text import text_hash
+
+    texts = pd.concat([pd.read_parquet(b, columns=["text"]) for b in batches])["text"]
+    mine = [t for t in dict.fromkeys(texts) if shard_of(text_hash(t), n_shards) == shard]
+    labeller = make_labeller(label_config)
+    # the offline labeller recomputes its answers: no cache on disk
+    cache = (
+        open_prefix_caches(cache_dir, shard, n_shards)
+        if labeller.remote
+        else LabelCache(Path(cache_dir) / "offline")
+    )
+    rows, used = [], []
+    try:
+        for run in range(1, label_config["runs"] + 1):
+            by_text, run_usage = label_texts(
+                labeller, mine, run, cache, label_config["commits_per_request"]
+            )
+            rows += [(text_hash(t), run, lab, why) for t, (lab, why) in by_text.items()]
+            used.append(
+                {
+                    "family": f"(shard {shard})",
+                    "labeller": labeller.name,
+                    "model": labeller.model,
+                    "run": run,
+                    **run_usage.__dict__,
+                }
+            )
+    finally:  # answers already paid for survive a failure later in the shard
+        if labeller.remote:
+            save_prefix_caches(cache, cache_dir)
+    pd.DataFrame(rows, columns=SHARD_COLUMNS).to_parquet(labels, index=False)
+    table = pd.DataFrame(used, columns=USAGE_COLUMNS)
+    table.to_csv(usage, index=False)
+    log.info(
+        "shard %d: %d distinct texts x %d runs: %d requests, %d cache hits, %d unlabelled",
+        shard,
+        len(mine),
+        label_config["runs"],
+        table["requests"].sum(),
+        table["cache_hits"].sum(),
+        table["unlabelled"].sum(),
     )
 
+
+#: One shard's answers: the text's hash, the run, the label and why it is Unlabelled.
+SHARD_COLUMNS = ["text_hash", "run", "label", "reason"]
+
+
+def label_family_batch(*, commits, shards, labels, label_config: dict) -> None:
+    """A family batch's labels (every commit, every run): its commits joined with the
+    shards' answers by text hash; the offline labeller then lets files decide what no
+    rule decided."""
+    from ptlmsync.labellers import LABEL_COLUMNS, label_by_files, make_labeller
+    from ptlmsync.text import text_hash
+
+    families = list(read_batches([commits]).values())
+    if not families:  # a batch without families
+        pd.DataFrame(columns=LABEL_COLUMNS).to_parquet(labels, index=False)
+        return
+    batch = pd.concat(families, ignore_index=True)
+    answers = pd.concat([pd.read_parquet(p) for p in shards], ignore_index=True)
     labeller = make_labeller(label_config)
-    label_frames, usage_frames = [], []
-    for family, family_commits in read_batches([commits]).items():
-        cache_path = Path(cache_dir) / f"{family}.parquet"
-        cache = LabelCache.open(cache_path) if labeller.remote else LabelCache(cache_path)
-        try:
-            family_labels, family_usage = label_commits(
-                family_commits,
-                labeller,
-                label_config["runs"],
-                cache,
-                label_config["commits_per_request"],
-            )
-        finally:  # answers already paid for survive a failure later in the batch
-            if labeller.remote:
-                cache.save()
-        label_frames.append(family_labels)
-        usage_frames.append(family_usage)
-    table = _concat(label_frames, LABEL_COLUMNS)
-    used = _concat(usage_frames, USAGE_COLUMNS)
+    batch["text_hash"] = batch["text"].map(text_hash)
+    joined = batch.merge(answers, on="text_hash", how="left", validate="many_to_many")
+    joined["labeller"] = f"{labeller.name}:{labeller.model}"
+    if not labeller.remote and "files" in joined:
+        label_by_files(joined, joined["files"])
+    table = joined[LABEL_COLUMNS] if len(joined) else pd.DataFrame(columns=LABEL_COLUMNS)
     table.to_parquet(labels, index=False)
-    used.to_csv(usage, index=False)
-    log.info(
-        "labelled %d commits of %d families x %d runs: %d requests, %d cache hits, %d unlabelled",
-        len(table) // max(1, label_config["runs"]),
-        used["family"].nunique(),
-        label_config["runs"],
-        used["requests"].sum(),
-        used["cache_hits"].sum(),
-        used["unlabelled"].sum(),
-    )
+    log.info("batch: %d labels of %d commits", len(table), len(batch))
 
 
 def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
