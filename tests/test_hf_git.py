@@ -66,22 +66,28 @@ def make_model_repo(root, model_id: str, allow_filter: bool = True) -> None:
         git(bare, "config", "uploadpack.allowFilter", "true")
 
 
+def git_collect(hub, tmp_path) -> dict:
+    """The ``collect:`` config that lists models on ``hub`` and clones them from the
+    local model repositories (GitHub: a base without repositories)."""
+    return {
+        "hf_endpoint": hub.url,
+        "hf_backend": "git",
+        "hf_clone_url": f"file://{tmp_path / 'hub'}",
+        "github_backend": "git",
+        "github_clone_url": f"file://{tmp_path / 'nowhere'}",
+        "min_downloads": 1,
+        "nlp_pipeline_tags": ["text-generation"],
+        "manual_links": None,
+    }
+
+
 @pytest.mark.parametrize("allow_filter", [True, False])
 def test_the_hf_git_backend_reads_commits_and_files(tmp_path, allow_filter):
     make_model_repo(tmp_path, "acme/bert-small", allow_filter)
     models = [hub_model("acme/bert-small", 90_000), hub_model("acme/gone", 80_000)]
     cards = {m["id"]: "https://github.com/acme/bert" for m in models}
     with FakeHub(models, cards, {"acme/bert-small": [hf_commit(0)]}) as hub:
-        collect = {
-            "hf_endpoint": hub.url,
-            "hf_backend": "git",
-            "hf_clone_url": f"file://{tmp_path / 'hub'}",
-            "github_backend": "git",
-            "github_clone_url": f"file://{tmp_path / 'nowhere'}",
-            "min_downloads": 1,
-            "nlp_pipeline_tags": ["text-generation"],
-            "manual_links": None,
-        }
+        collect = git_collect(hub, tmp_path)
         snapshot = crawl_all(collect, [], tmp_path / "crawl")
         asked = [p for p in hub.requests if "/commits/" in p]
     assert asked == []  # the commits came from git, not from the Hub's API
@@ -110,16 +116,7 @@ def test_a_rerun_asks_git_nothing_until_the_http_cache_is_deleted(tmp_path):
     make_model_repo(tmp_path, "acme/bert-small")
     models = [hub_model("acme/bert-small", 90_000)]
     with FakeHub(models, {"acme/bert-small": "https://github.com/acme/bert"}, {}) as hub:
-        collect = {
-            "hf_endpoint": hub.url,
-            "hf_backend": "git",
-            "hf_clone_url": f"file://{tmp_path / 'hub'}",
-            "github_backend": "git",
-            "github_clone_url": f"file://{tmp_path / 'nowhere'}",
-            "min_downloads": 1,
-            "nlp_pipeline_tags": ["text-generation"],
-            "manual_links": None,
-        }
+        collect = git_collect(hub, tmp_path)
 
         def titles():
             snapshot = crawl_all(collect, [], tmp_path / "crawl")

@@ -21,6 +21,7 @@ import pandas as pd
 import yaml
 
 from ptlmsync.demo import DEMO_MARKER
+from ptlmsync.propagation import PROPAGATION_COLUMNS
 from ptlmsync.vocab import AGE_GROUPS, LAG_ORDER, PATTERN_NAMES, PATTERN_ORDER
 
 log = logging.getLogger(__name__)
@@ -55,14 +56,7 @@ PAPER_TABLES = {
         "percent_top_pattern",
         "p",
     ],
-    "propagation": [
-        "kind",
-        "direction",
-        "n_changes",
-        "n_propagated",
-        "percent_propagated",
-        "median_days",
-    ],
+    "propagation": PROPAGATION_COLUMNS,
     "chi2_change_types_by_age": ["age_group", "chi2", "dof", "p_bonferroni", "cramers_v"],
     "topics": ["platform", "change_type", "terms", "percent", "coherence", "example"],
     "comparison_with_study": ["key", "study", "this_run", "difference", "note"],

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import os
 
-import pandas as pd
 from github import Auth, Github, GithubException, GithubRetry, UnknownObjectException
 from github.Requester import (
     HTTPRequestsConnectionClass,
@@ -14,7 +13,7 @@ from github.Requester import (
 )
 
 from ptlmsync.crawl.http_cache import CachingAdapter, RawCache
-from ptlmsync.crawl.records import Crawled, RecordChecker, gh_row, no_rejections
+from ptlmsync.crawl.records import Crawled, gh_row, nothing, read_listing
 from ptlmsync.crawl.retry import with_retries
 from ptlmsync.schemas import CRAWLED_GH_COLUMNS
 
@@ -113,13 +112,8 @@ def gh_commits(gh: Github, github_repo: str) -> Crawled:
         if err.status in (401, 403):
             return _nothing("unauthorized")
         raise
-    check = RecordChecker("GH", github_repo)
-    for position, item in enumerate(items):
-        check.add(position, item, gh_row(github_repo))
-    commits = pd.DataFrame(check.rows, columns=CRAWLED_GH_COLUMNS)
-    commits["date"] = pd.to_datetime(commits["date"], utc=True)
-    return Crawled(commits, "ok" if len(commits) else "no_commits", check.rejected())
+    return read_listing("GH", github_repo, items, gh_row(github_repo), CRAWLED_GH_COLUMNS)
 
 
 def _nothing(status: str) -> Crawled:
-    return Crawled(pd.DataFrame(columns=CRAWLED_GH_COLUMNS), status, no_rejections())
+    return nothing(status, CRAWLED_GH_COLUMNS)

@@ -15,13 +15,7 @@ from huggingface_hub.utils import paginate
 from huggingface_hub.utils._http import hf_request_event_hook
 
 from ptlmsync.crawl.http_cache import CachingTransport, RawCache
-from ptlmsync.crawl.records import (
-    REJECTED_COLUMNS,
-    Crawled,
-    RecordChecker,
-    hf_row,
-    no_rejections,
-)
+from ptlmsync.crawl.records import REJECTED_COLUMNS, Crawled, hf_row, nothing, read_listing
 from ptlmsync.crawl.retry import with_retries
 from ptlmsync.schemas import is_repo_id
 
@@ -190,16 +184,11 @@ def hf_commits(api: HfApi, model_id: str) -> Crawled:
         if getattr(err.response, "status_code", None) in (401, 403):
             return _nothing("unauthorized")
         raise
-    check = RecordChecker("HF", model_id)
-    for position, item in enumerate(items):
-        check.add(position, item, hf_row(model_id))
-    commits = pd.DataFrame(check.rows, columns=HF_COMMIT_COLUMNS)
-    commits["date"] = pd.to_datetime(commits["date"], utc=True)
-    return Crawled(commits, "ok" if len(commits) else "no_commits", check.rejected())
+    return read_listing("HF", model_id, items, hf_row(model_id), HF_COMMIT_COLUMNS)
 
 
 def _nothing(status: str) -> Crawled:
-    return Crawled(pd.DataFrame(columns=HF_COMMIT_COLUMNS), status, no_rejections())
+    return nothing(status, HF_COMMIT_COLUMNS)
 
 
 _GITHUB_PROFILE = re.compile(

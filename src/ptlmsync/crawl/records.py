@@ -38,6 +38,22 @@ def no_rejections() -> pd.DataFrame:
     return pd.DataFrame(columns=REJECTED_COLUMNS)
 
 
+def nothing(status: str, columns: list[str]) -> Crawled:
+    """No commits, for a status that answers without a listing (not_found, gated, …)."""
+    return Crawled(pd.DataFrame(columns=columns), status, no_rejections())
+
+
+def read_listing(platform: str, target: str, items: list, parse, columns: list[str]) -> Crawled:
+    """A listing's raw items checked one by one (``parse``: :func:`hf_row` or
+    :func:`gh_row`): the kept commits, status ``ok`` or ``no_commits``, the rejections."""
+    check = RecordChecker(platform, target)
+    for position, item in enumerate(items):
+        check.add(position, item, parse)
+    commits = pd.DataFrame(check.rows, columns=columns)
+    commits["date"] = pd.to_datetime(commits["date"], utc=True)
+    return Crawled(commits, "ok" if len(commits) else "no_commits", check.rejected())
+
+
 def count_actions(rejected: pd.DataFrame) -> tuple[int, int]:
     """(records dropped, records kept after a repair): a record counts once however many
     of its fields were repaired, and a repaired record later dropped counts as dropped."""

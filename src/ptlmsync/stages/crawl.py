@@ -21,7 +21,7 @@ from ptlmsync.crawl.links import (
     read_manual_links,
     resolve_link,
 )
-from ptlmsync.crawl.records import Crawled, count_actions, no_rejections
+from ptlmsync.crawl.records import Crawled, count_actions, no_rejections, nothing
 from ptlmsync.schemas import CRAWLED_GH_COLUMNS, MODEL_COLUMNS
 from ptlmsync.snapshot import family_id
 
@@ -178,7 +178,7 @@ def _guarded(fetch, target: str, columns: list[str]) -> Crawled:
         return fetch()
     except Exception as err:
         log.error("%s: %s: %s", target, type(err).__name__, err)
-        return Crawled(pd.DataFrame(columns=columns), "error", no_rejections())
+        return nothing("error", columns)
 
 
 def _clone(url: str, dest: Path, cache: RawCache) -> Path:
@@ -204,7 +204,7 @@ def _hf_commits(model_id: str, collect: dict, api, clone_dir, cache: RawCache) -
     except gitlog.GitError as err:
         log.warning("%s", err)
         status = "unauthorized" if gitlog.refused(err) else "not_found"
-        return Crawled(pd.DataFrame(columns=hub.HF_COMMIT_COLUMNS), status, no_rejections())
+        return nothing(status, hub.HF_COMMIT_COLUMNS)
     # a Hub commit's title is the message's first line, its message the rest
     lines = commits["message"].astype(str).str.split("\n", n=1)
     hf = pd.DataFrame(
@@ -229,7 +229,7 @@ def _gh_commits(github_repo: str, collect: dict, cache: RawCache, clone_path: Pa
             commits = gitlog.read_log(_clone(url, clone_path, cache), github_repo)
         except gitlog.GitError as err:
             log.warning("%s", err)
-            return Crawled(pd.DataFrame(columns=CRAWLED_GH_COLUMNS), "not_found", no_rejections())
+            return nothing("not_found", CRAWLED_GH_COLUMNS)
         # a repository without commits is what the API calls empty (409)
         return Crawled(commits, "ok" if len(commits) else "empty_repository", no_rejections())
     client = github_api.github_client(collect.get("github_api_url"), cache)
