@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from ptlmsync.label_rules import rule_label
-from ptlmsync.labellers import LabelCache, OfflineLabeller, label_commits, make_labeller
+from ptlmsync.labellers import make_labeller
 from ptlmsync.taxonomy import load_taxonomy
 from ptlmsync.text import clean_text, hf_commit_text
 
@@ -82,7 +82,29 @@ def test_no_rule_no_label(text):
     assert rule_label(clean_text(text)) is None  # never a default type
 
 
-def test_label_commits_repeats_runs_and_rejects_unknown_backends(tmp_path):
+def label_by_shards(tmp_path, commits: pd.DataFrame, runs: int):
+    """The offline labeller's jobs as the workflow runs them (one text shard, then the
+    batch's join): the labels of every commit and run, and the shard's usage."""
+    from ptlmsync.stages.label import label_family_batch, label_text_shard
+
+    config = {"backend": "offline", "runs": runs, "commits_per_request": 50}
+    batch = tmp_path / "batch.parquet"
+    commits.assign(date=pd.Timestamp("2024-01-01", tz="UTC"), author="dev").to_parquet(batch)
+    shard, usage, labels = (tmp_path / n for n in ("shard.parquet", "usage.csv", "labels.parquet"))
+    label_text_shard(
+        batches=[batch],
+        shard=0,
+        n_shards=1,
+        labels=shard,
+        usage=usage,
+        cache_dir=tmp_path / "cache",
+        label_config=config,
+    )
+    label_family_batch(commits=batch, shards=[shard], labels=labels, label_config=config)
+    return pd.read_parquet(labels), pd.read_csv(usage)
+
+
+def test_labelling_repeats_runs_and_rejects_unknown_backends(tmp_path):
     commits = pd.DataFrame(
         {
             "platform": ["HF", "HF"],
@@ -92,8 +114,7 @@ def test_label_commits_repeats_runs_and_rejects_unknown_backends(tmp_path):
             "text": ["Update README.md"] * 2,
         }
     )
-    cache = LabelCache(tmp_path / "cache.parquet")
-    labels, usage = label_commits(commits, OfflineLabeller(), 3, cache)
+    labels, usage = label_by_shards(tmp_path, commits, runs=3)
     assert len(labels) == 6 and set(labels["run"]) == {1, 2, 3}
     assert set(labels["label"]) == {"External Documentation"}
     assert usage["requests"].tolist() == [0, 0, 0]  # the offline labeller asks no one
@@ -122,11 +143,11 @@ def test_files_decide_what_no_rule_decides(tmp_path):
             ],
         }
     )
-    labels, usage = label_commits(commits, OfflineLabeller(), 1, LabelCache(tmp_path / "c"))
+    labels, usage = label_by_shards(tmp_path, commits, runs=1)
     assert labels["label"].tolist() == [
         "External Documentation",
         "Unlabelled",
         "Unlabelled",
         "External Documentation",
     ]
-    assert usage["unlabelled"].tolist() == [2]  # commits left Unlabelled
+    assert usage["unlabelled"].tolist() == [1]  # distinct texts the rules left: "update"

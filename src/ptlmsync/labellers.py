@@ -546,34 +546,3 @@ USAGE_COLUMNS = [
     "invalid_answers",
     "unlabelled",
 ]
-
-
-def label_commits(
-    commits: pd.DataFrame, labeller: Labeller, runs: int, cache: LabelCache, chunk_size: int = 50
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Labels of every commit for each run, and one usage row per run."""
-    frames, usage_rows = [], []
-    family = commits["family"].iloc[0] if len(commits) else ""
-    for run in range(1, runs + 1):
-        by_text, usage = label_texts(labeller, commits["text"].tolist(), run, cache, chunk_size)
-        labelled = commits[["platform", "family", "series", "key"]].assign(
-            label=[by_text[t][0] for t in commits["text"]],
-            reason=[by_text[t][1] for t in commits["text"]],
-            labeller=f"{labeller.name}:{labeller.model}",
-            run=run,
-        )
-        if not labeller.remote and "files" in commits:
-            label_by_files(labelled, commits["files"])
-        usage.unlabelled = int((labelled["label"] == UNLABELLED).sum())  # commits, not texts
-        frames.append(labelled)
-        usage_rows.append(
-            {
-                "family": family,
-                "labeller": labeller.name,
-                "model": labeller.model,
-                "run": run,
-                **usage.__dict__,
-            }
-        )
-    labels = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=LABEL_COLUMNS)
-    return labels[LABEL_COLUMNS], pd.DataFrame(usage_rows, columns=USAGE_COLUMNS)
