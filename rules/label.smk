@@ -19,6 +19,28 @@ rule label_text_shard:
         "../workflow/scripts/label_text_shard.py"
 
 
+# The bill before it is paid: `snakemake label_plan` writes the texts, requests,
+# tokens and cost of the labelling per run, without a request (not part of `all`; the
+# cached answers it subtracts are those of the moment it runs: -R label_plan to redo).
+rule label_plan:
+    input:
+        batches=per_batch("snapshot/batches/{batch}.parquet"),
+    output:
+        plan=result("labels/plan.csv"),
+    log:
+        log_file("label", "label_plan"),
+    benchmark:
+        benchmark_file("label", "label_plan")
+    conda:
+        "../envs/label.yaml"
+    params:
+        label=labelling_params(),
+        n_shards=config["label"]["text_shards"],
+        plan=config["label"]["plan"],
+    script:
+        "../workflow/scripts/label_plan.py"
+
+
 rule label_batch:
     input:
         commits=result("snapshot/batches/{batch}.parquet"),

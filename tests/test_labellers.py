@@ -204,17 +204,25 @@ def test_what_keeps_failing_is_unlabelled_with_a_reason(tmp_path):
     assert usage.unlabelled == 2 and usage.requests == 5
 
 
-def test_429_and_503_are_retried(gemini_key, tmp_path):
-    path = "/v1beta/models/gemini-1.5-flash:generateContent"
+@pytest.mark.parametrize("backend", ["gemini", "openai_compatible"])
+def test_429_and_503_are_retried_and_counted(gemini_key, tmp_path, backend):
     with FakeLLM(honest) as server:
+        if backend == "gemini":
+            labeller, path = gemini(server), "/v1beta/models/gemini-1.5-flash:generateContent"
+        else:
+            labeller = OpenAICompatibleLabeller("m", base_url=f"{server.url}/v1")
+            path = "/v1/chat/completions"
         server.fail(
             path,
             (429, {"Retry-After": "0"}, b'{"error": {"code": 429}}'),
-            (503, {}, b'{"error": {"code": 503}}'),
+            (503, {"Retry-After": "0"}, b'{"error": {"code": 503}}'),
         )
-        labels, _ = label_texts(gemini(server), TEXTS, 1, LabelCache(tmp_path / "c.parquet"))
+        cache = LabelCache(tmp_path / "c.parquet")
+        labels, usage = label_texts(labeller, TEXTS, 1, cache, chunk_size=4)
     assert labels["Update README.md"][0] == "External Documentation"
-    assert server.total == 3
+    # two requests (4 + 2 texts); the first took three attempts inside the SDK
+    assert server.total == 4 and usage.requests == 2 and usage.client_retries == 2
+    assert (usage.prompt_tokens, usage.output_tokens) == (200, 40)  # the server's counts
 
 
 def test_cache_makes_a_second_run_request_nothing_and_keys_by_run(tmp_path):

@@ -94,6 +94,8 @@ def live(tmp_path_factory):
     (root / "workflow").mkdir()
     work = copy_workflow(root / "workflow")
     with FakeLLM(honest_except_day_21) as llm:
+        run(work, hub.url, root / "remote", llm.url, "--", "label_plan")  # the bill first
+        assert llm.total == 0
         run(work, hub.url, root / "remote", llm.url)
         yield work, hub, llm, root
     hub.close()
@@ -122,6 +124,22 @@ def test_live_run_collects_links_and_codes_families(live):
     crawl = json.loads((work / RUN / "tables/numbers.json").read_text())["crawl"]
     assert (crawl["n_targets"], crawl["n_ok"], crawl["n_dropped"]) == (5, 5, 0)
     assert llm.total > 0  # the commits were labelled by the (local) remote labeller
+
+
+def test_the_plan_came_before_the_bill_and_the_paper_states_the_bill(live):
+    work, _, llm, _ = live
+    plan = pd.read_csv(work / RUN / "labels/plan.csv")
+    families = pd.read_csv(work / RUN / "sync/families.csv")
+    n_commits = families[["n_gh_commits", "n_hf_commits"]].sum().sum()
+    # every message is distinct here; with 50 per request, one request per shard used
+    assert plan.loc[0, "distinct_texts"] == n_commits and plan.loc[0, "cached_texts"] == 0
+    assert 1 <= plan.loc[0, "requests"] <= n_commits
+    labels = json.loads((work / RUN / "tables/numbers.json").read_text())["labels"]
+    assert labels["requests"] == llm.total  # usage counts every request the server saw
+    # the day-21 commit is answered wrongly and re-asked: requests the plan cannot foresee
+    assert labels["invalid_answers"] > 0 and labels["requests"] > plan.loc[0, "requests"]
+    html = (work / RUN / "paper/paper.html").read_text()
+    assert f"Labelling made {labels['requests']} requests" in html
 
 
 def test_an_unlabelled_commit_is_counted_and_left_out_of_every_change_type_statistic(live):

@@ -47,12 +47,14 @@ def rules_version() -> str:
 
 @dataclass
 class Answer:
-    """What one request returned: the raw text, its finish reason and token counts."""
+    """What one request returned: the raw text, its finish reason, token counts and the
+    HTTP attempts it took (more than one where the client library retried)."""
 
     text: str
     finish_reason: str = "STOP"
     prompt_tokens: int = 0
     output_tokens: int = 0
+    attempts: int = 1
 
 
 class Labeller(Protocol):
@@ -102,6 +104,12 @@ class StudyPrompt:
     def schema(self) -> dict:
         return _array_schema("commit")
 
+    def expected_answer(self, items: list[dict], label: str) -> str:
+        """The answer asked for, every item labelled ``label`` (for the cost plan)."""
+        return json.dumps(
+            [{"commit": it["text"], "label": label} for it in items], ensure_ascii=False
+        )
+
     def parse(self, answer: Answer, items: list[dict]) -> dict[str, str]:
         ids_of: dict[str, list[str]] = {}
         for it in items:  # texts equal but for case or spacing get one answer
@@ -144,6 +152,10 @@ class DetailedPrompt:
 
     def schema(self) -> dict:
         return _array_schema("id")
+
+    def expected_answer(self, items: list[dict], label: str) -> str:
+        """The answer asked for, every item labelled ``label`` (for the cost plan)."""
+        return json.dumps([{"id": it["id"], "label": label} for it in items])
 
     def parse(self, answer: Answer, items: list[dict]) -> dict[str, str]:
         keys = {it["id"] for it in items}
@@ -217,7 +229,12 @@ def _complete(labels: dict[str, str], items: list[dict]) -> dict[str, str]:
 
 @dataclass
 class Usage:
+    """What labelling cost: ``requests`` counts every question asked (re-asks after an
+    invalid answer included, ``invalid_answers`` of them); ``client_retries`` the HTTP
+    attempts the client library repeated on its own (429, 5xx) inside those requests."""
+
     requests: int = 0
+    client_retries: int = 0
     prompt_tokens: int = 0
     output_tokens: int = 0
     cache_hits: int = 0
@@ -226,6 +243,7 @@ class Usage:
 
     def add(self, answer: Answer) -> None:
         self.requests += 1
+        self.client_retries += answer.attempts - 1
         self.prompt_tokens += answer.prompt_tokens
         self.output_tokens += answer.output_tokens
 
@@ -309,14 +327,9 @@ def label_texts(
     max_depth: int = 6,
 ) -> tuple[dict[str, tuple], Usage]:
     """(label, reason) per distinct text for one run; Unlabelled where answers kept failing."""
-    usage = Usage()
     distinct = list(dict.fromkeys(texts))
-    todo = []
-    for text in distinct:
-        if LabelCache.key(labeller, run, text) in cache.entries:
-            usage.cache_hits += 1
-        else:
-            todo.append(text)
+    todo = uncached(labeller, distinct, run, cache)
+    usage = Usage(cache_hits=len(distinct) - len(todo))
     if not labeller.remote:  # the offline rules: no requests, every text decided here
         for text in todo:
             label, reason = offline_label(text)
@@ -329,10 +342,21 @@ def label_texts(
     return {t: cache.entries[LabelCache.key(labeller, run, t)] for t in distinct}, usage
 
 
+def uncached(labeller, distinct: list[str], run: int, cache: LabelCache) -> list[str]:
+    """The texts of ``distinct`` whose answer for ``run`` is not in the cache, in order:
+    what a labelling run has to ask."""
+    return [t for t in distinct if LabelCache.key(labeller, run, t) not in cache.entries]
+
+
+def request_items(chunk: list[str]) -> list[dict]:
+    """The commits of one request as the prompts send them: ids local to the request."""
+    return [{"id": f"c{i}", "text": t} for i, t in enumerate(chunk)]
+
+
 def _label_chunk(
     labeller, chunk: list[str], run: int, cache: LabelCache, usage: Usage, depth: int
 ) -> None:
-    items = [{"id": f"c{i}", "text": t} for i, t in enumerate(chunk)]
+    items = request_items(chunk)
     try:
         answer = labeller.ask(items)
         usage.add(answer)
@@ -356,6 +380,17 @@ def _label_chunk(
 
 
 # --- backends -------------------------------------------------------------------------
+
+
+class AttemptCounter:
+    """An httpx request hook counting the HTTP attempts a client sends, its own retries
+    included (they happen inside the SDK, out of the labeller's sight)."""
+
+    def __init__(self):
+        self.total = 0
+
+    def __call__(self, request) -> None:
+        self.total += 1
 
 
 class OfflineLabeller:
@@ -409,6 +444,7 @@ class GeminiLabeller:
         from google.genai import types
 
         self.model, self._types = model, types
+        self.http_attempts = AttemptCounter()
         self.prompt, self.generation = PROMPTS[prompt], dict(generation or {})
         self.version = _remote_version(model, self.prompt, self.generation)
         options = types.HttpOptions(
@@ -419,10 +455,12 @@ class GeminiLabeller:
                 initial_delay=initial_delay,
                 http_status_codes=[429, 500, 502, 503, 504],
             ),
+            client_args={"event_hooks": {"request": [self.http_attempts]}},
         )
         self.client = genai.Client(api_key=_secret("GEMINI_API_KEY"), http_options=options)
 
     def ask(self, items: list[dict]) -> Answer:
+        before = self.http_attempts.total
         config = self._types.GenerateContentConfig(
             system_instruction=self.prompt.system(),
             response_mime_type="application/json",
@@ -440,6 +478,7 @@ class GeminiLabeller:
             reason,
             getattr(usage, "prompt_token_count", 0) or 0,
             getattr(usage, "candidates_token_count", 0) or 0,
+            self.http_attempts.total - before,
         )
 
 
@@ -460,18 +499,21 @@ class OpenAICompatibleLabeller:
         prompt: str = "study",
         generation: dict | None = None,
     ):
-        from openai import OpenAI
+        from openai import DefaultHttpxClient, OpenAI
 
         self.model = model
+        self.http_attempts = AttemptCounter()
         self.prompt, self.generation = PROMPTS[prompt], dict(generation or {})
         self.version = _remote_version(model, self.prompt, self.generation)
         self.client = OpenAI(
             base_url=base_url,
             max_retries=max_retries,
             api_key=os.environ.get("OPENAI_API_KEY") or "not-needed",
+            http_client=DefaultHttpxClient(event_hooks={"request": [self.http_attempts]}),
         )
 
     def ask(self, items: list[dict]) -> Answer:
+        before = self.http_attempts.total
         response = self.client.chat.completions.create(
             model=self.model,
             messages=[
@@ -487,6 +529,7 @@ class OpenAICompatibleLabeller:
             choice.finish_reason or "stop",
             getattr(usage, "prompt_tokens", 0) or 0,
             getattr(usage, "completion_tokens", 0) or 0,
+            self.http_attempts.total - before,
         )
 
 
@@ -499,6 +542,32 @@ def _secret(name: str) -> str:
     if not value:
         raise RuntimeError(f"the labeller needs the environment variable {name}")
     return value
+
+
+@dataclass(frozen=True)
+class LabellerIdentity:
+    """What keys a remote labeller's answers in the cache, known without a client or a
+    secret (the cost plan reads the cache with it)."""
+
+    name: str
+    model: str
+    version: str
+    prompt: StudyPrompt | DetailedPrompt
+    remote: bool = True
+
+
+def labeller_identity(label_config: dict) -> Labeller:
+    """The labeller ``label.backend`` names, as the cache knows it: the offline labeller
+    itself, or a remote one's name, model and version (no client is made)."""
+    backend = label_config["backend"]
+    if backend == "offline":
+        return OfflineLabeller()
+    if backend not in ("gemini", "openai_compatible"):
+        raise ValueError(f"config key 'label.backend': unknown labeller {backend!r}")
+    model = label_config[backend]["model"]
+    prompt = PROMPTS[label_config.get("prompt", "study")]
+    generation = label_config.get("generation") or {}
+    return LabellerIdentity(backend, model, _remote_version(model, prompt, generation), prompt)
 
 
 def make_labeller(label_config: dict) -> Labeller:
@@ -540,6 +609,7 @@ USAGE_COLUMNS = [
     "model",
     "run",
     "requests",
+    "client_retries",
     "prompt_tokens",
     "output_tokens",
     "cache_hits",

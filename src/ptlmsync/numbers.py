@@ -58,9 +58,19 @@ def label_numbers(validation: pd.DataFrame, usage: pd.DataFrame, label_config: d
             }
             for p in ("GH", "HF")
         },
-        "requests": int(usage["requests"].sum()),
-        "cache_hits": int(usage["cache_hits"].sum()),
-        "unlabelled": int(usage["unlabelled"].sum()),
+        "remote": backend != "offline",
+        **{
+            column: int(usage[column].sum()) if column in usage else 0
+            for column in (
+                "requests",
+                "client_retries",
+                "invalid_answers",
+                "prompt_tokens",
+                "output_tokens",
+                "cache_hits",
+                "unlabelled",
+            )
+        },
     }
 
 

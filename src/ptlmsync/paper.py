@@ -232,6 +232,7 @@ def prepare_build(paper_dir, tables_dir, figures_dir, build_dir, paper_tables=No
         "commits-available": bool(numbers.get("commits_available", True)),
         "demo": bool(numbers.get("demo", False)),
         "crawled": "crawl" in numbers,
+        "labeller-remote": bool((numbers.get("labels") or {}).get("remote")),
         "files-available": bool((numbers.get("rq4") or {}).get("files_available")),
         "automated-sync": bool(
             ((numbers.get("rq4") or {}).get("automated") or {}).get("n_families")

@@ -35,12 +35,10 @@ def label_text_shard(
         make_labeller,
         open_prefix_caches,
         save_prefix_caches,
-        shard_of,
     )
     from ptlmsync.text import text_hash
 
-    texts = pd.concat([pd.read_parquet(b, columns=["text"]) for b in batches])["text"]
-    mine = [t for t in dict.fromkeys(texts) if shard_of(text_hash(t), n_shards) == shard]
+    mine = texts_by_shard(batches, n_shards)[shard]
     labeller = make_labeller(label_config)
     # the offline labeller recomputes its answers: no cache on disk
     cache = (
@@ -78,6 +76,53 @@ def label_text_shard(
         table["requests"].sum(),
         table["cache_hits"].sum(),
         table["unlabelled"].sum(),
+    )
+
+
+def texts_by_shard(batches, n_shards: int) -> list[list[str]]:
+    """The run's distinct commit texts, split into the text shards (by text hash), each
+    in the order the family batches give them."""
+    from ptlmsync.labellers import shard_of
+    from ptlmsync.text import text_hash
+
+    texts = pd.concat([pd.read_parquet(b, columns=["text"]) for b in batches])["text"]
+    shards: list[list[str]] = [[] for _ in range(n_shards)]
+    for text in dict.fromkeys(texts):
+        shards[shard_of(text_hash(text), n_shards)].append(text)
+    return shards
+
+
+def plan_labelling(
+    *, batches, n_shards: int, plan, cache_dir, label_config: dict, plan_config: dict
+) -> None:
+    """The cost plan of the labelling (:mod:`ptlmsync.label_plan`), one row per run;
+    reads the answer cache, asks nothing."""
+    from ptlmsync import label_plan
+    from ptlmsync.labellers import LabelCache, labeller_identity, open_prefix_caches
+
+    labeller = labeller_identity(label_config)
+    shards = texts_by_shard(batches, n_shards)
+    cache = LabelCache(Path(cache_dir) / "none")
+    if labeller.remote:
+        for shard in range(n_shards):
+            cache.entries |= open_prefix_caches(cache_dir, shard, n_shards).entries
+    table = label_plan.plan_labelling(
+        labeller,
+        shards,
+        label_config["runs"],
+        cache,
+        label_config["commits_per_request"],
+        plan_config,
+    )
+    table.to_csv(plan, index=False)
+    log.info(
+        "plan: %d runs: %d requests, %d input and %d output tokens, cost %s (%s)",
+        len(table),
+        table["requests"].sum(),
+        table["input_tokens"].sum(),
+        table["output_tokens"].sum(),
+        table["cost"].sum(min_count=1),
+        table["token_count"].iloc[0] or "no tokens: offline",
     )
 
 
