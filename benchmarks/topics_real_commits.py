@@ -70,6 +70,12 @@ def load_commits(shared: Path) -> pd.DataFrame:
     )
 
 
+def rule_type(text: str) -> str | None:
+    """The offline rules' change type of a cleaned message (None: no rule decides)."""
+    decided = rule_label(text)
+    return decided[0] if decided else None
+
+
 def violations(table: pd.DataFrame, docs: pd.DataFrame) -> list[str]:
     """Topic terms that are trailer keys, merge boilerplate or glued words; topics under
     the minimum size; topic texts that still hold an author word of their family (the
@@ -105,7 +111,7 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=3, help="topics printed per change type")
     args = parser.parse_args()
     commits = load_commits(args.shared)
-    commits["change_type"] = commits["text"].map(rule_label)
+    commits["change_type"] = commits["text"].map(rule_type)
     params = topic_params(REPO / "config" / "config.yaml")
     cache = EmbeddingCache(params.embedding_model, REPO / "resources/cache/embeddings")
     start = time.perf_counter()

@@ -31,6 +31,10 @@ rule compile_numbers:
             "name": RUN,
             "sync": coding_params(),
             "label": {**config["label"], "gold_is_demo": gold_labels() == DEMO_TRUTH},
+            "topics": {
+                key: config["topics"][key]
+                for key in ("embedding_model", "embedding_backend")
+            },
             "unavailable": UNAVAILABLE,
             "reference_window_days": reference_window_days(),
             "propagation_max_days": propagation_max_days(),

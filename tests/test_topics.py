@@ -1,5 +1,7 @@
 """Topic extraction: preprocessing, the embedding cache, BERTopic on clear clusters."""
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -179,3 +181,58 @@ def test_embeddings_are_cut_at_max_tokens_and_cached_per_length(tmp_path):
         "all-MiniLM-L6-v2-128.parquet",
         "all-MiniLM-L6-v2-8.parquet",
     ]
+
+
+ONNX_TEXTS = [
+    "Update README.md",
+    "Fix attention mask bug in the decoder when the batch has padding on the left",
+    "Upload tokenizer",
+    "bump transformers",
+    "",
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("backend", "least_cosine"), [("onnx", 0.9999), ("onnx-int8", 0.95)])
+def test_the_onnx_backends_give_the_vectors_of_sentence_transformers(
+    tmp_path, backend, least_cosine
+):
+    reference = EmbeddingCache("all-MiniLM-L6-v2", tmp_path).embed(ONNX_TEXTS)
+    onnx = EmbeddingCache("all-MiniLM-L6-v2", tmp_path, backend=backend)
+    vectors = onnx.embed(ONNX_TEXTS)
+    cosine = (vectors * reference).sum(axis=1) / (
+        np.linalg.norm(vectors, axis=1) * np.linalg.norm(reference, axis=1)
+    )
+    assert vectors.shape == reference.shape and cosine.min() > least_cosine
+    assert onnx.path != EmbeddingCache("all-MiniLM-L6-v2", tmp_path).path  # vectors differ
+    onnx.save()
+    exported = tmp_path / "onnx" / f"all-MiniLM-L6-v2-{backend}.onnx"
+    made = exported.stat().st_mtime_ns
+    # a new cache exports nothing again, and a cached text needs no model at all
+    again = EmbeddingCache("all-MiniLM-L6-v2", tmp_path, backend=backend)
+    assert np.allclose(again.embed(ONNX_TEXTS[:2]), vectors[:2]) and again._model is None
+    again.embed(["a text not seen"])
+    assert exported.stat().st_mtime_ns == made
+
+
+def test_the_onnx_backends_refuse_a_model_that_does_not_pool_by_the_mean(tmp_path):
+    from ptlmsync.onnx_encoder import check_mean_pooling
+
+    modules = [
+        {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
+        {
+            "idx": 1,
+            "name": "1",
+            "path": "1_Pooling",
+            "type": "sentence_transformers.models.Pooling",
+        },
+    ]
+    (tmp_path / "1_Pooling").mkdir()
+    (tmp_path / "modules.json").write_text(json.dumps(modules))
+    pooling = {"pooling_mode_cls_token": True, "pooling_mode_mean_tokens": False}
+    (tmp_path / "1_Pooling" / "config.json").write_text(json.dumps(pooling))
+    with pytest.raises(ValueError, match=r"topics\.embedding_backend.*mean pooling"):
+        check_mean_pooling(tmp_path)
+    pooling["pooling_mode_mean_tokens"] = True
+    (tmp_path / "1_Pooling" / "config.json").write_text(json.dumps(pooling))
+    assert check_mean_pooling(tmp_path) is False  # mean pooling, no Normalize module

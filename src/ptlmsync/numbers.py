@@ -74,6 +74,22 @@ def label_numbers(validation: pd.DataFrame, usage: pd.DataFrame, label_config: d
     }
 
 
+#: How the topics' embedding model runs (topics.embedding_backend), for the paper.
+EMBEDDING_RUNTIMES = {
+    "torch": "sentence-transformers on PyTorch (BERTopic's default)",
+    "onnx": "ONNX Runtime (the same weights and vectors as on PyTorch)",
+    "onnx-int8": "ONNX Runtime with 8-bit weights, which change the vectors slightly "
+    "(the README gives the measured topic agreement with PyTorch's)",
+}
+
+
+def topic_numbers(topics: dict) -> dict:
+    return {
+        "embedding_model": topics["embedding_model"],
+        "runtime": EMBEDDING_RUNTIMES[topics["embedding_backend"]],
+    }
+
+
 def sensitivity_numbers(summary: pd.DataFrame | None, window: int) -> dict:
     if summary is None:
         return dict.fromkeys(

@@ -46,6 +46,7 @@ N_EXAMPLES, EXAMPLE_LENGTH = 3, 120
 @dataclass(frozen=True)
 class TopicParams:
     embedding_model: str = OFFLINE_MODEL
+    embedding_backend: str = "torch"
     max_tokens: int = 128
     min_documents: int = 15
     min_cluster_size: int = 5
@@ -63,14 +64,19 @@ class TopicParams:
 
 
 class EmbeddingCache:
-    """Sentence embeddings keyed by text hash, persisted as one parquet file per model
-    and truncation length."""
+    """Sentence embeddings keyed by text hash, persisted as one parquet file per model,
+    truncation length and backend (:mod:`ptlmsync.onnx_encoder`: its vectors differ)."""
 
-    def __init__(self, model_name: str, cache_dir: str | Path, max_tokens: int = 128):
+    def __init__(
+        self, model_name: str, cache_dir: str | Path, max_tokens: int = 128, backend="torch"
+    ):
         self.model_name = model_name
         self.max_tokens = max_tokens
-        slug = re.sub(r"[^A-Za-z0-9_.-]", "_", model_name)
-        self.path = Path(cache_dir) / f"{slug}-{max_tokens}.parquet"
+        self.backend = backend
+        self.cache_dir = Path(cache_dir)
+        self.slug = re.sub(r"[^A-Za-z0-9_.-]", "_", model_name)
+        suffix = "" if backend == "torch" else f"-{backend}"
+        self.path = self.cache_dir / f"{self.slug}-{max_tokens}{suffix}.parquet"
         self._model = None
         self.vectors: dict[str, np.ndarray] = {}
         if self.path.exists():
@@ -79,6 +85,12 @@ class EmbeddingCache:
         self.n_embedded = 0
 
     def _load_model(self):
+        if self.backend != "torch":
+            from ptlmsync.onnx_encoder import OnnxEncoder
+
+            exported = self.cache_dir / "onnx" / f"{self.slug}-{self.backend}.onnx"
+            int8 = self.backend == "onnx-int8"
+            return OnnxEncoder(self.model_name, exported, self.max_tokens, int8)
         from sentence_transformers import SentenceTransformer
 
         name = self.model_name

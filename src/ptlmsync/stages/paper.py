@@ -18,6 +18,7 @@ from ptlmsync.numbers import (
     resolution_numbers,
     run_numbers,
     sensitivity_numbers,
+    topic_numbers,
     validation_numbers,
 )
 from ptlmsync.snapshot import read_meta
@@ -82,6 +83,7 @@ def compile_numbers(
         numbers["labels"] = label_numbers(
             pd.read_csv(label_validation), pd.read_csv(label_usage), run["label"]
         )
+    numbers["topics"] = topic_numbers(run["topics"])
     numbers["rq4"] = propagation_numbers(*_rq4_tables(tables_dir, drift))
     funnel(numbers, pd.read_csv(crawl_links) if crawl_links else None).to_csv(
         funnel_out, index=False

@@ -126,7 +126,12 @@ def extract_topics(
             "stop_words": tuple(params.get("stop_words", ())),
         }
     )
-    cache = topics.EmbeddingCache(topic_params.embedding_model, cache_dir, topic_params.max_tokens)
+    cache = topics.EmbeddingCache(
+        topic_params.embedding_model,
+        cache_dir,
+        topic_params.max_tokens,
+        topic_params.embedding_backend,
+    )
     table = topics.topics_table(docs, topic_params, cache, load_taxonomy().names)
     cache.save()
     write_tables({"topics": table}, tables)
