@@ -8,6 +8,7 @@ workflow on it with /usr/bin/time -v and prints one table (wall, CPU, peak RSS, 
 the fitted growth exponent. Usage:
 
     python benchmarks/study_size.py [--families 340] [--growth 100,300,1000,3000] [--keep DIR]
+        [--set 'topics={embedding_backend: onnx-int8}']
 """
 
 from __future__ import annotations
@@ -134,10 +135,13 @@ def timed(work: Path, *args: str) -> dict:
     }
 
 
-def time_by_rule(work: Path) -> pd.DataFrame:
-    """Wall and CPU seconds per rule from the Snakemake ``benchmark:`` files of a run."""
+def time_by_rule(work: Path, since: float = 0.0) -> pd.DataFrame:
+    """Wall and CPU seconds per rule from the Snakemake ``benchmark:`` files of a run
+    (those written after ``since``, a time stamp: the jobs of the last run)."""
     rows = []
     for tsv in (work / "results").glob("*/benchmarks/*/*.tsv"):  # results/<run>/benchmarks
+        if tsv.stat().st_mtime < since:
+            continue
         first = pd.read_csv(tsv, sep="\t").iloc[0]
         name = re.sub(r"-\d+$", "", tsv.stem)  # batch-7 -> batch
         rows.append(
@@ -185,6 +189,12 @@ def main() -> None:
     parser.add_argument(
         "--keep", type=Path, help="work in this (new) directory and keep it, for profiling"
     )
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        help="a config item for every run, e.g. 'topics={embedding_backend: onnx-int8}'",
+    )
     args = parser.parse_args()
     source = args.shared / "data" / "github_commits.parquet"
     if not source.exists():
@@ -201,10 +211,11 @@ def main() -> None:
             messages,
         )
         work = workflow_copy(root)
-        config = ["--config", "source=snapshot", f"snapshot_dir={root / 'snapshot'}"]
+        config = ["--config", "source=snapshot", f"snapshot_dir={root / 'snapshot'}", *args.set]
         rows.append({"run": "cold", **size, **timed(work, *config)})
         by_rule = time_by_rule(work)
         rows.append({"run": "no-op", **size, **timed(work, *config)})
+        started = time.time()
         rows.append(
             {
                 "run": "incremental (window 7)",
@@ -212,6 +223,7 @@ def main() -> None:
                 **timed(work, *config, "sync={window_days: 7}"),
             }
         )
+        by_rule_window = time_by_rule(work, since=started)
         for n in (int(x) for x in args.growth.split(",") if x):
             sub = root / f"growth-{n}"
             sub.mkdir()
@@ -225,12 +237,18 @@ def main() -> None:
                     "run": f"growth {n}",
                     **gsize,
                     **timed(
-                        gwork, "--config", "source=snapshot", f"snapshot_dir={sub / 'snapshot'}"
+                        gwork,
+                        "--config",
+                        "source=snapshot",
+                        f"snapshot_dir={sub / 'snapshot'}",
+                        *args.set,
                     ),
                 }
             )
     print("cold run, by rule (sums over the rule's jobs; jobs overlap on 2 cores):")
     print(by_rule.head(12).to_string())
+    print("window change, by rule:")
+    print(by_rule_window.head(12).to_string())
     table = pd.DataFrame(rows)
     print(table.to_string(index=False))
     growth = table[table["run"].str.startswith("growth") & (table["families"] >= 300)]
