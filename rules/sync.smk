@@ -93,6 +93,8 @@ rule plot_family_timelines:
         benchmark_file("sync", "plot_family_timelines")
     conda:
         "../envs/sync.yaml"
+    # the figures are drawn in parallel: one worker process per thread
+    threads: 4
     params:
         sync=coding_params(),
     script:

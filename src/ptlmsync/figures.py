@@ -152,9 +152,12 @@ def _finish(fig, path: Path, marker: str, pdf: bool = True) -> None:
         log.warning("%s: %s", path.name, problem)
     PROBLEMS.extend(f"{path.name}: {problem}" for problem in problems)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path)
+    # the check drew the figure, so its tight box is known: savefig's "tight" would draw
+    # it once more to find the same box
+    box = fig.get_tightbbox(fig.canvas.get_renderer()).padded(plt.rcParams["savefig.pad_inches"])
+    fig.savefig(path, bbox_inches=box)
     if pdf:  # publication figures also as PDF; the per-family timelines only as PNG
-        fig.savefig(path.with_suffix(".pdf"))
+        fig.savefig(path.with_suffix(".pdf"), bbox_inches=box)
     plt.close(fig)
 
 

@@ -158,9 +158,14 @@ def representatives(listing: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(chosen, columns=listing.columns)
 
 
-def plot_family_timelines(*, families, batches, meta, timelines, panel, params: dict) -> None:
-    """One timeline figure per family (``<timelines>/<family>.png``) and a panel with one
-    representative family per pattern (``panel``)."""
+def plot_family_timelines(
+    *, families, batches, meta, timelines, panel, params: dict, workers: int = 1
+) -> None:
+    """One timeline figure per family (``<timelines>/<family>.png``, drawn by ``workers``
+    processes) and a panel with one representative family per pattern (``panel``)."""
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
     from ptlmsync import figures
 
     sync_params = SyncParams.from_config(params)
@@ -175,14 +180,20 @@ def plot_family_timelines(*, families, batches, meta, timelines, panel, params: 
         hf = set().union(*act.hf.values()) if act.hf else set()
         rows.append((f"{row.pattern} ({row.code}): {row.family}", set(act.gh), hf))
     figures.timeline_panel(rows, Path(panel), marker, sync_params.window_days)
+    jobs = []
     for row in listing.itertuples():
         act = family_activity(commits_of[row.family], sync_params)
         title = f"{row.family}: {row.pattern} ({row.code}), {row.lag}"
-        figures.timeline(
-            set(act.gh),
-            {k: set(v) for k, v in act.hf.items()},
-            title,
-            out / f"{row.family}.png",
-            marker,
-            sync_params.window_days,
+        hf = {k: set(v) for k, v in act.hf.items()}
+        jobs.append(
+            (set(act.gh), hf, title, out / f"{row.family}.png", marker, sync_params.window_days)
         )
+    # forked workers inherit the job's log file, so layout warnings still reach it
+    with ProcessPoolExecutor(max(1, workers), mp_context=get_context("fork")) as pool:
+        list(pool.map(_timeline, jobs, chunksize=8))
+
+
+def _timeline(job: tuple) -> None:
+    from ptlmsync import figures
+
+    figures.timeline(*job)
