@@ -102,7 +102,7 @@ def plan_labelling(
 
     labeller = labeller_identity(label_config)
     shards = texts_by_shard(batches, n_shards)
-    cache = LabelCache(Path(cache_dir) / "none")
+    cache = LabelCache(Path(cache_dir) / "plan")  # read only: never saved
     if labeller.remote:
         for shard in range(n_shards):
             cache.entries |= open_prefix_caches(cache_dir, shard, n_shards).entries
