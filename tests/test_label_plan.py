@@ -117,3 +117,11 @@ def test_the_plan_foresees_the_requests_a_run_makes_and_none_after_it(tmp_path):
     assert before["requests"].sum() == used["requests"] == server.total
     assert before["distinct_texts"].tolist() == [6, 6]
     assert after["requests"].sum() == 0 and after["cached_texts"].tolist() == [6, 6]
+
+
+def test_an_unknown_backend_is_named_before_any_client_is_made():
+    from ptlmsync.labellers import make_labeller
+
+    for build in (labeller_identity, make_labeller):
+        with pytest.raises(ValueError, match=r"label\.backend.*'claude'"):
+            build({"backend": "claude"})

@@ -572,25 +572,22 @@ def labeller_identity(label_config: dict) -> Labeller:
 
 def make_labeller(label_config: dict) -> Labeller:
     """The labeller ``label.backend`` names, configured from ``label:``."""
-    backend = label_config["backend"]
-    if backend == "offline":
-        return OfflineLabeller()
+    identity = labeller_identity(label_config)  # an unknown backend fails here
+    if not identity.remote:
+        return identity
     asking = {
         "prompt": label_config.get("prompt", "study"),
         "generation": label_config.get("generation") or {},
     }
-    if backend == "gemini":
-        spec = label_config["gemini"]
+    spec = label_config[identity.name]
+    if identity.name == "gemini":
         return GeminiLabeller(spec["model"], spec.get("base_url"), **asking)
-    if backend == "openai_compatible":
-        spec = label_config["openai_compatible"]
-        if not spec.get("base_url"):
-            raise ValueError(
-                "config key 'label.openai_compatible.base_url': required for the "
-                "openai_compatible labeller"
-            )
-        return OpenAICompatibleLabeller(spec["model"], spec["base_url"], **asking)
-    raise ValueError(f"config key 'label.backend': unknown labeller {backend!r}")
+    if not spec.get("base_url"):
+        raise ValueError(
+            "config key 'label.openai_compatible.base_url': required for the "
+            "openai_compatible labeller"
+        )
+    return OpenAICompatibleLabeller(spec["model"], spec["base_url"], **asking)
 
 
 def label_by_files(labels: pd.DataFrame, files: pd.Series) -> None:
