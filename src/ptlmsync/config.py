@@ -64,7 +64,7 @@ CACHES = {
     "http": "raw HTTP answers of the Hub and GitHub, keyed by request",
     "clones": "blob-less bare clones of GitHub repositories",
     "labels": "remote labellers' answers by text hash, keyed by labeller, prompt, run and text",
-    "embeddings": "sentence embeddings, keyed by model, length and message hash",
+    "embeddings": "sentence embeddings, keyed by model, length, backend and message hash",
     "study": "the original study's published files, per commit of its repository",
 }
 
