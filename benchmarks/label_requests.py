@@ -2,8 +2,8 @@
 
 Builds the study-size snapshot of benchmarks/study_size.py (340 families, ~140,000 GH
 commits with real messages, ~17,000 HF commits), then, with the openai_compatible
-labeller pointed at the test suite's local LLM server (it answers every message with the
-offline rules' type, or Model Structure):
+labeller pointed at the test suite's local LLM server, answering as the labeller tests'
+honest model does (the offline rules' type, or Model Structure):
 
 1. `snakemake label_plan`: the plan, which must make no request;
 2. the labelling (up to labels/usage.csv): the requests the server saw, against the
@@ -17,7 +17,6 @@ Usage: python benchmarks/label_requests.py [--families 340] [--runs 2] [--chunk 
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import os
 import sys
@@ -27,21 +26,11 @@ from pathlib import Path
 
 import pandas as pd
 from study_size import build_snapshot, timed, workflow_copy
-from topics_real_commits import rule_type
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 from fake_servers import FakeLLM  # noqa: E402
-
-
-def honest(items) -> str:
-    """The study prompt's answer: each message with the rules' type (else Model Structure)."""
-    answer = []
-    for item in items:
-        text = item.get("commit", item.get("text"))
-        key = {"commit": text} if "commit" in item else {"id": item["id"]}
-        answer.append(key | {"label": rule_type(text) or "Model Structure"})
-    return json.dumps(answer)
+from test_labellers import honest  # noqa: E402
 
 
 def main() -> None:

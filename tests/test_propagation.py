@@ -5,7 +5,14 @@ import pandas as pd
 import pytest
 
 from ptlmsync.automation import automated_commits, automated_sync_by_family, match
-from ptlmsync.propagation import changes, drift, kind_of, propagation_events, propagation_table
+from ptlmsync.propagation import (
+    PROPAGATION_COLUMNS,
+    changes,
+    drift,
+    kind_of,
+    propagation_events,
+    propagation_table,
+)
 
 G1, G2, G3 = "a" * 40, "b" * 40, "c" * 40
 UNKNOWN_SHA = "git://github.com/o/code.git/commit/ddddddd"
@@ -142,14 +149,7 @@ def test_rq4_numbers_by_hand():
             ("model config", "GH→HF", 10, 2, 20.0, 6.0),
             ("tokenizer", "HF→GH", 4, 1, 25.0, 9.0),
         ],
-        columns=[
-            "kind",
-            "direction",
-            "n_changes",
-            "n_propagated",
-            "percent_propagated",
-            "median_days",
-        ],
+        columns=PROPAGATION_COLUMNS,
     )
     automated = pd.DataFrame(
         {

@@ -59,14 +59,16 @@ def token_counter(tokenizer: str | Path | None) -> tuple[Callable[[str], int], s
     )
 
 
-def request_tokens(prompt, chunk: list[str], count: Callable[[str], int]) -> tuple[int, int]:
-    """Input and output tokens of one request: the instruction and the commits in, the
-    answer the prompt asks for out (labelled with the longest type name: an upper
-    bound for an answer as asked)."""
+def request_tokens(
+    prompt, chunk: list[str], count: Callable[[str], int], system_tokens: int
+) -> tuple[int, int]:
+    """Input and output tokens of one request: the instruction (``system_tokens``, the
+    same in every request) and the commits in, the answer the prompt asks for out
+    (labelled with the longest type name: an upper bound for an answer as asked)."""
     items = request_items(chunk)
     longest = max(load_taxonomy().names, key=len)
     return (
-        count(prompt.system()) + count(prompt.user(items)),
+        system_tokens + count(prompt.user(items)),
         count(prompt.expected_answer(items, longest)),
     )
 
@@ -83,13 +85,14 @@ def plan_run(
     in chunks of ``chunk_size`` as :func:`ptlmsync.labellers.label_texts` asks them."""
     row = dict.fromkeys(["distinct_texts", "texts_to_ask", "requests"], 0)
     row |= {"input_tokens": 0, "output_tokens": 0}
+    system_tokens = count(labeller.prompt.system()) if labeller.remote else 0
     for texts in shards:
         todo = uncached(labeller, texts, run, cache) if labeller.remote else []
         row["distinct_texts"] += len(texts)
         row["texts_to_ask"] += len(todo)
         for start in range(0, len(todo), chunk_size):
             tokens_in, tokens_out = request_tokens(
-                labeller.prompt, todo[start : start + chunk_size], count
+                labeller.prompt, todo[start : start + chunk_size], count, system_tokens
             )
             row["requests"] += 1
             row["input_tokens"] += tokens_in

@@ -102,10 +102,12 @@ def plan_labelling(
 
     labeller = labeller_identity(label_config)
     shards = texts_by_shard(batches, n_shards)
-    cache = LabelCache(Path(cache_dir) / "plan")  # read only: never saved
-    if labeller.remote:
-        for shard in range(n_shards):
-            cache.entries |= open_prefix_caches(cache_dir, shard, n_shards).entries
+    # every cached answer (all prefixes: the one shard of one), read only: never saved
+    cache = (
+        open_prefix_caches(cache_dir, 0, 1)
+        if labeller.remote
+        else LabelCache(Path(cache_dir) / "offline")
+    )
     table = label_plan.plan_labelling(
         labeller,
         shards,
