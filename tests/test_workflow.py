@@ -95,6 +95,12 @@ def test_the_snakemake_report_builds_without_warnings(run):
     assert "WARNING" not in out and (run / DEMO / "report.html").stat().st_size > 10_000
 
 
+def planned_jobs(dry_run_output: str) -> dict[str, str]:
+    """Jobs per rule from the "Job stats" table of ``snakemake -n``."""
+    stats = dry_run_output[dry_run_output.index("Job stats") :].split("Reasons")[0]
+    return dict(re.findall(r"^(\w+)\s+(\d+)$", stats, flags=re.M))
+
+
 def test_rerun_schedules_nothing(run):
     out = snakemake(run, "-n")
     assert "Nothing to be done" in out
@@ -107,8 +113,7 @@ def test_moving_the_caches_reruns_nothing(run, tmp_path):
 
 def test_window_change_reruns_sync_stats_paper_only(run):
     out = snakemake(run, "-n", "--config", "sync={window_days: 7}")
-    stats = out[out.index("Job stats") :].split("Reasons")[0]
-    jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", stats, flags=re.M))
+    jobs = planned_jobs(out)
     assert jobs["code_sync_batch"] == str(BATCHES)
     for rule in (
         "aggregate_sync",
@@ -124,11 +129,23 @@ def test_window_change_reruns_sync_stats_paper_only(run):
         assert rule not in jobs
 
 
+def test_the_cost_plan_settings_rerun_nothing_of_the_default_run(run):
+    prices = "label={plan: {input_price_per_million_tokens: 0.5, tokenizer: t.json}}"
+    assert "Nothing to be done" in snakemake(run, "-n", "--config", prices)
+
+
+def test_the_embedding_backend_reruns_topics_and_paper_only(run):
+    out = snakemake(run, "-n", "--config", "topics={embedding_backend: onnx-int8}")
+    jobs = planned_jobs(out)
+    assert jobs["extract_topics"] == jobs["compile_numbers"] == jobs["render_paper"] == "1"
+    for rule in ("label_text_shard", "label_batch", "code_sync_batch", "aggregate_sync"):
+        assert rule not in jobs
+
+
 def test_fewer_family_batches_resplit_the_families(run):
     # the batch files 0..1 exist already; they must still be rewritten for 2 batches
     out = snakemake(run, "-n", "--config", "family_batches=2")
-    stats = out[out.index("Job stats") :].split("Reasons")[0]
-    jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", stats, flags=re.M))
+    jobs = planned_jobs(out)
     assert jobs["collect_snapshot"] == "1"
     assert jobs["label_batch"] == jobs["code_sync_batch"] == "2"
 
