@@ -123,6 +123,17 @@ def test_a_wide_table_gets_the_column_widths_it_asks_for():
     assert with_widths(table, [6, 4]).splitlines()[1] == "|:-----|---:|"
 
 
+def test_table_headers_can_wrap_and_values_stay_as_they_are(tmp_path):
+    from ptlmsync.paper import markdown_table
+
+    csv = tmp_path / "resolution_sensitivity.csv"
+    csv.write_text("resolution,n_pattern_changed\nGH day_x,3\n")
+    table = markdown_table(csv, ["resolution", "n_pattern_changed"])
+    headers = [cell.strip() for cell in table.splitlines()[0].split("|")[1:3]]
+    assert headers == ["resolution", "n pattern changed"]
+    assert "GH day_x" in table  # only the headers change
+
+
 def test_unavailable_analyses_are_named_in_words():
     from ptlmsync.outputs import NEEDS_COMMITS, unavailable_analyses
 

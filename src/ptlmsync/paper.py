@@ -139,6 +139,8 @@ SIGNIFICANCE_MATRICES = ("dunn_pattern", "dunn_pattern_per_family", "dunn_lag", 
 COLUMN_WIDTHS = {
     "comparison_with_study": [38, 8, 8, 8, 38],
     "topics": [6, 16, 26, 9, 10, 33],
+    # the resolution in one line; each count or share wide enough for its header words
+    "resolution_sensitivity": [22, 13, 15, 17, 13, 17],
 }
 #: Tables printed with every digit they have (the study's figures are compared digit by
 #: digit); the others with four significant digits.
@@ -200,6 +202,9 @@ def markdown_table(csv_path: Path, columns: list[str]) -> str:
         )
     floatfmt = "g" if csv_path.stem in FULL_PRECISION else ".4g"
     shown = df[columns].astype(object).where(df[columns].notna(), None)  # "–", never "nan"
+    # headers with spaces wrap in a narrow column; "n_pattern_changed" would run over
+    # its neighbours in the PDF
+    shown.columns = [c.replace("_", " ") for c in columns]
     table = shown.to_markdown(index=False, floatfmt=floatfmt, missingval="–")
     widths = COLUMN_WIDTHS.get(csv_path.stem)
     return with_widths(table, widths) if widths else table
