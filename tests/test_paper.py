@@ -126,7 +126,7 @@ def test_a_wide_table_gets_the_column_widths_it_asks_for():
 def test_table_headers_can_wrap_and_values_stay_as_they_are(tmp_path):
     from ptlmsync.paper import markdown_table
 
-    csv = tmp_path / "resolution_sensitivity.csv"
+    csv = tmp_path / "window_sensitivity.csv"  # a table without set widths
     csv.write_text("resolution,n_pattern_changed\nGH day_x,3\n")
     table = markdown_table(csv, ["resolution", "n_pattern_changed"])
     headers = [cell.strip() for cell in table.splitlines()[0].split("|")[1:3]]
