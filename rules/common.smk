@@ -27,6 +27,7 @@ wildcard_constraints:
     family=r"[A-Za-z0-9_.-]+",
     batch=r"\d+",
     shard=r"\d+",
+    window=r"\d+",
 
 
 #: Family batches: the per-family work runs in this many jobs (snapshot.family_batch).
@@ -57,15 +58,16 @@ def per_shard(path):
 
 
 def final_outputs():
-    outputs = [result("paper/paper.pdf"), result("paper/paper.html")]
-    return outputs if REPLICATION else [*outputs, result("figures/timelines")]
+    return [result("paper/paper.pdf"), result("paper/paper.html")]
 
 
-def coding_params():
-    """The sync: keys that change the coding (not validation or sensitivity settings)."""
+def coding_params(without=()):
+    """The sync: keys that change the coding (not validation or sensitivity settings),
+    except those ``without``."""
     from ptlmsync.sync import SyncParams
 
-    return {key: config["sync"][key] for key in SyncParams.config_keys()}
+    keys = [key for key in SyncParams.config_keys() if key not in without]
+    return {key: config["sync"][key] for key in keys}
 
 
 def manual_codes():

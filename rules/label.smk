@@ -81,7 +81,8 @@ rule validate_labels:
 rule score_similarity:
     input:
         labels=per_batch("labels/batches/{batch}.parquet"),
-        families=result("sync/families.csv"),
+        # the frozen family list, not the coded families: no re-run when the coding changes
+        family_list=result("snapshot/families.csv"),
     output:
         similarity=result("sync/similarity.csv"),
     log:

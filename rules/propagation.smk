@@ -1,16 +1,33 @@
+rule find_automated_commits:
+    input:
+        batches=per_batch("snapshot/batches/{batch}.parquet"),
+    output:
+        automated=result("sync/automated_commits.csv"),
+    log:
+        log_file("propagation", "find_automated_commits"),
+    benchmark:
+        benchmark_file("propagation", "find_automated_commits")
+    conda:
+        "../envs/stats.yaml"
+    script:
+        "../workflow/scripts/find_automated_commits.py"
+
+
 rule trace_propagation:
     input:
         batches=per_batch("snapshot/batches/{batch}.parquet"),
         families=result("sync/families.csv"),
         switches=result("sync/switches.csv"),
+        automated=result("sync/automated_commits.csv"),
     output:
         tables=tables("propagation"),
         drift=result("drift/families.csv"),
-        automated=result("sync/automated_commits.csv"),
     log:
         log_file("propagation", "trace_propagation"),
     benchmark:
         benchmark_file("propagation", "trace_propagation")
+    # on the chain to the figures (see rules/stats.smk)
+    priority: 1
     conda:
         "../envs/stats.yaml"
     params:

@@ -1,3 +1,7 @@
+# `priority: 1` marks the rules on the longest chain of jobs (tables, figures, paper):
+# when jobs wait for a core, these run first.
+
+
 rule tabulate_change_types:
     input:
         labels=per_batch("labels/batches/{batch}.parquet"),
@@ -8,6 +12,7 @@ rule tabulate_change_types:
         log_file("stats", "tabulate_change_types"),
     benchmark:
         benchmark_file("stats", "tabulate_change_types")
+    priority: 1
     conda:
         "../envs/stats.yaml"
     params:
@@ -27,6 +32,7 @@ rule tabulate_similarity:
         log_file("stats", "tabulate_similarity"),
     benchmark:
         benchmark_file("stats", "tabulate_similarity")
+    priority: 1
     conda:
         "../envs/stats.yaml"
     script:
@@ -43,6 +49,7 @@ rule tabulate_patterns:
         log_file("stats", "tabulate_patterns"),
     benchmark:
         benchmark_file("stats", "tabulate_patterns")
+    priority: 1
     conda:
         "../envs/stats.yaml"
     script:
@@ -59,6 +66,7 @@ rule tabulate_switches:
         log_file("stats", "tabulate_switches"),
     benchmark:
         benchmark_file("stats", "tabulate_switches")
+    priority: 1
     conda:
         "../envs/stats.yaml"
     script:
@@ -75,6 +83,7 @@ rule extract_topics:
         log_file("stats", "extract_topics"),
     benchmark:
         benchmark_file("stats", "extract_topics")
+    priority: 1
     conda:
         "../envs/topics.yaml"
     # Snakemake sets OMP_NUM_THREADS to the job's threads; torch embeds on all of them
@@ -103,6 +112,7 @@ rule plot_figures:
         log_file("stats", "plot_figures"),
     benchmark:
         benchmark_file("stats", "plot_figures")
+    priority: 1
     conda:
         "../envs/stats.yaml"
     params:

@@ -52,15 +52,36 @@ rule validate_sync:
         "../workflow/scripts/validate_sync.py"
 
 
-rule analyse_window_sensitivity:
+rule code_sync_window:
     input:
         family_list=result("snapshot/families.csv"),
         batches=per_batch("snapshot/batches/{batch}.parquet"),
+    output:
+        coded=result("sync/windows/{window}.csv"),
+    log:
+        log_file("sync", "window-{window}"),
+    benchmark:
+        benchmark_file("sync", "window-{window}")
+    conda:
+        "../envs/sync.yaml"
+    params:
+        # every coding parameter but the window, which the job's own {window} sets
+        sync=coding_params(without=["window_days"]),
+    script:
+        "../workflow/scripts/code_sync_window.py"
+
+
+rule analyse_window_sensitivity:
+    input:
+        window_codes=expand(
+            result("sync/windows/{window}.csv"),
+            window=config["sync"]["sensitivity_windows"],
+        ),
+        families=result("sync/families.csv"),
         meta=result("snapshot/snapshot.json"),
     output:
         summary=result("sync/sensitivity.csv"),
         patterns=result("sync/sensitivity_patterns.csv"),
-        resolution=result("sync/resolution_sensitivity.csv"),
         figure=report(
             result("figures/sensitivity_patterns.png"),
             caption="../workflow/report/sensitivity.rst",
@@ -73,12 +94,49 @@ rule analyse_window_sensitivity:
     conda:
         "../envs/sync.yaml"
     params:
-        sync=coding_params(),
-        windows=config["sync"]["sensitivity_windows"],
+        window_days=config["sync"]["window_days"],
     script:
         "../workflow/scripts/analyse_window_sensitivity.py"
 
 
+rule analyse_resolution_sensitivity:
+    input:
+        family_list=result("snapshot/families.csv"),
+        batches=per_batch("snapshot/batches/{batch}.parquet"),
+    output:
+        resolution=result("sync/resolution_sensitivity.csv"),
+    log:
+        log_file("sync", "analyse_resolution_sensitivity"),
+    benchmark:
+        benchmark_file("sync", "analyse_resolution_sensitivity")
+    conda:
+        "../envs/sync.yaml"
+    params:
+        sync=coding_params(),
+    script:
+        "../workflow/scripts/analyse_resolution_sensitivity.py"
+
+
+rule plot_timeline_panel:
+    input:
+        families=result("sync/families.csv"),
+        batches=per_batch("snapshot/batches/{batch}.parquet"),
+        meta=result("snapshot/snapshot.json"),
+    output:
+        panel=result("figures/timelines_by_pattern.png"),
+    log:
+        log_file("sync", "plot_timeline_panel"),
+    benchmark:
+        benchmark_file("sync", "plot_timeline_panel")
+    conda:
+        "../envs/sync.yaml"
+    params:
+        sync=coding_params(),
+    script:
+        "../workflow/scripts/plot_timeline_panel.py"
+
+
+# On request only (`snakemake plot_family_timelines`): one figure per family.
 rule plot_family_timelines:
     input:
         families=result("sync/families.csv"),
@@ -86,7 +144,6 @@ rule plot_family_timelines:
         meta=result("snapshot/snapshot.json"),
     output:
         timelines=directory(result("figures/timelines")),
-        panel=result("figures/timelines_by_pattern.png"),
     log:
         log_file("sync", "plot_family_timelines"),
     benchmark:

@@ -18,13 +18,22 @@ def test_cli_strings_are_parsed_where_the_schema_wants_numbers():
         "source": "demo",
         "snapshot_dir": "123",
         "demo": {"n_families": "many"},
-        "collect": {"max_models": "null"},
+        "collect": {"max_models": "null", "nlp_pipeline_tags": ["fill-mask", "7"]},
+        "topics": {"platform_words": ["hub", "42"]},
     }
+    config["sync"]["sensitivity_windows"] = ["7", "14", "week"]
     coerce_cli_strings(config, SCHEMA)
-    assert config["sync"] == {"window_days": 7, "phase_split": 0.25}
+    assert config["sync"] == {
+        "window_days": 7,
+        "phase_split": 0.25,
+        # list items too; one that does not parse is left for the schema to reject
+        "sensitivity_windows": [7, 14, "week"],
+    }
+    assert config["topics"]["platform_words"] == ["hub", "42"]  # string items stay strings
     assert config["snapshot_dir"] == "123"  # a string-typed key stays a string
     assert config["demo"]["n_families"] == "many"  # left for the schema to reject
     assert config["collect"]["max_models"] is None
+    assert config["collect"]["nlp_pipeline_tags"] == ["fill-mask", "7"]
 
 
 @pytest.fixture(scope="module")

@@ -134,6 +134,26 @@ def test_automated_commits_are_found_linked_and_timed():
     assert row["percent_automated_hf"] == 50.0 and row["median_delay_days"] == 0.5
 
 
+def test_the_automated_commits_table_reads_back_as_written(tmp_path):
+    # the table is written by one job and read by another (trace_propagation)
+    from ptlmsync.automation import read_automated_commits
+
+    commits = family()
+    families = pd.DataFrame({"family": ["f"], "pattern": ["Dense partial"]})
+    found = automated_commits(commits)
+    found.to_csv(tmp_path / "a.csv", index=False)
+    back = read_automated_commits(tmp_path / "a.csv")
+    pd.testing.assert_frame_equal(back, found, check_dtype=False)
+    assert back["sync"].dtype == bool and back["key"].tolist() == found["key"].tolist()
+    pd.testing.assert_frame_equal(
+        automated_sync_by_family(back, commits, families),
+        automated_sync_by_family(found, commits, families),
+    )
+    found.iloc[:0].to_csv(tmp_path / "none.csv", index=False)
+    none = read_automated_commits(tmp_path / "none.csv")
+    assert none.empty and automated_sync_by_family(none, commits, families).empty
+
+
 def test_a_plain_message_is_not_automation():
     assert match("HF", "Update README.md", "alice") is None
     assert match("GH", "Fix tokenizer", "alice") is None

@@ -12,7 +12,8 @@ from ptlmsync.snapshot import (
     family_id,
     split_families,
 )
-from ptlmsync.stages.sync import code_sync_batch
+from ptlmsync.stages.sync import code_sync_batch, code_sync_window
+from ptlmsync.sync_checks import read_codes
 
 
 def write_snapshot(path, models, hf, gh):
@@ -112,6 +113,22 @@ def test_families_with_missing_platforms_still_get_rows(snapshot, tmp_path):
     assert rows["a__code"]["lag"] == "Simultaneous"  # the undated HF commit is dropped
     assert (rows["b__code"]["lag"], rows["b__code"]["code"]) == ("HF first", "ASR")
     assert (rows["c__code"]["lag"], rows["c__code"]["code"]) == ("No data", "NA")
+
+
+def test_a_sensitivity_window_codes_every_family_as_the_coding_would(snapshot, tmp_path):
+    collect_snapshot({"source": "snapshot", "snapshot_dir": str(snapshot)}, tmp_path / "out")
+    split_families(tmp_path / "out", [tmp_path / "one.parquet"], tmp_path / "families.csv")
+    # the window comes from the job's wildcard (a string), the rest from the config
+    paths = {"family_list": tmp_path / "families.csv", "batches": [tmp_path / "one.parquet"]}
+    code_sync_window(**paths, coded=tmp_path / "w14.csv", window="14", params={})
+    table = read_codes(tmp_path / "w14.csv").set_index("family")
+    assert table.columns.tolist() == ["window_days", "lag", "code", "pattern"]
+    assert sorted(table.index) == ["a__code", "b__code", "c__code"]
+    assert (table["window_days"] == 14).all()
+    # the same codes as test_families_with_missing_platforms_still_get_rows
+    assert table.loc["a__code", "lag"] == "Simultaneous"
+    assert table.loc["b__code", ["lag", "code"]].tolist() == ["HF first", "ASR"]
+    assert table.loc["c__code", ["lag", "code"]].tolist() == ["No data", "NA"]
 
 
 def test_excluded_families_are_dropped(snapshot, tmp_path):

@@ -105,3 +105,69 @@ def test_resolution_sensitivity_counts_the_families_that_change():
     assert table.loc["GH full, HF day", "percent_lag_changed"] == 50.0
     assert table.loc["GH day, HF full", "n_lag_changed"] == 0
     assert table.loc["GH day, HF day", "n_families"] == 2
+
+
+def test_the_window_sensitivity_compares_with_the_runs_own_coding(tmp_path):
+    from ptlmsync.stages.sync import analyse_window_sensitivity
+    from ptlmsync.vocab import NOT_APPLICABLE, PATTERN_ORDER
+
+    a, b, z = PATTERN_ORDER[:3]
+
+    def write(name, rows, **extra):
+        table = pd.DataFrame(rows, columns=["family", "lag", "code", "pattern"]).assign(**extra)
+        table.to_csv(tmp_path / name, index=False)
+        return tmp_path / name
+
+    # the run's coding at 14 days: f codes a, g is not applicable ("NA" must stay a code)
+    own = write(
+        "families.csv", [("f", "Simultaneous", "CSF", a), ("g", "GH first", "NA", NOT_APPLICABLE)]
+    )
+    windows = [
+        # 7 days: f changes pattern and lag
+        write(
+            "7.csv",
+            [("f", "GH first", "ASR", b), ("g", "GH first", "NA", NOT_APPLICABLE)],
+            window_days=7,
+        ),
+        # 14 days as a sensitivity window, made to differ: the run's own coding wins
+        write(
+            "14.csv",
+            [("f", "Simultaneous", "CSF", z), ("g", "GH first", "NA", NOT_APPLICABLE)],
+            window_days=14,
+        ),
+        # 21 days: g changes lag, not pattern
+        write(
+            "21.csv",
+            [("f", "Simultaneous", "CSF", a), ("g", "HF first", "NA", NOT_APPLICABLE)],
+            window_days=21,
+        ),
+    ]
+    meta = tmp_path / "snapshot.json"
+    meta.write_text('{"extraction_date": "2025-06-30", "demo": false}')
+
+    def run(window_days):
+        out = {n: tmp_path / f"{n}-{window_days}.csv" for n in ("summary", "patterns")}
+        analyse_window_sensitivity(
+            window_codes=windows,
+            families=own,
+            meta=meta,
+            figure=tmp_path / "f.png",
+            window_days=window_days,
+            **out,
+        )
+        return pd.read_csv(out["summary"]).set_index("window_days"), pd.read_csv(out["patterns"])
+
+    summary, patterns = run(14)
+    assert summary.index.tolist() == [7, 14, 21]
+    assert summary["n_families"].tolist() == [2, 2, 2]
+    assert summary["n_pattern_changed"].tolist() == [1, 0, 0]
+    assert summary["n_lag_changed"].tolist() == [1, 0, 1]
+    assert summary.loc[7, "percent_pattern_changed"] == 50.0
+    at_14 = patterns[patterns["window_days"] == 14].set_index("pattern")["percent"]
+    assert at_14.to_dict() == {a: 50.0, NOT_APPLICABLE: 50.0}
+    # a window_days outside the sensitivity windows is still the reference, and 14 is
+    # now a window like the others (its f differs from the run's coding)
+    summary, _ = run(10)
+    assert summary.index.tolist() == [7, 10, 14, 21]
+    assert summary["n_pattern_changed"].tolist() == [1, 0, 1, 0]
+    assert (tmp_path / "f.png").stat().st_size > 1000

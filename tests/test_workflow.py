@@ -119,13 +119,36 @@ def test_window_change_reruns_sync_stats_paper_only(run):
         "aggregate_sync",
         "tabulate_patterns",
         "tabulate_switches",
+        "trace_propagation",
         "compile_numbers",
         "plot_figures",
+        "plot_timeline_panel",
         "render_paper",
         "analyse_window_sensitivity",
+        "analyse_resolution_sensitivity",
     ):
         assert jobs[rule] == "1"
-    for rule in ("collect_snapshot", "label_batch", "extract_topics", "validate_labels"):
+    # the sensitivity windows, the automated commits and the label similarity do not
+    # depend on window_days; the per-family timelines are made on request only
+    for rule in (
+        "collect_snapshot",
+        "label_batch",
+        "extract_topics",
+        "validate_labels",
+        "code_sync_window",
+        "find_automated_commits",
+        "score_similarity",
+        "plot_family_timelines",
+    ):
+        assert rule not in jobs
+
+
+def test_a_new_sensitivity_window_codes_that_window_only(run):
+    out = snakemake(run, "-n", "--config", "sync={sensitivity_windows: [7, 14, 21, 28, 35]}")
+    jobs = planned_jobs(out)
+    assert jobs["code_sync_window"] == jobs["analyse_window_sensitivity"] == "1"
+    assert jobs["render_paper"] == "1"
+    for rule in ("code_sync_batch", "aggregate_sync", "analyse_resolution_sensitivity"):
         assert rule not in jobs
 
 
@@ -168,6 +191,10 @@ def test_labels_are_validated_and_counted(run):
 
 def test_sync_outputs_per_family(run):
     families = pd.read_csv(run / DEMO / "sync/families.csv")
+    # one timeline per family on request only, without re-running anything else
+    assert not (run / DEMO / "figures/timelines").exists()
+    jobs = planned_jobs(snakemake(run, "plot_family_timelines"))
+    assert set(jobs) == {"plot_family_timelines", "total"}
     timelines = sorted(p.stem for p in (run / DEMO / "figures/timelines").glob("*.png"))
     assert timelines == sorted(families["family"])
     validation = pd.read_csv(run / DEMO / "sync/validation.csv").set_index("measure")

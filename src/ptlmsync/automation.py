@@ -88,6 +88,13 @@ def automated_commits(commits: pd.DataFrame) -> pd.DataFrame:
     return found[AUTOMATED_COLUMNS]
 
 
+def read_automated_commits(path) -> pd.DataFrame:
+    """The table :func:`automated_commits` wrote (a CSV), with its types."""
+    text = {"family": str, "platform": str, "key": str, "rule": str, "linked_sha": str}
+    types = {**text, "sync": bool, "delay_days": float}
+    return pd.read_csv(path, dtype=types)[AUTOMATED_COLUMNS]
+
+
 def _link(commits: pd.DataFrame, family: str, platform: str, sha) -> tuple[str | None, object]:
     if not isinstance(sha, str):
         return None, None

@@ -14,22 +14,30 @@ def coerce_cli_strings(config: dict, schema: dict) -> dict:
     """Parse strings that Snakemake's ``--config`` left unparsed, where the schema wants a scalar.
 
     ``--config sync='{window_days: 7}'`` reaches the workflow as ``{"window_days": "7"}``
-    (Snakemake reads nested values with YAML's BaseLoader). Only values whose schema type
-    is integer, number or boolean are parsed; anything that does not parse is left as it
+    (Snakemake reads nested values with YAML's BaseLoader), and a list as a list of
+    strings. Only values (and list items) whose schema type is integer, number or boolean
+    are parsed; anything that does not parse is left as it
     is, so the schema validation still names the key.
     """
     properties = schema.get("properties", {})
     for key, value in config.items():
-        spec = properties.get(key, {})
-        if isinstance(value, dict):
-            coerce_cli_strings(value, spec)
-        elif value == "null" and "null" in _types(spec):
-            config[key] = None
-        elif isinstance(value, str) and _wants_scalar(spec):
-            parsed = yaml.safe_load(value)
-            if isinstance(parsed, int | float | bool):
-                config[key] = parsed
+        config[key] = _coerce(value, properties.get(key, {}))
     return config
+
+
+def _coerce(value, spec: dict):
+    """``value`` parsed where its ``spec`` wants a scalar (list items by ``items``)."""
+    if isinstance(value, dict):
+        return coerce_cli_strings(value, spec)
+    if isinstance(value, list):
+        return [_coerce(item, spec.get("items", {})) for item in value]
+    if value == "null" and "null" in _types(spec):
+        return None
+    if isinstance(value, str) and _wants_scalar(spec):
+        parsed = yaml.safe_load(value)
+        if isinstance(parsed, int | float | bool):
+            return parsed
+    return value
 
 
 def _types(spec: dict) -> list[str]:

@@ -6,6 +6,12 @@ loading plotting or statistics libraries (a DAG parse, ``snakemake -n`` included
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
 #: The tables each statistics rule writes to ``results/<run>/tables/``.
 TABLES: dict[str, list[str]] = {
     "change_types": [
@@ -108,3 +114,16 @@ FIGURES: dict[str, list[str]] = {
 def available_figures(unavailable_tables: list[str]) -> list[str]:
     """Every figure whose tables the run writes."""
     return [f for f, needs in FIGURES.items() if not set(needs) & set(unavailable_tables)]
+
+
+def write_tables(tables: dict[str, pd.DataFrame], declared: list[str]) -> None:
+    """Write each declared output from the table of the same name. Tables the rule does
+    not declare (those the run's data does not allow) are not written; a declared output
+    without a table is a programming error."""
+    paths = {Path(p).stem: Path(p) for p in declared}
+    missing = set(paths) - set(tables)
+    if missing:
+        raise ValueError(f"outputs {sorted(missing)} have no table (tables: {sorted(tables)})")
+    for name, path in paths.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tables[name].to_csv(path, index=False)

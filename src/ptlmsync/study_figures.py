@@ -9,10 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from ptlmsync import figures
-from ptlmsync.vocab import AGE_GROUPS, LAG_ORDER, PATTERN_ORDER
-
-#: How switch events are grouped for the days-to-the-other-platform analysis.
-SWITCH_GROUPINGS = {"lag": LAG_ORDER, "pattern": PATTERN_ORDER, "age": AGE_GROUPS}
+from ptlmsync.vocab import PATTERN_ORDER, SWITCH_GROUPINGS
 
 FAMILY_SHARE = "% of families"
 AGE_SHARE = "% of families in age group"

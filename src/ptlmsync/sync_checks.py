@@ -6,7 +6,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
-from sklearn.metrics import cohen_kappa_score
 
 from ptlmsync.demo import is_demo_truth
 from ptlmsync.schemas import TableError
@@ -51,6 +50,8 @@ def kappa(a: pd.Series, b: pd.Series) -> float:
         return float("nan")
     if a.nunique() == 1 and b.nunique() == 1:
         return 1.0 if a.iloc[0] == b.iloc[0] else 0.0
+    from sklearn.metrics import cohen_kappa_score  # 0.7 s to import: only where kappa is asked
+
     return float(cohen_kappa_score(a, b))
 
 
@@ -81,6 +82,10 @@ def compare_with_manual(coded: pd.DataFrame, manual: pd.DataFrame) -> pd.DataFra
     return pd.DataFrame(rows, columns=["measure", "value", "family", "field", "manual", "coded"])
 
 
+#: One row per family and window length in the window sensitivity analysis.
+SENSITIVITY_COLUMNS = ["family", "window_days", "lag", "code", "pattern"]
+
+
 def sensitivity(
     commits_by_family: dict[str, pd.DataFrame], params: SyncParams, windows: list[int]
 ) -> pd.DataFrame:
@@ -102,7 +107,17 @@ def sensitivity(
                     "pattern": row["pattern"],
                 }
             )
-    return pd.DataFrame(rows, columns=["family", "window_days", "lag", "code", "pattern"])
+    return pd.DataFrame(rows, columns=SENSITIVITY_COLUMNS)
+
+
+def read_codes(path, window_days: int | None = None) -> pd.DataFrame:
+    """Family codes from a CSV (a sensitivity window's table, or the family table with
+    ``window_days`` given) as :data:`SENSITIVITY_COLUMNS`; the code "NA" stays a code."""
+    names = ["family", "lag", "code", "pattern"]
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    if window_days is not None:
+        table = table.assign(window_days=window_days)
+    return table[names].assign(window_days=table["window_days"].astype(int))[SENSITIVITY_COLUMNS]
 
 
 def sensitivity_summary(

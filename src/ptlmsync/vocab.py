@@ -69,6 +69,13 @@ LAG_ORDER: list[str] = [lag.value for lag in Lag]
 
 AGE_GROUPS: list[str] = ["Recent", "Intermediate", "Matured"]
 
+#: How switch events are grouped for the days-to-the-other-platform analysis.
+SWITCH_GROUPINGS: dict[str, list[str]] = {
+    "lag": LAG_ORDER,
+    "pattern": PATTERN_ORDER,
+    "age": AGE_GROUPS,
+}
+
 #: The original study's period length in days (docs/method.md, section 3).
 STUDY_WINDOW_DAYS = 14
 

@@ -1,4 +1,4 @@
-"""A timeline figure per family, and a panel of one representative family per pattern."""
+"""A timeline figure per family (on request: `snakemake plot_family_timelines`)."""
 
 from ptlmsync.logs import log_to
 from ptlmsync.stages.sync import plot_family_timelines

@@ -1,4 +1,5 @@
-"""RQ4: propagation of artefact kinds, drift per family, automated synchronisation."""
+"""RQ4: propagation of artefact kinds, drift per family, automated synchronisation
+against the other families."""
 
 from ptlmsync.logs import log_to
 from ptlmsync.stages.propagation import trace_propagation

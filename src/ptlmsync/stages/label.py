@@ -182,11 +182,11 @@ def validate_labels(
     return validation
 
 
-def score_similarity(*, labels, families, similarity, statistics_run="majority") -> None:
+def score_similarity(*, labels, family_list, similarity, statistics_run="majority") -> None:
     """Jaccard similarity of the change types each family uses on GH and on HF."""
     from ptlmsync import stats
 
-    names = pd.read_csv(families)["family"].tolist()
+    names = pd.read_csv(family_list)["family"].tolist()
     chosen = stats.labelled_only(stats.read_labels(labels, statistics_run))
     sim = stats.similarity(chosen, names)
     sim.assign(jaccard=sim["jaccard"].round(4)).to_csv(similarity, index=False)

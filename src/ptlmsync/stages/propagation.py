@@ -8,18 +8,29 @@ import logging
 
 import pandas as pd
 
+from ptlmsync.outputs import write_tables
 from ptlmsync.schemas import read_batches
-from ptlmsync.stages.stats import write_tables
 
 log = logging.getLogger(__name__)
 
 
+def find_automated_commits(*, batches, automated) -> None:
+    """The commits automation made, with their links to the other platform and delays
+    (one row per commit; ``automation.AUTOMATED_COLUMNS``). Its own job: it does not
+    depend on the coding, so a change of window or propagation days does not redo it."""
+    from ptlmsync import automation
+
+    commits = pd.concat(read_batches(batches).values(), ignore_index=True)
+    found = automation.automated_commits(commits)
+    found.to_csv(automated, index=False)
+    log.info("%d automated commits among %d", len(found), len(commits))
+
+
 def trace_propagation(
-    *, batches, families, switches, tables, drift, automated, max_days: float
+    *, batches, families, switches, automated, tables, drift, max_days: float
 ) -> None:
-    """Propagation per kind and direction (and per pattern), the drift table, the
-    automated commits with their links and delays, and the automated families against
-    the others."""
+    """Propagation per kind and direction (and per pattern), the drift table, and the
+    automated families against the others."""
     from ptlmsync import automation, propagation, stats
 
     commits = pd.concat(read_batches(batches).values(), ignore_index=True)
@@ -27,8 +38,7 @@ def trace_propagation(
     changed = propagation.changes(commits)
     events = propagation.propagation_events(changed, max_days)
     events["pattern"] = events["family"].map(coded.set_index("family")["pattern"])
-    found = automation.automated_commits(commits)
-    found.to_csv(automated, index=False)
+    found = automation.read_automated_commits(automated)
     propagation.drift(commits, changed).to_csv(drift, index=False)
     out = {
         "propagation": propagation.propagation_table(events),
@@ -40,10 +50,9 @@ def trace_propagation(
     )
     write_tables(out, tables)
     log.info(
-        "%d commits with files, %d changes, %d events (%d propagated), %d automated commits",
+        "%d commits with files, %d changes, %d events (%d propagated)",
         commits["files"].notna().sum() if "files" in commits else 0,
         len(changed),
         len(events),
         int(events["propagated"].sum()) if len(events) else 0,
-        len(found),
     )

@@ -10,24 +10,11 @@ import pandas as pd
 from ptlmsync import stats
 from ptlmsync.contributors import shared_level
 from ptlmsync.demo import marker_of
+from ptlmsync.outputs import write_tables
 from ptlmsync.snapshot import read_meta
-from ptlmsync.study_figures import SWITCH_GROUPINGS, plot_study_figures
-from ptlmsync.vocab import LAG_ORDER, PATTERN_ORDER
+from ptlmsync.vocab import LAG_ORDER, PATTERN_ORDER, SWITCH_GROUPINGS
 
 log = logging.getLogger(__name__)
-
-
-def write_tables(tables: dict[str, pd.DataFrame], declared: list[str]) -> None:
-    """Write each declared output from the table of the same name. Tables the rule does
-    not declare (those the run's data does not allow) are not written; a declared output
-    without a table is a programming error."""
-    paths = {Path(p).stem: Path(p) for p in declared}
-    missing = set(paths) - set(tables)
-    if missing:
-        raise ValueError(f"outputs {sorted(missing)} have no table (tables: {sorted(tables)})")
-    for name, path in paths.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tables[name].to_csv(path, index=False)
 
 
 def tabulate_change_types(*, labels, families, tables, statistics_run="majority") -> None:
@@ -140,6 +127,8 @@ def extract_topics(
 
 def plot_figures(*, tables, families, contributors, meta, figures, names: list[str]) -> None:
     """The study's figures ``names`` from the statistics tables."""
+    from ptlmsync.study_figures import plot_study_figures  # matplotlib: only this job
+
     plot_study_figures(
         Path(tables[0]).parent,
         families,

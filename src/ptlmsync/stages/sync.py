@@ -105,29 +105,32 @@ def validate_sync(*, families, manual, validation) -> pd.DataFrame:
     return result
 
 
+def code_sync_window(*, family_list, batches, coded, window: int, params: dict) -> None:
+    """Every family coded at a window of ``window`` days, the other parameters as
+    configured: one window of the sensitivity analysis (family, window_days, lag, code,
+    pattern). Its own job per window, so a change of ``window_days`` re-codes none."""
+    from ptlmsync import sync_checks
+
+    sync_params = SyncParams.from_config({**params, "window_days": int(window)})
+    names = pd.read_csv(family_list)["family"]
+    codes = sync_checks.sensitivity(read_batches(batches, names), sync_params, [int(window)])
+    codes.to_csv(coded, index=False)
+
+
 def analyse_window_sensitivity(
-    *,
-    family_list,
-    batches,
-    meta,
-    summary,
-    patterns,
-    resolution,
-    figure,
-    params: dict,
-    windows: list[int],
+    *, window_codes, families, meta, summary, patterns, figure, window_days: int
 ) -> None:
-    """Every family re-coded with each window length, compared with ``window_days``, and
-    with each combination of time resolutions, compared with the configured one."""
+    """The codes at each window length compared with the run's own coding (at
+    ``window_days``, from the family table, whether or not that length is among the
+    sensitivity windows): families that change pattern or lag, and the pattern shares."""
     from ptlmsync import figures, sync_checks
 
-    sync_params = SyncParams.from_config(params)
-    windows = sorted(set(windows) | {sync_params.window_days})
-    names = pd.read_csv(family_list)["family"]
-    by_family = read_batches(batches, names)
-    sync_checks.resolution_sensitivity(by_family, sync_params).to_csv(resolution, index=False)
-    codes = sync_checks.sensitivity(by_family, sync_params, windows)
-    sync_checks.sensitivity_summary(codes, sync_params.window_days).to_csv(summary, index=False)
+    own = sync_checks.read_codes(families, window_days)
+    others = [sync_checks.read_codes(path) for path in window_codes]
+    codes = pd.concat([own, *(c[c["window_days"] != window_days] for c in others)]).sort_values(
+        "window_days", kind="stable"
+    )
+    sync_checks.sensitivity_summary(codes, window_days).to_csv(summary, index=False)
     shares = codes.groupby("window_days")["pattern"].value_counts().rename("n").reset_index()
     shares["percent"] = (
         100 * shares["n"] / shares.groupby("window_days")["n"].transform("sum")
@@ -146,6 +149,18 @@ def analyse_window_sensitivity(
     )
 
 
+def analyse_resolution_sensitivity(*, family_list, batches, resolution, params: dict) -> None:
+    """Every family coded at each combination of GH and HF time resolution, compared with
+    the configured one."""
+    from ptlmsync import sync_checks
+
+    names = pd.read_csv(family_list)["family"]
+    table = sync_checks.resolution_sensitivity(
+        read_batches(batches, names), SyncParams.from_config(params)
+    )
+    table.to_csv(resolution, index=False)
+
+
 def representatives(listing: pd.DataFrame) -> pd.DataFrame:
     """One family per pattern, in the paper's pattern order: the family with the (lower)
     median number of commits among the pattern's families, ties broken by family id."""
@@ -158,15 +173,30 @@ def representatives(listing: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(chosen, columns=listing.columns)
 
 
+def plot_timeline_panel(*, families, batches, meta, panel, params: dict) -> None:
+    """The paper's timeline figure: one representative family per pattern (``panel``)."""
+    from ptlmsync import figures
+
+    sync_params = SyncParams.from_config(params)
+    listing = representatives(pd.read_csv(families))
+    commits_of = read_batches(batches, listing["family"])
+    rows = []
+    for row in listing.itertuples():
+        act = family_activity(commits_of[row.family], sync_params)
+        hf = set().union(*act.hf.values()) if act.hf else set()
+        rows.append((f"{row.pattern} ({row.code}): {row.family}", set(act.gh), hf))
+    figures.timeline_panel(rows, Path(panel), marker_of(read_meta(meta)), sync_params.window_days)
+
+
 def plot_family_timelines(
-    *, families, batches, meta, timelines, panel, params: dict, workers: int = 1
+    *, families, batches, meta, timelines, params: dict, workers: int = 1
 ) -> None:
-    """One timeline figure per family (``<timelines>/<family>.png``, drawn by ``workers``
-    processes) and a panel with one representative family per pattern (``panel``)."""
+    """One timeline figure per family (``<timelines>/<family>.png``), drawn by ``workers``
+    processes. On request only (``snakemake plot_family_timelines``): at ~0.15 s of CPU per
+    family it would dominate every re-run of the coding, and at Hub scale it is tens of
+    thousands of files."""
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
-
-    from ptlmsync import figures
 
     sync_params = SyncParams.from_config(params)
     marker = marker_of(read_meta(meta))
@@ -174,12 +204,6 @@ def plot_family_timelines(
     out.mkdir(parents=True, exist_ok=True)
     listing = pd.read_csv(families)
     commits_of = read_batches(batches, listing["family"])
-    rows = []
-    for row in representatives(listing).itertuples():
-        act = family_activity(commits_of[row.family], sync_params)
-        hf = set().union(*act.hf.values()) if act.hf else set()
-        rows.append((f"{row.pattern} ({row.code}): {row.family}", set(act.gh), hf))
-    figures.timeline_panel(rows, Path(panel), marker, sync_params.window_days)
     jobs = []
     for row in listing.itertuples():
         act = family_activity(commits_of[row.family], sync_params)
