@@ -4,7 +4,8 @@ Builds an offline snapshot of study size (by default 340 families, ~1,000 HF mod
 ~140,000 GH commits whose messages are drawn from the real messages in
 ../shared/data/github_commits.parquet, read here and never copied, and ~17,000 HF commits
 from the demo's templates; timelines designed to mix every pattern), then times the
-workflow on it with /usr/bin/time -v and prints one table (wall, CPU, peak RSS, jobs) and
+workflow on it with /usr/bin/time -v (cold, no-op, window changes to 7 days and to
+10 days, growth) and prints one table (wall, CPU, peak RSS, jobs) and
 the fitted growth exponent. Usage:
 
     python benchmarks/study_size.py [--families 340] [--growth 100,300,1000,3000] [--keep DIR]
@@ -224,6 +225,14 @@ def main() -> None:
             }
         )
         by_rule_window = time_by_rule(work, since=started)
+        # a window outside sync.sensitivity_windows: no sensitivity window is re-coded
+        rows.append(
+            {
+                "run": "incremental (window 10)",
+                **size,
+                **timed(work, *config, "sync={window_days: 10}"),
+            }
+        )
         for n in (int(x) for x in args.growth.split(",") if x):
             sub = root / f"growth-{n}"
             sub.mkdir()
