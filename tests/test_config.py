@@ -63,6 +63,7 @@ def dry_run(workdir, *args):
         ("source: web\n", "source"),  # not one of the choices
         ("family_batches: 0\n", "family_batches"),  # below the minimum of 1
         ("topics:\n  max_tokens: 4\n", "max_tokens"),  # too few word pieces to embed
+        ("sync:\n  sensitivity_windows: [7, 14, 7]\n", "sensitivity_windows"),  # repeated
     ],
 )
 def test_bad_config_fails_before_any_job_naming_the_key(workdir, edit, named):
