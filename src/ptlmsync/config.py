@@ -16,8 +16,8 @@ def coerce_cli_strings(config: dict, schema: dict) -> dict:
     ``--config sync='{window_days: 7}'`` reaches the workflow as ``{"window_days": "7"}``
     (Snakemake reads nested values with YAML's BaseLoader), and a list as a list of
     strings. Only values (and list items) whose schema type is integer, number or boolean
-    are parsed; anything that does not parse is left as it
-    is, so the schema validation still names the key.
+    are parsed; anything that does not parse is left as it is, so the schema validation
+    still names the key.
     """
     properties = schema.get("properties", {})
     for key, value in config.items():
