@@ -190,6 +190,13 @@ def read_family_commits(path: str | Path) -> pd.DataFrame:
     return read_table(path, FAMILY_COMMITS)
 
 
+def read_commits(paths) -> pd.DataFrame:
+    """Every commit of the family-batch tables ``paths`` in one table, by family (the
+    order of :func:`read_batches`)."""
+    commits = pd.concat([read_family_commits(p) for p in paths], ignore_index=True)
+    return commits.sort_values("family", kind="stable").reset_index(drop=True)
+
+
 def read_batches(paths, families=()) -> dict[str, pd.DataFrame]:
     """Commits per family from family-batch tables; each of ``families`` is present, with
     an empty table when it has no commits."""

@@ -30,22 +30,15 @@ def label_text_shard(
     """
     from ptlmsync.labellers import (
         USAGE_COLUMNS,
-        LabelCache,
         label_texts,
         make_labeller,
-        open_prefix_caches,
         save_prefix_caches,
     )
     from ptlmsync.text import text_hash
 
     mine = texts_by_shard(batches, n_shards)[shard]
     labeller = make_labeller(label_config)
-    # the offline labeller recomputes its answers: no cache on disk
-    cache = (
-        open_prefix_caches(cache_dir, shard, n_shards)
-        if labeller.remote
-        else LabelCache(Path(cache_dir) / "offline")
-    )
+    cache = answer_cache(labeller, cache_dir, shard, n_shards)
     rows, used = [], []
     try:
         for run in range(1, label_config["runs"] + 1):
@@ -79,6 +72,16 @@ def label_text_shard(
     )
 
 
+def answer_cache(labeller, cache_dir, shard: int, n_shards: int):
+    """The cached answers of text shard ``shard`` for ``labeller``; the offline labeller
+    recomputes its answers, so its cache starts empty and is never saved."""
+    from ptlmsync.labellers import LabelCache, open_prefix_caches
+
+    if labeller.remote:
+        return open_prefix_caches(cache_dir, shard, n_shards)
+    return LabelCache(Path(cache_dir) / "offline")
+
+
 def texts_by_shard(batches, n_shards: int) -> list[list[str]]:
     """The run's distinct commit texts, split into the text shards (by text hash), each
     in the order the family batches give them."""
@@ -98,16 +101,12 @@ def plan_labelling(
     """The cost plan of the labelling (:mod:`ptlmsync.label_plan`), one row per run;
     reads the answer cache, asks nothing."""
     from ptlmsync import label_plan
-    from ptlmsync.labellers import LabelCache, labeller_identity, open_prefix_caches
+    from ptlmsync.labellers import labeller_identity
 
     labeller = labeller_identity(label_config)
     shards = texts_by_shard(batches, n_shards)
     # every cached answer (all prefixes: the one shard of one), read only: never saved
-    cache = (
-        open_prefix_caches(cache_dir, 0, 1)
-        if labeller.remote
-        else LabelCache(Path(cache_dir) / "offline")
-    )
+    cache = answer_cache(labeller, cache_dir, 0, 1)
     table = label_plan.plan_labelling(
         labeller,
         shards,

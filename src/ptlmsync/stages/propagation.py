@@ -9,7 +9,7 @@ import logging
 import pandas as pd
 
 from ptlmsync.outputs import write_tables
-from ptlmsync.schemas import read_batches
+from ptlmsync.schemas import read_commits
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +20,7 @@ def find_automated_commits(*, batches, automated) -> None:
     depend on the coding, so a change of window or propagation days does not redo it."""
     from ptlmsync import automation
 
-    commits = pd.concat(read_batches(batches).values(), ignore_index=True)
+    commits = read_commits(batches)
     found = automation.automated_commits(commits)
     found.to_csv(automated, index=False)
     log.info("%d automated commits among %d", len(found), len(commits))
@@ -33,7 +33,7 @@ def trace_propagation(
     automated families against the others."""
     from ptlmsync import automation, propagation, stats
 
-    commits = pd.concat(read_batches(batches).values(), ignore_index=True)
+    commits = read_commits(batches)
     coded = pd.read_csv(families)
     changed = propagation.changes(commits)
     events = propagation.propagation_events(changed, max_days)
