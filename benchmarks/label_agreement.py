@@ -1,8 +1,11 @@
 """Agreement of the offline labeller with two labelled sets, on a split by group.
 
-- GH: tests/data/gold_gh_commit_labels.csv (repo, sha, label, split): real commits of the
-  study's repositories, labelled by the project to the study's definitions; the split is
-  by repository. Messages are read from ../shared/data/github_commits.parquet.
+- GH: tests/data/gold_gh_commit_labels.csv (repo, sha, label, split[, source]): real
+  commits of the study's repositories, labelled by the project to the study's
+  definitions, or ("source" blind) agreed by two blind annotators
+  (benchmarks/blind_annotation.py); the split is by repository. Messages are read from
+  ../shared/data/github_commits.parquet. The study's own 160+160 hand-labelled commits
+  are never used here.
 - HF: ../shared/data/labels/hf_convention_gold.csv: Hub-convention commits labelled by
   three annotators outside the project; the split is by title template (identical Hub
   titles never straddle the parts).
@@ -49,7 +52,10 @@ def labelled_sets(shared: Path) -> dict[str, pd.DataFrame]:
 
 
 def report(platform: str, gold: pd.DataFrame) -> None:
-    for part, group in [*gold.groupby("split"), ("all", gold)]:
+    parts = [*gold.groupby("split"), ("all", gold)]
+    if "source" in gold and gold["source"].nunique() > 1:  # blind labels beside the project's
+        parts += [(f"{s} {p}", g) for (s, p), g in gold.groupby(["source", "split"])]
+    for part, group in parts:
         got = scores(group["label"], group["predicted"])
         print(
             f"{platform} {part:>8}: n={got['n']:3d} kappa={got['kappa']:.3f} "

@@ -1,6 +1,7 @@
 rule collect_snapshot:
     input:
         source=source_snapshot(),
+        crawl_status=result("crawl/status.csv") if LIVE else [],
     output:
         models=result("snapshot/models.csv"),
         hf_commits=result("snapshot/hf_commits.parquet"),
@@ -8,6 +9,7 @@ rule collect_snapshot:
         meta=result("snapshot/snapshot.json"),
         demo_truth=DEMO_TRUTH,
         family_list=result("snapshot/families.csv"),
+        excluded=result("tables/excluded_families.csv"),
         batches=per_batch("snapshot/batches/{batch}.parquet"),
     log:
         log_file("collect", "collect_snapshot"),

@@ -3,7 +3,7 @@ from pathlib import Path
 import pandas as pd
 
 from ptlmsync.config import cache_paths, run_name
-from ptlmsync.study_files import STUDY_COMMIT
+from ptlmsync.study_files import STUDY_COMMIT, study_labels_cache
 from ptlmsync.demo import TRUTH_FILE
 from ptlmsync.outputs import NEEDS_COMMITS, TABLES, available_figures
 from ptlmsync.vocab import STUDY_WINDOW_DAYS
@@ -21,6 +21,9 @@ LIVE = config["source"] == "live"
 UNAVAILABLE = NEEDS_COMMITS if REPLICATION else []
 #: The study's published files: replication_dir, else fetched into the cache.
 STUDY_FILES_DIR = config["replication_dir"] or f"{CACHE['study']}/{STUDY_COMMIT}"
+#: The study's hand-labelled commits (README, "Where the study's files come from"):
+#: study_labels_dir, else fetched into <cache_dir>/study/ (rule fetch_study_labels).
+STUDY_LABELS_DIR = config["study_labels_dir"] or str(study_labels_cache(CACHE["study"]))
 
 
 wildcard_constraints:
@@ -90,6 +93,15 @@ def reference_window_days():
     return DESIGN_WINDOW_DAYS if config["source"] == "demo" else STUDY_WINDOW_DAYS
 
 
+def reference_resolution():
+    """The time resolution of the reference codes where it is known: the demo's designed
+    codes use the generated timestamps; a user's table and the study's sample (which this
+    run does not re-code) are not checked."""
+    if config["source"] == "demo" and not config["sync"]["validation_table"]:
+        return "GH full, HF full"
+    return None
+
+
 def propagation_max_days():
     """How long a change may take to count as propagated (default: one window)."""
     return config["propagation"]["max_days"] or config["sync"]["window_days"]
@@ -131,7 +143,13 @@ def source_snapshot():
     if LIVE:
         return [result(f"crawl/snapshot/{name}") for name in names]
     if config["source"] == "snapshot" and config["snapshot_dir"]:
-        return [str(Path(config["snapshot_dir"]) / name) for name in names]
+        directory = Path(config["snapshot_dir"])
+        # the optional tables too, where the directory has them (HF profile links; the
+        # crawl's statuses), so that a change of them re-runs the workflow
+        optional = [directory / name for name in ("hf_users.csv", "status.csv")]
+        return [str(directory / name) for name in names] + [
+            str(path) for path in optional if path.exists()
+        ]
     return []
 
 
@@ -147,6 +165,15 @@ def labelling_params():
         "openai_compatible",
     )
     return {key: config["label"][key] for key in keys}
+
+
+def study_labels():
+    """The folder of the study's hand labels where the run can hold a study commit: a
+    live or snapshot run, or any run given study_labels_dir; not the demo, whose families
+    are fictional (the check says so without reading the files, and works offline)."""
+    if config["study_labels_dir"] or config["source"] in ("live", "snapshot"):
+        return STUDY_LABELS_DIR
+    return []
 
 
 def gold_labels():

@@ -95,3 +95,59 @@ rule score_similarity:
         statistics_run=config["label"]["statistics_run"],
     script:
         "../workflow/scripts/score_similarity.py"
+
+
+
+
+if not config["study_labels_dir"]:
+
+    rule fetch_study_labels:
+        output:
+            labels=directory(STUDY_LABELS_DIR),
+        log:
+            log_file("label", "fetch_study_labels"),
+        benchmark:
+            benchmark_file("label", "fetch_study_labels")
+        conda:
+            "../envs/collect.yaml"
+        script:
+            "../workflow/scripts/fetch_study_labels.py"
+
+
+rule validate_study_labels:
+    input:
+        labels=per_batch("labels/batches/{batch}.parquet"),
+        batches=per_batch("snapshot/batches/{batch}.parquet"),
+        family_list=result("snapshot/families.csv"),
+        study=study_labels(),
+    output:
+        validation=result("labels/validation_study.csv"),
+        disagreements=result("labels/validation_study_disagreements.csv"),
+    log:
+        log_file("label", "validate_study_labels"),
+    benchmark:
+        benchmark_file("label", "validate_study_labels")
+    conda:
+        "../envs/label.yaml"
+    params:
+        statistics_run=config["label"]["statistics_run"],
+    script:
+        "../workflow/scripts/validate_study_labels.py"
+
+
+rule describe_unlabelled:
+    input:
+        labels=per_batch("labels/batches/{batch}.parquet"),
+        batches=per_batch("snapshot/batches/{batch}.parquet"),
+    output:
+        unlabelled=result("labels/unlabelled_by_kind.csv"),
+    log:
+        log_file("label", "describe_unlabelled"),
+    benchmark:
+        benchmark_file("label", "describe_unlabelled")
+    conda:
+        "../envs/label.yaml"
+    params:
+        statistics_run=config["label"]["statistics_run"],
+    script:
+        "../workflow/scripts/describe_unlabelled.py"

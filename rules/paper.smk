@@ -9,10 +9,14 @@ rule compile_numbers:
         resolution=[] if REPLICATION else result("sync/resolution_sensitivity.csv"),
         label_validation=[] if REPLICATION else result("labels/validation.csv"),
         label_usage=[] if REPLICATION else result("labels/usage.csv"),
+        study_validation=[] if REPLICATION else result("labels/validation_study.csv"),
+        unlabelled_kinds=[] if REPLICATION else result("labels/unlabelled_by_kind.csv"),
         crawl_status=result("crawl/status.csv") if LIVE else [],
         crawl_rejected=result("crawl/rejected.csv") if LIVE else [],
         drift=[] if REPLICATION else result("drift/families.csv"),
         crawl_links=result("crawl/links.csv") if LIVE else [],
+        excluded=result("tables/excluded_families.csv"),
+        contributors=result("sync/contributors.csv"),
     output:
         numbers=result("tables/numbers.json"),
         funnel=result("tables/funnel.csv"),
@@ -37,11 +41,18 @@ rule compile_numbers:
             },
             "topics": {
                 key: config["topics"][key]
-                for key in ("embedding_model", "embedding_backend")
+                for key in (
+                    "embedding_model",
+                    "embedding_backend",
+                    "stability_seeds",
+                    "stable_share",
+                )
             },
             "unavailable": UNAVAILABLE,
             "reference_window_days": reference_window_days(),
+            "reference_resolution": reference_resolution(),
             "propagation_max_days": propagation_max_days(),
+            "propagation_null_draws": config["propagation"]["null_draws"],
             "figures": [
                 *available_figures(UNAVAILABLE),
                 *(

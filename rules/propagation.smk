@@ -32,5 +32,12 @@ rule trace_propagation:
         "../envs/stats.yaml"
     params:
         max_days=propagation_max_days(),
+        null_draws=config["propagation"]["null_draws"],
+        seed=config["propagation"]["seed"],
+        # the switch events' dates, to find those the sync commits make
+        resolution={
+            "GH": config["sync"]["gh_time_resolution"],
+            "HF": config["sync"]["hf_time_resolution"],
+        },
     script:
         "../workflow/scripts/trace_propagation.py"

@@ -24,6 +24,7 @@ rule import_replication:
         similarity=result("sync/similarity.csv"),
         contributors=result("sync/contributors.csv"),
         validation=result("sync/validation.csv"),
+        excluded=result("tables/excluded_families.csv"),
         meta=result("snapshot/snapshot.json"),
     log:
         log_file("replication", "import_replication"),

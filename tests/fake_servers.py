@@ -202,7 +202,9 @@ class FakeHub(FakeServer):
 
 
 class FakeGitHub(FakeServer):
-    """``/repos/{owner}/{repo}/commits`` with per_page/page pagination."""
+    """``/repos/{owner}/{repo}/commits`` with per_page/page pagination, and one commit at
+    ``/repos/{owner}/{repo}/commits/{sha}`` (422 for a sha the repository does not have,
+    as GitHub answers)."""
 
     def __init__(self, repos: dict[str, list[dict] | int]):
         self.repos = repos  # a list of commit objects, or an HTTP status (404, 409)
@@ -219,6 +221,15 @@ class FakeGitHub(FakeServer):
                 return 409, {}, b'{"message": "Git Repository is empty."}'
             size = int(parse_qs(urlparse(handler.path).query).get("per_page", ["30"])[0])
             return self.page(handler, repo, size)
+        if len(parts) == 5 and parts[0] == "repos" and parts[3] == "commits":
+            repo = self.repos.get(f"{parts[1]}/{parts[2]}", 404)
+            if not isinstance(repo, list):
+                return 404, {}, b'{"message": "Not Found"}'
+            for commit in repo:
+                if commit["sha"] == parts[4]:
+                    return 200, {}, json.dumps({**commit, "files": [], "stats": {}}).encode()
+            message = f"No commit found for SHA: {parts[4]}"
+            return 422, {}, json.dumps({"message": message}).encode()
         return 404, {}, b'{"message": "Not Found"}'
 
 
@@ -254,8 +265,11 @@ def hf_commit(i: int, user: str = "alice", day: int = 1) -> dict:
     }
 
 
-def gh_commit(i: int, login: str | None = "alice", day: int = 1, parents: int = 1) -> dict:
-    sha = f"{i:040x}"
+def gh_commit(
+    i: int, login: str | None = "alice", day: int = 1, parents: int = 1, sha: str | None = None
+) -> dict:
+    """A commit as GitHub's REST API lists it; ``login`` None: GitHub links no account."""
+    sha = sha or f"{i:040x}"
     return {
         "sha": sha,
         "url": "",

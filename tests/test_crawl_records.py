@@ -116,9 +116,11 @@ def test_a_part_from_an_older_selection_is_refused():
     )
 
 
-def test_both_github_backends_give_the_same_snapshot_and_statuses(tmp_path):
+def test_both_github_backends_give_the_same_snapshot_and_statuses(tmp_path, monkeypatch):
     """One world, served as git remotes and as the REST API: a repository with history,
-    an empty one and a missing one."""
+    an empty one and a missing one. With a token the git backend asks GitHub for the
+    logins of its authors, so both know the same of them."""
+    monkeypatch.setenv("GITHUB_TOKEN", "test-token")
     remote = build_remote(tmp_path)
     root = tmp_path / "remote" / "owner"
     subprocess.run(["git", "init", "--quiet", "--bare", str(root / "empty.git")], check=True)

@@ -6,16 +6,29 @@ import subprocess
 import pandas as pd
 import pytest
 
-from ptlmsync.crawl.gitlog import GitError, clone_bare, clone_url, read_log
+from ptlmsync.crawl.gitlog import (
+    GitError,
+    clone_bare,
+    clone_url,
+    github_login_of_email,
+    hf_user_of_email,
+    read_log,
+)
 
 
-def git(cwd, *args, date="2024-01-01T12:00:00+00:00", stdin=None):
+def git(
+    cwd,
+    *args,
+    date="2024-01-01T12:00:00+00:00",
+    stdin=None,
+    author=("Ada Lovelace", "ada@example.org"),
+):
     env = {
         **os.environ,
         "GIT_AUTHOR_DATE": date,
         "GIT_COMMITTER_DATE": date,
-        "GIT_AUTHOR_NAME": "Ada Lovelace",
-        "GIT_AUTHOR_EMAIL": "ada@example.org",
+        "GIT_AUTHOR_NAME": author[0],
+        "GIT_AUTHOR_EMAIL": author[1],
         "GIT_COMMITTER_NAME": "Ada Lovelace",
         "GIT_COMMITTER_EMAIL": "ada@example.org",
     }
@@ -126,6 +139,7 @@ def test_git_backend_reads_every_commit_of_the_default_branch(server, tmp_path):
     assert "" in log["message"].tolist()
     assert any(m.startswith("Caf") and m.endswith(" fix") for m in log["message"])
     assert set(log["author"]) == {"Ada Lovelace"}
+    assert set(log["author_identity"]) == {"name"}  # git alone cannot know Ada's login
     assert str(log["date"].dtype).endswith("UTC]")
 
 
@@ -206,3 +220,49 @@ def test_both_backends_call_a_repository_without_commits_empty(tmp_path):
         "owner/empty", collect, RawCache(tmp_path / "raw"), tmp_path / "c"
     )
     assert commits.empty and status == "empty_repository"  # the api backend's 409 status
+
+
+@pytest.mark.parametrize(
+    ("email", "login"),
+    [
+        ("12345+thomwolf@users.noreply.github.com", "thomwolf"),  # accounts since 2017
+        ("thomwolf@users.noreply.github.com", "thomwolf"),  # older accounts
+        ("  LysandreJik@Users.NoReply.GitHub.com ", "LysandreJik"),  # case and spaces
+        ("49699333+dependabot[bot]@users.noreply.github.com", "dependabot[bot]"),
+        ("a-b-c@users.noreply.github.com", "a-b-c"),
+        ("thomas@huggingface.co", None),  # an ordinary address
+        ("noreply@github.com", None),  # GitHub's own (web-flow) address names nobody
+        ("x@users.noreply.github.com.example.org", None),
+        ("12345+@users.noreply.github.com", None),
+        ("-x@users.noreply.github.com", None),  # a login never starts with a hyphen
+        ("", None),
+        (None, None),
+    ],
+)
+def test_a_github_noreply_address_carries_the_login(email, login):
+    assert github_login_of_email(email) == login
+
+
+def test_a_hub_noreply_address_carries_the_user_name():
+    assert hf_user_of_email("timmyburn@users.noreply.huggingface.co") == "timmyburn"
+    assert hf_user_of_email("first.last_1@users.noreply.huggingface.co") == "first.last_1"
+    assert hf_user_of_email("timmyburn@users.noreply.github.com") is None
+    assert hf_user_of_email("t@huggingface.co") is None
+
+
+def test_git_backend_takes_logins_from_noreply_addresses(tmp_path):
+    work = tmp_path / "work"
+    work.mkdir()
+    git(work, "init", "--quiet", "--initial-branch=main")
+    authors = [
+        ("Thomas Wolf", "7353373+thomwolf@users.noreply.github.com"),
+        ("Thomas Wolf", "thomas@example.org"),
+        ("Old Timer", "oldtimer@users.noreply.github.com"),
+    ]
+    for day, author in enumerate(authors, start=1):
+        git(work, "commit", "--quiet", "--allow-empty", "-m", f"c{day}", author=author)
+    log = read_log(work / ".git", "owner/repo", keep_email=True).iloc[::-1]  # oldest first
+    assert log["author"].tolist() == ["thomwolf", "Thomas Wolf", "oldtimer"]
+    assert log["author_identity"].tolist() == ["login", "name", "login"]
+    assert log["author_email"].tolist() == [a[1] for a in authors]
+    assert "author_email" not in read_log(work / ".git", "owner/repo").columns  # never stored

@@ -1,6 +1,7 @@
 """source: live end to end, against a local Hub and local git remotes (no network)."""
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -9,9 +10,10 @@ import sys
 import pandas as pd
 import pytest
 from conftest import REPO, copy_workflow
-from fake_servers import FakeHub, FakeLLM, hf_commit, hub_model
+from fake_servers import FakeGitHub, FakeHub, FakeLLM, gh_commit, hf_commit, hub_model
 from test_gitlog import git
 from test_labellers import honest, text_of
+from test_study_labels import GH_HEADER, HF_HEADER
 
 pytestmark = pytest.mark.workflow
 
@@ -21,20 +23,45 @@ MODELS = [
 ] + [
     hub_model("lab/gpt-tiny", 30_000, created="2024-01-10", modified="2024-03-01"),
     hub_model("lab/no-card", 20_000, created="2024-01-10", modified="2024-03-01"),
+    hub_model("zoo/t5-mini", 15_000, created="2024-01-10", modified="2024-03-01"),
+    # its card links a repository no remote has: the crawl answers not_found
+    hub_model("void/llm-small", 12_000, created="2024-01-10", modified="2024-03-01"),
 ]
 CARDS = {
     "acme/bert-base": "Code: https://github.com/acme/bert",
     "acme/bert-large": "[code](https://github.com/acme/bert/tree/main)",
     "lab/gpt-tiny": "See <a href='https://github.com/lab/gpt.git'>repo</a>",
+    "zoo/t5-mini": "https://github.com/zoo/t5",
+    "void/llm-small": "https://github.com/void/llm",
 }
 COMMITS = {
     "acme/bert-base": [hf_commit(i, day=i + 2) for i in range(4)],
     "acme/bert-large": [hf_commit(10 + i, day=20 + i) for i in range(2)],
-    "lab/gpt-tiny": [hf_commit(20, "bob", day=15)],
+    "lab/gpt-tiny": [hf_commit(20, "bob", day=15), hf_commit(21, "carol", day=16)],
+    "zoo/t5-mini": [hf_commit(30, "zed", day=9)],
+    "void/llm-small": [hf_commit(40, "zed", day=3), hf_commit(41, "zed", day=30)],
 }
+# Contributors. HF profiles: alice links alice-gh, carol carol-gh, zed zed-gh; bob none.
+# GH (git backend): acme/bert's day-2 commit is Alice's, from her noreply address (login
+# alice-gh, no request); lab/gpt's commits are Carol's, whose e-mail GitHub links to
+# carol-gh (one request); GitHub links Ada's e-mail to no account; zoo/t5 is not on
+# GitHub at all (404), so Zed stays a name and that family's shared contributors are
+# unavailable. Shared: acme__bert alice-gh, lab__gpt carol-gh, zoo__t5 unknown.
+ADA = ("Ada Lovelace", "ada@example.org")
+ALICE = ("Alice A", "7+alice-gh@users.noreply.github.com")
+CAROL = ("Carol C", "carol@example.org")
+ZED = ("Zed Z", "zed@example.org")
+PROFILES = {
+    "alice": {"fullname": "Alice", "details": "I code at https://github.com/alice-gh"},
+    "carol": {"fullname": "Carol", "socials": [{"url": "https://github.com/carol-gh"}]},
+    "zed": {"fullname": "Zed", "details": "github.com/zed-gh"},
+}
+LOGINS = {ADA[1]: None, ALICE[1]: "alice-gh", CAROL[1]: "carol-gh"}
 
 
-def make_remote(root, repo, days):
+def make_remote(root, repo, days, authors=None):
+    """A bare git remote of ``repo``, one empty commit per day (by ``authors[day]``, else
+    Ada); returns the commits as GitHub's REST API lists them (newest first)."""
     work = root / "work" / repo
     work.mkdir(parents=True)
     git(work, "init", "--quiet", "--initial-branch=main")
@@ -47,29 +74,40 @@ def make_remote(root, repo, days):
             "-m",
             f"Change on day {day}",
             date=f"2024-01-{day:02d}T08:00:00+00:00",
+            author=(authors or {}).get(day, ADA),
         )
     bare = root / "remote" / f"{repo}.git"
     bare.parent.mkdir(parents=True, exist_ok=True)
     subprocess.run(["git", "clone", "--quiet", "--bare", str(work), str(bare)], check=True)
     git(bare, "config", "uploadpack.allowFilter", "true")
+    log = [line.split() for line in git(bare, "log", "--format=%H %ae").decode().splitlines()]
+    return [gh_commit(i, LOGINS.get(email), sha=sha) for i, (sha, email) in enumerate(log)]
 
 
-def run(work, hub_url, remote, llm_url, *extra):
+def run(work, hub_url, remote, llm_url, *extra, github_url=""):
     collect = (
         f"collect={{hf_endpoint: '{hub_url}', github_clone_url: 'file://{remote}', "
+        f"github_api_url: '{github_url}', "
         "min_downloads: 10000, manual_links: null, hf_backend: api}"
     )
     label = (
         "label={backend: openai_compatible, "
         f"openai_compatible: {{model: local, base_url: '{llm_url}/v1'}}}}"
     )
-    config = ["--config", "source=live", collect, label]
+    # the study's hand labels (offline: a local folder; files of its format, no commit)
+    study = work / "study-labels"
+    if not study.exists():
+        study.mkdir()
+        (study / "GH_160_with_labels.csv").write_text(GH_HEADER + "\n")
+        (study / "HF_160_with_labels.csv").write_text(HF_HEADER + "\n")
+    config = ["--config", "source=live", collect, label, f"study_labels_dir={study}"]
     result = subprocess.run(
         [sys.executable, "-m", "snakemake", "--cores", "2", *config, *extra],
         cwd=work,
         capture_output=True,
         text=True,
         timeout=900,
+        env={**os.environ, "GITHUB_TOKEN": "test-token"},  # the git backend asks for logins
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
 
@@ -87,17 +125,20 @@ def honest_except_day_21(items):
 @pytest.fixture(scope="module")
 def live(tmp_path_factory):
     root = tmp_path_factory.mktemp("live")
-    make_remote(root, "acme/bert", [1, 2, 3, 21])
-    make_remote(root, "lab/gpt", [12, 14])
-    profiles = {"alice": {"fullname": "Alice", "details": "I code at https://github.com/alice-gh"}}
-    hub = FakeHub(MODELS, CARDS, COMMITS, page_size=2, profiles=profiles)
+    repos = {
+        "acme/bert": make_remote(root, "acme/bert", [1, 2, 3, 21], {2: ALICE}),
+        "lab/gpt": make_remote(root, "lab/gpt", [12, 14], {12: CAROL, 14: CAROL}),
+    }
+    make_remote(root, "zoo/t5", [5, 8], {5: ZED, 8: ZED})  # a remote GitHub does not know
+    hub = FakeHub(MODELS, CARDS, COMMITS, page_size=2, profiles=PROFILES)
     (root / "workflow").mkdir()
     work = copy_workflow(root / "workflow")
-    with FakeLLM(honest_except_day_21) as llm:
-        run(work, hub.url, root / "remote", llm.url, "--", "label_plan")  # the bill first
+    with FakeLLM(honest_except_day_21) as llm, FakeGitHub(repos) as github:
+        remote, urls = root / "remote", {"github_url": github.url}
+        run(work, hub.url, remote, llm.url, "--", "label_plan", **urls)  # the bill first
         assert llm.total == 0
-        run(work, hub.url, root / "remote", llm.url)
-        yield work, hub, llm, root
+        run(work, hub.url, remote, llm.url, **urls)
+        yield work, hub, llm, root, github
     hub.close()
 
 
@@ -105,29 +146,67 @@ RUN = "results/live"
 
 
 def test_live_run_collects_links_and_codes_families(live):
-    work, _, llm, _ = live
+    work, _, llm, _, _ = live
     links = pd.read_csv(work / RUN / "crawl/links.csv").set_index("model_id")
     assert links.loc["acme/bert-large", "github_repo"] == "acme/bert"
     assert links.loc["lab/no-card", "decision"] == "unlinked"
     families = pd.read_csv(work / RUN / "sync/families.csv").set_index("family")
     assert families.loc["acme__bert", "n_models"] == 2
     assert families.loc["acme__bert", "n_gh_commits"] == 4
-    assert families.loc["lab__gpt", "n_hf_commits"] == 1
-    users = pd.read_csv(work / RUN / "snapshot/hf_users.csv").set_index("hf_user")
-    assert users.loc["alice", "github_login"] == "alice-gh"
-    assert users["github_login"].isna().sum() == 1  # bob's profile links no GitHub account
-    status = pd.read_csv(work / RUN / "crawl/status.csv")
-    assert set(status["status"]) == {"ok"}
+    assert families.loc["lab__gpt", "n_hf_commits"] == 2
+    status = pd.read_csv(work / RUN / "crawl/status.csv").set_index("target")["status"]
+    assert status["void/llm"] == "not_found"
+    assert set(status.drop("void/llm")) == {"ok"}
+    # the family whose GH repository could not be read is left out with the crawl's
+    # status, not coded "HF first": no pattern, no switch event, no similarity score
+    excluded = pd.read_csv(work / RUN / "tables/excluded_families.csv")
+    assert excluded.to_dict("list") == {"family": ["void__llm"], "reason": ["not_found"]}
+    assert "void__llm" not in set(families.index)
+    for table in ("sync/switches.csv", "sync/similarity.csv", "sync/contributors.csv"):
+        assert "void__llm" not in set(pd.read_csv(work / RUN / table)["family"]), table
+    funnel = pd.read_csv(work / RUN / "tables/funnel.csv").set_index("step")["n"]
+    assert funnel["families left out: 1 not_found"] == 1
     meta = json.loads((work / RUN / "snapshot/snapshot.json").read_text())
     assert meta["source"] == "live" and not meta["demo"]
     assert (work / RUN / "paper/paper.pdf").stat().st_size > 10_000
     crawl = json.loads((work / RUN / "tables/numbers.json").read_text())["crawl"]
-    assert (crawl["n_targets"], crawl["n_ok"], crawl["n_dropped"]) == (5, 5, 0)
+    assert (crawl["n_targets"], crawl["n_ok"], crawl["n_dropped"]) == (9, 8, 0)
     assert llm.total > 0  # the commits were labelled by the (local) remote labeller
 
 
+def test_shared_contributors_are_found_by_github_login_through_hf_profiles(live):
+    work, _, _, _, github = live
+    contributors = pd.read_csv(work / RUN / "sync/contributors.csv").set_index("family")
+    bert, gpt, t5 = (contributors.loc[f] for f in ("acme__bert", "lab__gpt", "zoo__t5"))
+    # Alice: HF profile link = the login of her noreply address on GH
+    assert (bert["shared_authors"], bert["n_shared_authors"]) == ("alice-gh", 1)
+    assert bert["gh_authors"] == "Ada Lovelace;alice-gh"  # Ada: no GitHub account
+    assert (bert["n_gh_authors_login"], bert["n_gh_authors_name_only"]) == (1, 0)
+    # Carol: HF profile link = the login GitHub gives her git e-mail
+    assert (gpt["shared_authors"], gpt["n_shared_authors"]) == ("carol-gh", 1)
+    assert (gpt["hf_authors"], gpt["n_hf_authors_linked"]) == ("bob;carol", 1)
+    assert (bert["shared_status"], gpt["shared_status"]) == ("available", "available")
+    # Zed's login cannot be known: unavailable, never "none"
+    assert t5["shared_status"] == "unavailable: no GitHub logins for GH authors"
+    assert pd.isna(t5["n_shared_authors"]) and t5["gh_authors"] == "Zed Z"
+    # the statistics count the two families whose shared contributors are known
+    by_level = pd.read_csv(work / RUN / "tables/similarity_by_contributors.csv")
+    assert by_level.groupby("shared_contributors")["n"].sum().to_dict() == {
+        "multiple": 0,
+        "none": 0,
+        "single": 2,
+    }
+    # measured: one request per e-mail asked (Ada's, Carol's, Zed's: 404), none for Alice
+    assert sorted(p.split("/commits/")[0] for p in github.requests) == [
+        "/repos/acme/bert",
+        "/repos/lab/gpt",
+        "/repos/zoo/t5",
+    ]
+    assert github.total == 3
+
+
 def test_the_plan_came_before_the_bill_and_the_paper_states_the_bill(live):
-    work, _, llm, _ = live
+    work, _, llm, _, _ = live
     plan = pd.read_csv(work / RUN / "labels/plan.csv")
     families = pd.read_csv(work / RUN / "sync/families.csv")
     n_commits = families[["n_gh_commits", "n_hf_commits"]].sum().sum()
@@ -157,24 +236,39 @@ def test_an_unlabelled_commit_is_counted_and_left_out_of_every_change_type_stati
 
 
 def test_after_make_clean_a_rerun_asks_neither_hub_nor_github_nor_the_llm(live):
-    work, hub, llm, root = live
-    asked_hub, asked_llm = hub.total, llm.total
+    work, hub, llm, root, github = live
+    asked = hub.total, llm.total, github.total
     subprocess.run(["make", "-f", str(REPO / "Makefile"), "clean"], cwd=work, check=True)
     assert not (work / "results").exists() and (work / "resources/cache").is_dir()
-    run(work, hub.url, root / "remote", llm.url)
-    assert (hub.total, llm.total) == (asked_hub, asked_llm)
+    run(work, hub.url, root / "remote", llm.url, github_url=github.url)
+    assert (hub.total, llm.total, github.total) == asked
     assert re.search(r"acme/bert", (work / RUN / "crawl/links.csv").read_text())
 
 
 def test_a_changed_selection_leaves_no_stale_part_in_the_snapshot(live):
     """The Hub no longer lists a model: re-running the selection re-crawls its family."""
-    work, hub, llm, root = live
+    work, hub, llm, root, github = live
     hub.models = [m for m in MODELS if m["id"] != "acme/bert-large"]
     shutil.rmtree(work / "resources/cache/http")  # else the old listing is answered
     target = f"{RUN}/crawl/status.csv"
-    run(work, hub.url, root / "remote", llm.url, "-R", "select_models", "--", target)
+    run(
+        work,
+        hub.url,
+        root / "remote",
+        llm.url,
+        "-R",
+        "select_models",
+        "--",
+        target,
+        github_url=github.url,
+    )
     snapshot = work / RUN / "crawl/snapshot"
     assert "acme/bert-large" not in pd.read_csv(snapshot / "models.csv")["model_id"].tolist()
     hf = pd.read_parquet(snapshot / "hf_commits.parquet")
-    assert sorted(set(hf["model_id"])) == ["acme/bert-base", "lab/gpt-tiny"]
+    assert sorted(set(hf["model_id"])) == [
+        "acme/bert-base",
+        "lab/gpt-tiny",
+        "void/llm-small",
+        "zoo/t5-mini",
+    ]
     assert "acme/bert-large" not in pd.read_csv(work / target)["target"].tolist()

@@ -64,12 +64,18 @@ def test_family_ages_are_mean_model_ages():
         ({1, 2, 3}, {2, 3, 4}, 0.5),
         ({1}, {2}, 0.0),
         ({1, 2}, {1, 2}, 1.0),
-        (set(), set(), 1.0),
         ({1, 2, 3, 4}, {1}, 0.25),
     ],
 )
 def test_jaccard(a, b, expected):
     assert stats.jaccard(a, b) == expected
+
+
+@pytest.mark.parametrize(("a", "b"), [(set(), set()), ({1}, set()), (set(), {2})])
+def test_jaccard_is_undefined_where_a_platform_has_no_type(a, b):
+    # missing data is not a value: two empty sets are not identical (1.0), one empty set
+    # is not "nothing shared" (0.0)
+    assert np.isnan(stats.jaccard(a, b))
 
 
 def test_similarity_per_family():
@@ -80,9 +86,14 @@ def test_similarity_per_family():
             "label": ["Sharing", "Model Structure", "Sharing", "Input Data", "Sharing"],
         }
     )
-    sim = stats.similarity(labels, ["f", "g"]).set_index("family")["jaccard"]
-    assert sim["f"] == pytest.approx(1 / 3)
-    assert sim["g"] == 0.0  # HF has no commits: nothing shared
+    sim = stats.similarity(labels, ["f", "g", "h"]).set_index("family")
+    assert sim.loc["f", "jaccard"] == pytest.approx(1 / 3)
+    assert sim.loc["f", "unscored_reason"] == ""
+    # g: no labelled HF commit; h: no labelled commit at all -> unscored, with the reason
+    assert np.isnan(sim.loc["g", "jaccard"])
+    assert sim.loc["g", "unscored_reason"] == "no labelled HF commit"
+    assert sim.loc["h", "unscored_reason"] == "no labelled GH or HF commit"
+    assert stats.scored(sim.reset_index())["family"].tolist() == ["f"]
 
 
 def test_similarity_histogram_bins_and_edges():
@@ -320,43 +331,85 @@ def test_dunn_against_the_formula():
     assert matrix.loc["A", "C"] == pytest.approx(min(1, 3 * 2 * norm.sf(z_ac)))
 
 
-def _by_contributors(counts: dict[tuple[str, str], int]) -> pd.DataFrame:
-    rows = [
-        {"similarity_level": lvl, "shared_contributors": sh, "n": counts.get((lvl, sh), 0)}
-        for lvl in stats.SIMILARITY_LEVELS
-        for sh in stats.SHARED_LEVELS
-    ]
-    return pd.DataFrame(rows)
+def test_contributor_groups_per_design():
+    n_shared = pd.Series([0, 1, 2, np.nan, np.nan])
+    absent = pd.Series([False, False, False, True, False])  # the last: known to be unknown
+    groups = {
+        d: stats.contributor_groups(n_shared, absent, d).tolist()
+        for d in ("study_computed", "study_text", "three_levels")
+    }
+    # the study's computation: 0-1 single, more multiple, absent from its table multiple
+    assert groups["study_computed"][:4] == ["single", "single", "multiple", "multiple"]
+    # its text's design leaves out families sharing none; 3 x 3 keeps them as "none"
+    assert groups["study_text"][1:3] == ["single", "multiple"]
+    assert groups["three_levels"][:3] == ["none", "single", "multiple"]
+    assert pd.isna(groups["study_text"][0])
+    for design, g in groups.items():
+        assert pd.isna(g[4]), design  # an unknown count is in no design
+        if design != "study_computed":
+            assert pd.isna(g[3]), design
 
 
-def test_contributor_test_is_the_studys_3x2_with_the_3x3_as_robustness_check():
+def _families_by_level(counts: dict[tuple[str, str], int]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Scored families (0.1 low, 0.5 moderate, 0.9 high: value terciles that split exactly
+    there for these counts) and their shared contributors (none 0, single 1, multiple 3;
+    "absent": no contributor row; "unknown": a row without a count)."""
+    scores = {"low": 0.1, "moderate": 0.5, "high": 0.9}
+    shared = {"none": 0, "single": 1, "multiple": 3, "unknown": np.nan}
+    sim, authors = [], []
+    for (level, group), n in counts.items():
+        for i in range(n):
+            family = f"{level}-{group}-{i}"
+            sim.append((family, scores[level]))
+            if group != "absent":
+                authors.append((family, shared[group]))
+    return (
+        pd.DataFrame(sim, columns=["family", "jaccard"]),
+        pd.DataFrame(authors, columns=["family", "n_shared_authors"]),
+    )
+
+
+def test_contributor_test_reproduces_the_studys_computation_with_its_text_and_3x3_beside():
     counts = {
         ("low", "none"): 2,
         ("low", "single"): 4,
         ("moderate", "none"): 1,
         ("moderate", "single"): 2,
         ("moderate", "multiple"): 2,
+        ("moderate", "unknown"): 1,
         ("high", "single"): 1,
         ("high", "multiple"): 4,
+        ("high", "absent"): 1,
     }
-    tests = stats.chi2_similarity_contributors(_by_contributors(counts)).set_index("design")
-    assert tests.index.tolist() == ["study_3x2", "robustness_3x3"]
-    # single/multiple only, n = 13: expected counts (row total x column total / 13) worked
-    # out cell by cell give chi-square 5.7571 on 2 degrees of freedom
-    study = tests.loc["study_3x2"]
-    assert (study["dof"], study["n"]) == (2, 13)
-    assert study["chi2"] == pytest.approx(5.7571, abs=1e-3)
-    assert study["cramers_v"] == pytest.approx((5.757144 / 13) ** 0.5, abs=1e-3)
-    robust = tests.loc["robustness_3x3"]
+    sim, authors = _families_by_level(counts)
+    levels = stats.similarity_levels(sim["jaccard"])
+    assert levels.value_counts().to_dict() == {"low": 6, "moderate": 6, "high": 6}
+    tests = stats.chi2_similarity_contributors(sim, authors).set_index("design")
+    assert tests.index.tolist() == ["study_computed", "study_text", "three_levels"]
+    # the study's computation: single (0-1) low 6, moderate 3, high 1; multiple (2+ or
+    # absent) 0, 2, 5; n 17 (the unknown family out). Expected = row x column total / 17,
+    # cell by cell: 1.7294 + 2.4706 + 0.0012 + 0.0017 + 1.8127 + 2.5896 = 8.6052
+    computed = tests.loc["study_computed"]
+    assert (computed["dof"], computed["n"]) == (2, 17)
+    assert computed["chi2"] == pytest.approx(8.6052, abs=1e-3)
+    assert computed["cramers_v"] == pytest.approx((8.6052 / 17) ** 0.5, abs=1e-3)
+    # the text's design: single/multiple only, n = 13: chi-square 5.7571 on 2 dof
+    text = tests.loc["study_text"]
+    assert (text["dof"], text["n"]) == (2, 13)
+    assert text["chi2"] == pytest.approx(5.7571, abs=1e-3)
+    robust = tests.loc["three_levels"]
     assert (robust["dof"], robust["n"]) == (4, 16)
     assert robust["chi2"] == pytest.approx(7.6698, abs=1e-3)
 
 
 def test_contributor_test_without_families_sharing_several_contributors_is_not_run():
-    counts = {("low", "single"): 3, ("high", "single"): 2, ("high", "none"): 4}
-    tests = stats.chi2_similarity_contributors(_by_contributors(counts)).set_index("design")
-    assert np.isnan(tests.loc["study_3x2", "chi2"]) and tests.loc["study_3x2", "dof"] == 0
-    assert tests.loc["robustness_3x3", "dof"] == 1  # the all-zero column is dropped
+    sim, authors = _families_by_level(
+        {("low", "single"): 3, ("high", "single"): 2, ("high", "none"): 4}
+    )
+    tests = stats.chi2_similarity_contributors(sim, authors).set_index("design")
+    assert np.isnan(tests.loc["study_text", "chi2"]) and tests.loc["study_text", "dof"] == 0
+    assert np.isnan(tests.loc["study_computed", "chi2"])  # every family is "single"
+    assert tests.loc["three_levels", "dof"] == 1  # the all-zero column is dropped
 
 
 def test_unlabelled_commits_are_excluded_from_change_type_statistics_and_counted():
@@ -375,8 +428,11 @@ def test_unlabelled_commits_are_excluded_from_change_type_statistics_and_counted
     kept = stats.labelled_only(labels)
     assert kept["key"].tolist() == ["a", "c"]
     # with "Unlabelled" counted as a type the family would score 1/3; without, HF has no
-    # labelled commit and shares nothing with GH
-    assert stats.similarity(kept, ["f"])["jaccard"].tolist() == [0.0]
+    # labelled commit: the family is unscored, not "shares nothing"
+    sim = stats.similarity(kept, ["f"])
+    assert sim["jaccard"].isna().all() and sim["unscored_reason"].tolist() == [
+        "no labelled HF commit"
+    ]
     families = pd.DataFrame({"family": ["f"], "pattern": ["Sparse"]})
     assert stats.chi2_pattern_platform(kept, families)["n"].tolist() == [2]
     assert stats.change_types_by_platform(kept).groupby("platform")["n"].sum().to_dict() == {
@@ -389,3 +445,35 @@ def test_unlabelled_counts_of_an_empty_platform_are_zero():
     labels = pd.DataFrame({"platform": ["GH"], "label": ["Sharing"]})
     counted = stats.unlabelled_commits(labels).set_index("platform")
     assert counted.loc["HF"].tolist() == [0, 0, 0.0]
+
+
+def test_per_pattern_tests_leave_out_the_unnamed_group_and_the_summary_keeps_it(tmp_path):
+    from ptlmsync.outputs import TABLES
+    from ptlmsync.stages.stats import tabulate_switches
+
+    families = pd.DataFrame(
+        {
+            "family": ["f", "g", "u"],
+            "pattern": ["Frequent", "Disperse", "Unnamed"],
+            "lag": ["GH first"] * 3,
+            "age_group": ["Recent"] * 3,
+        }
+    )
+    days = {"f": [1, 2, 3], "g": [10, 20, 30], "u": [100, 200]}
+    switches = pd.DataFrame(
+        [(fam, "GH", "HF", d) for fam, ds in days.items() for d in ds],
+        columns=["family", "source", "target", "days"],
+    )
+    families.to_csv(tmp_path / "families.csv", index=False)
+    switches.to_csv(tmp_path / "switches.csv", index=False)
+    out = [tmp_path / f"{name}.csv" for name in TABLES["switches"]]
+    tabulate_switches(
+        switches=tmp_path / "switches.csv", families=tmp_path / "families.csv", tables=out
+    )
+    summary = pd.read_csv(tmp_path / "switch_days_by_pattern.csv").set_index("group")
+    assert summary.loc["Unnamed", "n_switches"] == 2  # described, not tested
+    kruskal = pd.read_csv(tmp_path / "kruskal.csv")
+    by_pattern = kruskal[(kruskal["grouping"] == "pattern") & (kruskal["unit"] == "switch event")]
+    assert by_pattern["n"].tolist() == [6] and by_pattern["dof"].tolist() == [1]
+    dunn = pd.read_csv(tmp_path / "dunn_pattern.csv")
+    assert "Unnamed" not in set(dunn["group"]) and "Unnamed" not in dunn.columns

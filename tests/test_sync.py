@@ -143,7 +143,10 @@ def test_gh_only_family_is_not_applicable_not_a_crash():
     assert row["n_models"] == 0
 
 
-def test_hf_only_family_is_disjoint():
+def test_hf_only_family_codes_as_disjoint_which_is_why_no_analysis_codes_it():
+    # the pure coding of HF-only commits: a family whose GH side could not be read would
+    # come out "HF first" / disjoint, so the workflow leaves such families out before the
+    # coding (snapshot.exclusion_reasons; test_snapshot)
     row = code(("m/a", 0), ("m/a", 20))
     assert (row["code"], row["pattern"], row["lag"]) == ("ASR", "Rare disjoint", "HF first")
 

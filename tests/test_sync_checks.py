@@ -107,6 +107,38 @@ def test_resolution_sensitivity_counts_the_families_that_change():
     assert table.loc["GH day, HF day", "n_families"] == 2
 
 
+def test_resolution_sensitivity_counts_the_families_whose_switch_events_change():
+    from conftest import make_commits
+
+    from ptlmsync.sync_checks import resolution_sensitivity
+
+    # one switch event each. a: HF day 0 18:00 -> GH day 14 10:00 is 13 days at full
+    # time, 14 with HF cut to the day. b: GH day 0 09:00 -> HF day 40 09:00 is 40 days, 39
+    # with HF cut. c: HF 08:00 then GH 10:00 on one day; GH cut to midnight comes first,
+    # so the event turns round (GH -> HF), also when both are cut (ties: GH first)
+    families = {
+        "a": make_commits(("m", 0, 18), ("GH", 14, 10), family="a"),
+        "b": make_commits(("GH", 0, 9), ("m", 40, 9), family="b"),
+        "c": make_commits(("m", 0, 8), ("GH", 0, 10), family="c"),
+    }
+    table = resolution_sensitivity(families, SyncParams()).set_index("resolution")
+    changed = table["n_families_switches_changed"].to_dict()
+    assert changed == {
+        "GH full, HF full": 0,
+        "GH full, HF day": 2,  # a, b
+        "GH day, HF full": 1,  # c
+        "GH day, HF day": 2,  # a, c
+    }
+    assert table["n_switches_changed"].to_dict() == changed  # one event per family here
+    assert (table["n_switches"] == 3).all()
+    assert table.loc["GH full, HF full", "mean_switch_days"] == pytest.approx(
+        (13 + 40 + 0) / 3, abs=0.01
+    )
+    assert table.loc["GH full, HF day", "mean_switch_days"] == pytest.approx(
+        (14 + 39 + 0) / 3, abs=0.01
+    )
+
+
 def test_the_window_sensitivity_compares_with_the_runs_own_coding(tmp_path):
     from ptlmsync.stages.sync import analyse_window_sensitivity
     from ptlmsync.vocab import NOT_APPLICABLE, PATTERN_ORDER

@@ -9,9 +9,15 @@ import pytest
 from ptlmsync.topic_text import author_words, topic_text
 from ptlmsync.topics import (
     NO_TOPIC,
+    TOPIC_COLUMNS,
     EmbeddingCache,
     TopicParams,
+    cluster_labels,
+    group_topics,
+    kept_together,
     npmi_coherence,
+    seed_ari,
+    seed_stability,
     topics_table,
     with_topic_text,
 )
@@ -117,6 +123,75 @@ def test_small_groups_have_no_identifiable_topic(tmp_path):
     assert table["n_commits"].tolist() == [2, 0]
 
 
+def test_topics_kept_together_in_another_fit_worked_out_by_hand():
+    # fit A: topic 0 = documents 0-3, topic 1 = documents 4-6, outliers 7-8
+    assigned = [0, 0, 0, 0, 1, 1, 1, -1, -1]
+    # fit B keeps 3 of topic 0's 4 documents in its topic 5 and drops one as an outlier;
+    # topic 1's documents go to topics 7 and 8 and to the outliers: 1 of 3 together
+    other = [5, 5, 5, -1, 7, 8, -1, 5, -1]
+    assert kept_together(assigned, other) == {0: 0.75, 1: pytest.approx(1 / 3)}
+    # the other fit's outliers are never together, however many share the label -1
+    assert kept_together([0, 0, 0], [-1, -1, -1]) == {0: 0.0}
+    # topic numbers do not matter, only who is with whom
+    assert kept_together([0, 0, 1, 1], [1, 1, 0, 0]) == {0: 1.0, 1: 1.0}
+    assert kept_together([], []) == {} and kept_together([-1, -1], [0, 0]) == {}
+
+
+def test_adjusted_rand_index_between_fits_worked_out_by_hand():
+    # contingency of A = [0, 0, 1, 1] against B = [0, 0, 1, -1] (-1 a label of its own):
+    # pairs together in both: C(2,2) = 1; in A: 2 x C(2,2) = 2; in B: C(2,2) = 1; of
+    # C(4,2) = 6 pairs. Expected 2 x 1 / 6 = 1/3, maximum (2 + 1) / 2 = 3/2, so
+    # ARI = (1 - 1/3) / (3/2 - 1/3) = 4/7
+    assert seed_ari([0, 0, 1, 1], [0, 0, 1, -1]) == pytest.approx(4 / 7)
+    assert seed_ari([0, 0, 1, 1], [1, 1, 0, 0]) == 1.0  # the same partition
+    assert seed_ari([-1, -1, -1], [-1, -1, -1]) == 1.0  # all outliers in both: agreed
+    assert np.isnan(seed_ari([], []))  # an empty group: undefined
+    # several extra seeds: the mean of each measure over them; none: not measured
+    ari, kept = seed_stability([0, 0, 1, 1], [[0, 0, 1, -1], [1, 1, 0, 0]])
+    assert ari == pytest.approx((4 / 7 + 1) / 2) and kept == {0: 1.0, 1: 0.75}
+    ari, kept = seed_stability([0, 0, 1, 1], [])
+    assert np.isnan(ari) and kept == {}
+
+
+def test_the_stability_seeds_must_differ_from_the_seed():
+    assert TopicParams(stability_seeds=[43, 44]).stability_seeds == (43, 44)  # YAML list
+    with pytest.raises(ValueError, match=r"topics\.stability_seeds"):
+        TopicParams(seed=42, stability_seeds=[42])
+
+
+def test_a_text_of_several_groups_is_embedded_once_in_one_pass(tmp_path, monkeypatch):
+    import ptlmsync.topics as topics
+
+    shared = [f"release version {w}" for w in ("one", "two", "three", "four", "five")]
+    docs = pd.DataFrame(
+        {
+            "platform": ["GH"] * 5 + ["HF"] * 5 + ["GH"] * 2,
+            "change_type": ["Sharing"] * 10 + ["Input Data"] * 2,
+            "text": [*shared, *shared, "tiny group one", "tiny group two"],
+        }
+    )
+    batches = []
+
+    class OneCallCache(CountingCache):
+        def _load_model(self):
+            model = super()._load_model()
+            encode = model.encode
+            model.encode = lambda texts, **kw: batches.append(list(texts)) or encode(texts, **kw)
+            return model
+
+    def embed_only(group, params, cache):  # the groups' own look-ups, without BERTopic
+        if group["doc"].nunique() >= params.min_documents:
+            cache.embed(group["doc"].drop_duplicates().tolist())
+        return []
+
+    monkeypatch.setattr(topics, "group_rows", embed_only)
+    cache = OneCallCache("s", tmp_path)
+    topics_table(docs, TopicParams(min_documents=5), cache, ["Sharing", "Input Data"])
+    # GH and HF Sharing share their texts: one model call, each text once; the 2-text
+    # group gets no topics, so its texts are not embedded
+    assert batches == [shared] and cache.n_embedded == 5
+
+
 def test_the_minimum_topic_size_scales_with_the_group():
     params = TopicParams(min_cluster_size=5, min_topic_share=0.01)
     assert params.min_topic_size(100) == 5 and params.min_topic_size(20_000) == 200
@@ -165,6 +240,25 @@ def test_bertopic_finds_the_clusters_with_the_offline_model(tmp_path):
     first = hf.iloc[0]
     assert first["examples"] and all(e.strip() in texts for e in first["examples"].split(" | "))
     assert -1 <= first["coherence"] <= 1 and not np.isnan(first["group_coherence"])
+    # stability (one extra seed by default): a share per topic, an ARI per group
+    assert list(table.columns) == TOPIC_COLUMNS
+    assert hf["stability"].between(0, 1).all() and hf["group_seed_ari"].between(-1, 1).all()
+    assert (hf["stable"] == (hf["stability"] >= 0.8)).all()
+    # the extra fits are BERTopic's partition: with the run's own seed, the same one
+    params = TopicParams(min_documents=10, min_cluster_size=5)
+    distinct = with_topic_text(docs, params)["doc"].drop_duplicates().tolist()
+    vectors = cache.embed(distinct)
+    found = group_topics(distinct, vectors, params)
+    assert seed_ari(found["assigned"], cluster_labels(vectors, params, params.seed)) == 1.0
+    # switched off: the columns stay, empty
+    off = topics_table(
+        docs,
+        TopicParams(min_documents=10, min_cluster_size=5, stability_seeds=()),
+        cache,
+        ["Sharing"],
+    )
+    assert off[["stability", "stable", "group_seed_ari"]].isna().all().all()
+    assert off["terms"].tolist() == table["terms"].tolist()  # the topics themselves agree
 
 
 def test_embeddings_are_cut_at_max_tokens_and_cached_per_length(tmp_path):
@@ -236,3 +330,39 @@ def test_the_onnx_backends_refuse_a_model_that_does_not_pool_by_the_mean(tmp_pat
     pooling["pooling_mode_mean_tokens"] = True
     (tmp_path / "1_Pooling" / "config.json").write_text(json.dumps(pooling))
     assert check_mean_pooling(tmp_path) is False  # mean pooling, no Normalize module
+
+
+def test_the_paper_counts_the_stable_topics_and_marks_the_others(tmp_path):
+    from ptlmsync.numbers import topic_numbers
+    from ptlmsync.paper import PAPER_TABLES, markdown_table
+
+    table = pd.DataFrame(
+        {
+            "platform": ["GH", "GH", "GH", "HF"],
+            "change_type": ["Sharing", "Sharing", "Input Data", "Sharing"],
+            "rank": [1, 2, 1, 0],
+            "terms": ["release, version", "upload, weights", "dataset, split", NO_TOPIC],
+            "percent": [50.0, 20.0, 40.0, np.nan],
+            "coherence": [0.1, 0.2, 0.3, np.nan],
+            "stability": [0.9, 0.5, 0.6, np.nan],
+            "stable": [True, False, False, None],
+            "group_seed_ari": [0.7, 0.7, 0.2, np.nan],
+            "examples": ["Release v1", "Upload", "Split data", ""],
+        }
+    ).reindex(columns=TOPIC_COLUMNS)
+    config = {"embedding_model": "m", "embedding_backend": "torch", "stable_share": 0.8}
+    numbers = topic_numbers({**config, "stability_seeds": [43]}, table)
+    assert numbers["stability_measured"] and numbers["stable_percent"] == 80.0
+    assert (numbers["n_topics"], numbers["n_stable"], numbers["percent_stable"]) == (3, 1, 33.3)
+    assert (numbers["n_largest"], numbers["n_largest_stable"]) == (2, 1)
+    # one ARI per group (GH Sharing 0.7, GH Input Data 0.2; HF Sharing has none)
+    assert (numbers["seed_ari_min"], numbers["seed_ari_median"], numbers["seed_ari_max"]) == (
+        0.2,
+        0.45,
+        0.7,
+    )
+    off = topic_numbers({**config, "stability_seeds": []}, table)
+    assert not off["stability_measured"] and off["n_stable"] is None
+    table.to_csv(tmp_path / "topics.csv", index=False)
+    shown = markdown_table(tmp_path / "topics.csv", PAPER_TABLES["topics"])
+    assert "| 0.90 " in shown and "| 0.60 † " in shown and "0.50" not in shown  # rank 1 only

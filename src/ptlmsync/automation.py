@@ -1,6 +1,7 @@
 """Automated synchronisation (docs/method.md, section 8): commits made by automation,
 each linked to the other platform's commit it names where that commit exists, with the
-true delay."""
+signed delay (the automated commit's date minus the named commit's: negative where the
+mirror is dated before what it mirrors)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ FAMILY_COLUMNS = [
     "n_sync_hf",
     "n_linked",
     "median_delay_days",
+    "n_negative_delay",
 ]
 
 
@@ -66,7 +68,8 @@ def first_rule(platform: str, message: str, author: str) -> tuple[dict, str | No
 def automated_commits(commits: pd.DataFrame) -> pd.DataFrame:
     """The commits automation made (family commits; the cleaned text keeps URLs). A
     referenced sha is linked where exactly one commit of the family's other platform
-    starts with it; the delay is the time between the two commits."""
+    starts with it; ``delay_days`` is the automated commit's date minus the linked
+    commit's, signed (negative: dated before the commit it names)."""
     rows = []
     for c in commits.itertuples(index=False):
         found = first_rule(c.platform, c.text, c.author)
@@ -76,13 +79,14 @@ def automated_commits(commits: pd.DataFrame) -> pd.DataFrame:
         rows.append((c.family, c.platform, c.key, c.date, rule["name"], rule["sync"], sha))
     columns = ["family", "platform", "key", "date", "rule", "sync", "sha"]
     found = pd.DataFrame(rows, columns=columns)
+    by_side = {side: part for side, part in commits.groupby(["family", "platform"], sort=False)}
     linked = [
-        _link(commits, f.family, "GH" if f.platform == "HF" else "HF", f.sha)
+        _link(by_side.get((f.family, "GH" if f.platform == "HF" else "HF")), f.sha)
         for f in found.itertuples(index=False)
     ]
     found["linked_sha"] = [key for key, _ in linked]
     found["delay_days"] = [
-        round(abs(f.date - date) / pd.Timedelta(days=1), 4) if date is not None else None
+        round((f.date - date) / pd.Timedelta(days=1), 4) if date is not None else None
         for f, (_, date) in zip(found.itertuples(index=False), linked, strict=True)
     ]
     return found[AUTOMATED_COLUMNS]
@@ -95,12 +99,13 @@ def read_automated_commits(path) -> pd.DataFrame:
     return pd.read_csv(path, dtype=types)[AUTOMATED_COLUMNS]
 
 
-def _link(commits: pd.DataFrame, family: str, platform: str, sha) -> tuple[str | None, object]:
-    if not isinstance(sha, str):
+def _link(other: pd.DataFrame | None, sha) -> tuple[str | None, object]:
+    """The one commit of ``other`` (the family's other platform) whose key starts with
+    ``sha``, and its date; (None, None) where none or several do."""
+    if not isinstance(sha, str) or other is None:
         return None, None
-    other = commits[(commits["family"] == family) & (commits["platform"] == platform)]
     hits = other[other["key"].str.startswith(sha.lower())]
-    if len(hits) != 1:
+    if len(hits) != 1 or pd.isna(hits["date"].iloc[0]):
         return None, None
     return hits["key"].iloc[0], hits["date"].iloc[0]
 
@@ -108,7 +113,9 @@ def _link(commits: pd.DataFrame, family: str, platform: str, sha) -> tuple[str |
 def automated_sync_by_family(
     automated: pd.DataFrame, commits: pd.DataFrame, families: pd.DataFrame
 ) -> pd.DataFrame:
-    """Per family with automated HF commits: their share and the linked delays."""
+    """Per family with automated HF commits: their share and the linked delays (median
+    signed delay; ``n_negative_delay``: linked commits dated before the GH commit they
+    name)."""
     hf = automated[automated["platform"] == "HF"]
     n_hf = commits[commits["platform"] == "HF"].groupby("family").size()
     table = (
@@ -118,9 +125,11 @@ def automated_sync_by_family(
             n_sync_hf=("sync", "sum"),
             n_linked=("linked_sha", "count"),
             median_delay_days=("delay_days", "median"),
+            n_negative_delay=("delay_days", lambda d: int((d < 0).sum())),
         )
         .reset_index()
     )
+    table["n_negative_delay"] = table["n_negative_delay"].astype("int64")
     table["n_hf_commits"] = table["family"].map(n_hf).fillna(0).astype("int64")
     table["percent_automated_hf"] = (100 * table["n_automated_hf"] / table["n_hf_commits"]).round(1)
     table["pattern"] = table["family"].map(families.set_index("family")["pattern"])
@@ -131,6 +140,7 @@ def automated_sync_by_family(
 
 COMPARISON_COLUMNS = [
     "group",
+    "n_group",
     "n_families",
     "median_family_days",
     "top_pattern",
@@ -140,12 +150,58 @@ COMPARISON_COLUMNS = [
 ]
 
 
+def sync_commit_dates(
+    automated: pd.DataFrame, commits: pd.DataFrame, resolution: dict | None = None
+) -> pd.DataFrame:
+    """family, platform, date of every automated sync commit, each platform's date at
+    ``resolution`` ({"GH": "full" | "day", "HF": …}: the switch events' resolution)."""
+    sync = automated.loc[automated["sync"].astype(bool), ["family", "platform", "key"]]
+    dated = sync.merge(commits[["family", "platform", "key", "date"]], how="inner")
+    dated = dated.dropna(subset=["date"]).drop_duplicates()
+    for platform, step in (resolution or {}).items():
+        if step == "day":
+            on = dated["platform"] == platform
+            dated.loc[on, "date"] = dated.loc[on, "date"].dt.floor("D")
+    return dated[["family", "platform", "date"]].reset_index(drop=True)
+
+
+def without_sync_switches(switches: pd.DataFrame, sync_dates: pd.DataFrame) -> pd.DataFrame:
+    """The switch events no automated sync commit takes part in. A mirror commit makes
+    a switch event by construction (the GH commit it mirrors, then the mirror; and the
+    mirror, then the next GH commit), so an event whose earlier commit (``prev_commit``,
+    on ``source``) or later commit (``next_commit``, on ``target``) is at the date of a
+    sync commit of that family and platform is left out. Switch events name commits by
+    date: a manual commit at the very date of a sync commit is left out with it."""
+    if switches.empty or sync_dates.empty:
+        return switches
+    when = {
+        column: pd.to_datetime(switches[column], utc=True, format="ISO8601")
+        for column in ("prev_commit", "next_commit")
+    }
+    at = set(zip(sync_dates["family"], sync_dates["platform"], sync_dates["date"], strict=True))
+    made = [
+        (f, s, p) in at or (f, t, n) in at
+        for f, s, t, p, n in zip(
+            switches["family"],
+            switches["source"],
+            switches["target"],
+            when["prev_commit"],
+            when["next_commit"],
+            strict=True,
+        )
+    ]
+    return switches[~pd.Series(made, index=switches.index, dtype=bool)]
+
+
 def automated_vs_other(
     by_family: pd.DataFrame, families: pd.DataFrame, family_days: pd.DataFrame
 ) -> pd.DataFrame:
     """Families that synchronise automatically (a sync rule matched one of their HF
-    commits) against the others: their patterns, and the per-family mean days to the
-    other platform, compared by a two-sided Mann-Whitney U test."""
+    commits) against the others: their patterns (``n_group``: every family of the
+    group; ``top_pattern`` and its share among them), and the per-family mean days to
+    the other platform (``family_days``: give it the switch events without those the
+    sync commits make, :func:`without_sync_switches`), compared by a two-sided
+    Mann-Whitney U test over the families with days (``n_families``)."""
     from scipy.stats import mannwhitneyu
 
     synced = set(by_family.loc[by_family["n_sync_hf"] > 0, "family"])
@@ -163,12 +219,15 @@ def automated_vs_other(
         rows.append(
             {
                 "group": group,
-                "n_families": len(members),
+                "n_group": len(members),
+                "n_families": len(days[group]),
                 "median_family_days": round(float(days[group].median()), 2)
                 if len(days[group])
                 else None,
-                "top_pattern": counts.index[0],
-                "percent_top_pattern": round(100 * counts.iloc[0] / len(members), 1),
+                "top_pattern": counts.index[0] if len(counts) else None,
+                "percent_top_pattern": round(100 * counts.iloc[0] / len(members), 1)
+                if len(counts)
+                else None,
                 "mannwhitney_u": float(u),
                 "p": float(p),
             }

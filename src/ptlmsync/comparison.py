@@ -15,16 +15,12 @@ import pandas as pd
 
 COMPARISON_COLUMNS = ["key", "study", "this_run", "difference", "matches", "unit", "note"]
 
-#: Why the published files give another value than the study's text, where the reason is
-#: known (checked on the published files; docs/method.md, section 7).
+#: Why the study's published files give another value than the study's text, where the
+#: reason is known (checked on those files; docs/method.md, section 7). Attached only to
+#: a run whose inputs are exactly those files (their SHA-256), never to other data.
 KNOWN_DIFFERENCES = {
     "similarity.percent_above_0.3": (
         "the published scores give 77.5 %; the study's text prints 77 (rounded down)"
-    ),
-    "chi2_similarity_contributors": (
-        "the study's chi-square and V imply about 325 families in its test; the published "
-        "contributor file covers 306 (204 sharing one or more contributors) and the study's "
-        "table is not published; significant at 0.05 in both"
     ),
 }
 
@@ -108,6 +104,7 @@ def compare_with_study(numbers: dict, tables_dir: str | Path) -> pd.DataFrame:
     whether they match at the study's printed precision, and the note."""
     figures = RunFigures(numbers, tables_dir)
     demo = bool(numbers.get("demo"))
+    published_files = bool(numbers.get("published_files"))
     rows = []
     for published in study_numbers().itertuples(index=False):
         value = figures.value(published.key)
@@ -124,19 +121,23 @@ def compare_with_study(numbers: dict, tables_dir: str | Path) -> pd.DataFrame:
                 "difference": round(float(value) - study, max(places, 2) + 1),
                 "matches": matches,
                 "unit": published.unit,
-                "note": _note(published, matches, demo),
+                "note": _note(published, matches, demo, published_files),
             }
         )
     return pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
 
 
-def _note(published, matches: bool, demo: bool) -> str:
+def _note(published, matches: bool, demo: bool, published_files: bool) -> str:
+    """The study's own note on the figure, and why this run differs where it does: a
+    known reason only where the run's inputs are the study's published files."""
     notes = [published.note] if published.note else []
     if demo:
         notes.append("synthetic demo data: not comparable with the study")
     elif not matches:
         known = [
-            text for prefix, text in KNOWN_DIFFERENCES.items() if published.key.startswith(prefix)
+            text
+            for prefix, text in KNOWN_DIFFERENCES.items()
+            if published_files and published.key.startswith(prefix)
         ]
         notes += known or ["differs from the study; no explanation recorded"]
     return "; ".join(notes)

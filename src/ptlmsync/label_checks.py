@@ -125,3 +125,150 @@ def read_gold(path) -> pd.DataFrame:
         except ValueError as err:
             raise TableError(f"{path}: line {i + 2}: column 'label': {err}") from None
     return gold[["platform", "key", "label"]]
+
+
+#: Unlabelled commits by the artefact kind of their files (``labels/unlabelled_by_kind.csv``).
+UNLABELLED_KIND_COLUMNS = [
+    "platform",
+    "kind",
+    "likely_type",
+    "n_unlabelled",
+    "n_single_kind",
+    "percent",
+    "n_commits",
+]
+#: The pseudo-kinds of Unlabelled commits whose files say nothing.
+FILES_UNKNOWN, NO_FILES = "(files unknown)", "(no files changed)"
+
+
+def main_kind(files) -> str:
+    """The artefact kind of most of a commit's files (ties: the kind listed first in
+    ``artefact_kinds.yaml``); :data:`FILES_UNKNOWN` where the files are not known,
+    :data:`NO_FILES` where it changed none."""
+    from ptlmsync.propagation import kind_of, kinds, parse_files
+
+    if not isinstance(files, str):
+        return FILES_UNKNOWN
+    counts: dict[str, int] = {}
+    for _, path in parse_files(files):
+        kind = kind_of(path)
+        counts[kind] = counts.get(kind, 0) + 1
+    if not counts:
+        return NO_FILES
+    order = {kind: i for i, kind in enumerate(kinds())}
+    return min(counts, key=lambda kind: (-counts[kind], order.get(kind, len(order))))
+
+
+def unlabelled_by_kind(labels: pd.DataFrame, commits: pd.DataFrame) -> pd.DataFrame:
+    """Per platform, the commits left Unlabelled by the artefact kind of most of their
+    changed files and the change type that kind suggests (the taxonomy's ``file_kinds``;
+    empty for a kind that suggests none): which types the Unlabelled commits would most
+    likely have been, so a reader can judge what leaving them out does to the shares.
+
+    ``labels``: one label per commit (platform, key, label); ``commits``: the run's commits
+    with ``files`` where known. ``n_single_kind``: those whose files are all of that kind;
+    ``percent``: of the platform's Unlabelled commits; ``n_commits``: the platform's
+    commits."""
+    from ptlmsync.propagation import kind_of, parse_files
+
+    file_kinds = load_taxonomy().file_kinds
+    files = commits.drop_duplicates(["platform", "key"]).set_index(["platform", "key"])
+    files = files["files"] if "files" in files else pd.Series(None, index=files.index)
+    rows = []
+    for platform, group in labels.groupby("platform"):
+        left = group[group["label"] == UNLABELLED]
+        their = [files.get((platform, key)) for key in left["key"]]
+        kinds = pd.Series([main_kind(f) for f in their], dtype=object)
+        single = pd.Series(
+            [len({kind_of(p) for _, p in parse_files(f)}) == 1 for f in their], dtype=bool
+        )
+        for kind, n in kinds.value_counts().items():
+            rows.append(
+                {
+                    "platform": platform,
+                    "kind": kind,
+                    "likely_type": file_kinds.get(kind, ""),
+                    "n_unlabelled": int(n),
+                    "n_single_kind": int(single[kinds == kind].sum()),
+                    "percent": round(100 * n / len(left), 1),
+                    "n_commits": len(group),
+                }
+            )
+        if left.empty:  # a platform every commit of which is labelled: one row says so
+            rows.append(
+                {"platform": platform, "kind": "", "likely_type": "", "n_unlabelled": 0}
+                | {"n_single_kind": 0, "percent": 0.0, "n_commits": len(group)}
+            )
+    table = pd.DataFrame(rows, columns=UNLABELLED_KIND_COLUMNS)
+    return table.sort_values(
+        ["platform", "n_unlabelled", "kind"], ascending=[True, False, True], kind="stable"
+    ).reset_index(drop=True)
+
+
+def unlabelled_kind_numbers(table: pd.DataFrame | None) -> dict:
+    """The paper's figures: per platform the labeller's coverage (% of the commits
+    labelled), the Unlabelled commits and the types their files suggest (``text``)."""
+    if table is None:
+        return {"text": ""}
+    numbers: dict = {}
+    sentences = []
+    for platform, group in table.groupby("platform"):
+        n_commits = int(group["n_commits"].iloc[0])
+        n_left = int(group["n_unlabelled"].sum())
+        coverage = round(100 * (n_commits - n_left) / n_commits, 1) if n_commits else None
+        by_type = (
+            group[group["likely_type"].fillna("") != ""]
+            .groupby("likely_type")["n_unlabelled"]
+            .sum()
+            .sort_values(ascending=False, kind="stable")
+        )
+        no_type = group[
+            (group["likely_type"].fillna("") == "")
+            & ~group["kind"].isin([FILES_UNKNOWN, NO_FILES, ""])
+        ]["n_unlabelled"].sum()
+        unknown = group.loc[group["kind"] == FILES_UNKNOWN, "n_unlabelled"].sum()
+        nothing = group.loc[group["kind"] == NO_FILES, "n_unlabelled"].sum()
+        numbers[platform] = {
+            "coverage_percent": coverage,
+            "n_commits": n_commits,
+            "n_unlabelled": n_left,
+            "likely_types": {t: int(n) for t, n in by_type.items()},
+            "n_no_type": int(no_type),
+            "n_files_unknown": int(unknown),
+            "n_no_files": int(nothing),
+        }
+        sentences.append(_unlabelled_sentence(platform, numbers[platform]))
+    numbers["text"] = " ".join(sentences)
+    return numbers
+
+
+def _unlabelled_sentence(platform: str, n: dict) -> str:
+    """One platform's coverage and what its Unlabelled commits' files suggest, in words."""
+    head = (
+        f"On {platform} the labeller labelled {n['coverage_percent']}% of the "
+        f"{n['n_commits']:,} commits"
+    )
+    if not n["n_unlabelled"]:
+        return head + "."
+    parts = [f"{t} ({k:,})" for t, k in n["likely_types"].items()]
+    said = (
+        "by the artefact kind of most of their changed files they would most likely have "
+        f"been {_join(parts)}"
+        if parts
+        else "none changed files of a kind that suggests a type"
+    )
+    rest = [
+        f"{n['n_no_type']} changed files of no such kind" if n["n_no_type"] else "",
+        f"{n['n_no_files']} changed no file" if n["n_no_files"] else "",
+        f"the files of {n['n_files_unknown']} are unknown" if n["n_files_unknown"] else "",
+    ]
+    rest = [r for r in rest if r]
+    return (
+        f"{head}; of the {n['n_unlabelled']:,} left Unlabelled, {said}"
+        + (f" ({'; '.join(rest)})" if rest else "")
+        + "."
+    )
+
+
+def _join(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]

@@ -83,11 +83,50 @@ EMBEDDING_RUNTIMES = {
 }
 
 
-def topic_numbers(topics: dict) -> dict:
-    return {
+def topic_numbers(topics: dict, table: pd.DataFrame | None = None) -> dict:
+    """The embedding model and runtime, and the topics' stability (``table``: the run's
+    topics.csv, None where the run has none): how many topics, and how many of each
+    group's largest (the paper's table), are stable (topics.csv's ``stable``: at least
+    ``stable_share`` of their messages kept together under the extra seeds); the range
+    of the groups' adjusted Rand index. Without a measurement the keys are None."""
+    seeds = list(topics.get("stability_seeds") or [])
+    measured = table is not None and "stability" in table and bool(table["stability"].notna().any())
+    numbers = {
         "embedding_model": topics["embedding_model"],
         "runtime": EMBEDDING_RUNTIMES[topics["embedding_backend"]],
+        "stability_seeds": ", ".join(str(s) for s in seeds),
+        "stable_percent": round(100 * float(topics.get("stable_share", 0.8)), 1),
+        "stability_measured": bool(seeds) and measured,
     }
+    if not numbers["stability_measured"]:
+        return numbers | dict.fromkeys(STABILITY_KEYS)
+    found = table[(table["rank"] > 0) & table["stability"].notna()]
+    stable = found["stable"].astype(str).str.lower() == "true"  # as topics.csv says
+    largest = found["rank"] == 1
+    ari = table.drop_duplicates(["platform", "change_type"])["group_seed_ari"].dropna()
+    return numbers | {
+        "n_topics": len(found),
+        "n_stable": int(stable.sum()),
+        "percent_stable": round(100 * float(stable.mean()), 1),
+        "n_largest": int(largest.sum()),
+        "n_largest_stable": int((stable & largest).sum()),
+        "seed_ari_min": round(float(ari.min()), 2),
+        "seed_ari_median": round(float(ari.median()), 2),
+        "seed_ari_max": round(float(ari.max()), 2),
+    }
+
+
+#: topic_numbers' stability keys (None where the run measured no stability).
+STABILITY_KEYS = (
+    "n_topics",
+    "n_stable",
+    "percent_stable",
+    "n_largest",
+    "n_largest_stable",
+    "seed_ari_min",
+    "seed_ari_median",
+    "seed_ari_max",
+)
 
 
 def sensitivity_numbers(summary: pd.DataFrame | None, window: int) -> dict:
@@ -108,16 +147,22 @@ def sensitivity_numbers(summary: pd.DataFrame | None, window: int) -> dict:
 
 
 def validation_numbers(
-    validation: pd.DataFrame | None, window_days: int, reference_window_days: int
+    validation: pd.DataFrame | None,
+    window_days: int,
+    reference_window_days: int,
+    resolution: str | None = None,
+    reference_resolution: str | None = None,
 ) -> dict:
     """Agreement of the coding with the reference codes. ``applies`` is false where the
-    reference was coded at another window than this run: the kappa then measures the
-    effect of the window change, not the correctness of this run's coding."""
+    reference was coded at another window or another time resolution ("GH full, HF day")
+    than this run: the kappa then measures the effect of the change, not the correctness
+    of this run's coding. A reference resolution of None is unknown and not checked."""
     if validation is None:
         validation = pd.DataFrame({"measure": ["reference"], "value": [None], "manual": ["none"]})
     measures = validation.dropna(subset=["value"]).set_index("measure")["value"]
     n = int(measures.get("n_families", 0))
     reference = validation.loc[validation["measure"] == "reference", "manual"]
+    same_resolution = reference_resolution is None or resolution == reference_resolution
     return {
         "reference": reference.iloc[0] if len(reference) else "none",
         "n_families": n,
@@ -125,15 +170,28 @@ def validation_numbers(
         "kappa_code": round(float(measures["kappa_code"]), 3) if n else None,
         "n_disagreements": int((validation["measure"] == "disagreement").sum()),
         "reference_window_days": reference_window_days,
-        "applies": bool(n) and window_days == reference_window_days,
+        "reference_setting": _setting(reference_window_days, reference_resolution),
+        "setting": _setting(window_days, resolution),
+        "applies": bool(n) and window_days == reference_window_days and same_resolution,
+        **{
+            key: int(measures[key])
+            for key in ("n_sampled", "n_excluded", "n_pattern_name_disagreements")
+            if key in measures
+        },
     }
+
+
+def _setting(window_days: int, resolution: str | None) -> str:
+    """A coding setting in words: "a 14-day window (GH full, HF day)"."""
+    return f"a {window_days}-day window" + (f" ({resolution} dates)" if resolution else "")
 
 
 def resolution_numbers(table: pd.DataFrame | None) -> dict:
     """The largest change of the time-resolution robustness check (None without commits)."""
     if table is None or len(table) < 2:
         keys = ["configured", "max_percent_changed", "max_changed_setting"]
-        return dict.fromkeys([*keys, "max_lag_percent_changed"])
+        more = ["max_lag_percent_changed", "max_switches_changed", "n_switches"]
+        return dict.fromkeys([*keys, *more])
     others = table.iloc[1:]  # the first row is the configured resolution
     worst = others.sort_values("percent_pattern_changed", kind="stable").iloc[-1]
     return {
@@ -141,6 +199,10 @@ def resolution_numbers(table: pd.DataFrame | None) -> dict:
         "max_percent_changed": float(worst["percent_pattern_changed"]),
         "max_changed_setting": worst["resolution"],
         "max_lag_percent_changed": float(others["percent_lag_changed"].max()),
+        "max_switches_changed": int(others["n_switches_changed"].max())
+        if "n_switches_changed" in others
+        else None,
+        "n_switches": int(table["n_switches"].iloc[0]) if "n_switches" in table else None,
     }
 
 
@@ -150,8 +212,10 @@ def propagation_numbers(
     drift: pd.DataFrame,
     versus: pd.DataFrame,
 ) -> dict:
-    """RQ4 in figures: propagated shares per direction, the kind that propagates most,
-    automated synchronisation and drift. ``files_available`` is False where no commit of
+    """RQ4 in figures: propagated shares per direction against chance, the kinds that
+    propagate beyond it, automated synchronisation (``n_negative_delay``: linked sync
+    commits dated before the commit they name) and drift (kinds the Hub has held; the
+    others as ``*_never_held``). ``files_available`` is False where no commit of
     the run lists its files (the propagation table is then empty)."""
     synced = automated[automated["n_sync_hf"] > 0]
     delays = synced["median_delay_days"].dropna()
@@ -164,6 +228,9 @@ def propagation_numbers(
             "n_sync_commits": int(synced["n_sync_hf"].sum()),
             "n_linked": int(synced["n_linked"].sum()),
             "median_delay_days": float(delays.median()) if len(delays) else None,
+            "n_negative_delay": int(synced["n_negative_delay"].sum())
+            if "n_negative_delay" in synced
+            else 0,
             "n_tool_families": int((automated["n_automated_hf"] > 0).sum()),
         },
         "versus": {
@@ -171,10 +238,23 @@ def propagation_numbers(
             for group in ("automated sync", "other")
         }
         | {"p": float(versus["p"].iloc[0]) if len(versus) else None},
-        "drift": {
-            "n_families": int(drift["family"].nunique()),
-            "top_kind": drift["kind"].value_counts().idxmax() if len(drift) else None,
-        },
+        # what may be missing on the Hub: only kinds its repositories have held
+        "drift": _drift(drift, held=True)
+        | {f"{k}_never_held": v for k, v in _drift(drift, held=False).items()},
+    }
+
+
+def _drift(drift: pd.DataFrame, held: bool) -> dict:
+    """Families with GH changes since their last HF commit, of kinds the Hub has
+    (``held``) or has never held; the most common such kind, and all of them by the
+    families that have them ("none" where there are none)."""
+    ever = drift["hf_ever_held"].astype(bool) if "hf_ever_held" in drift else True
+    rows = drift[ever == held] if len(drift) else drift
+    counts = rows["kind"].value_counts()
+    return {
+        "n_families": int(rows["family"].nunique()),
+        "top_kind": counts.idxmax() if len(rows) else None,
+        "kinds": ", ".join(counts.index) or "none",
     }
 
 
@@ -182,6 +262,7 @@ def _group(rows: pd.DataFrame) -> dict:
     """One row of the automated-versus-other table (all None where the group is empty)."""
     row = rows.iloc[0] if len(rows) else {}
     return {
+        "n_families": int(row["n_families"]) if len(rows) and "n_families" in row else None,
         "median_days": row.get("median_family_days") if len(rows) else None,
         "top_pattern": row.get("top_pattern") if len(rows) else None,
         "percent_top_pattern": row.get("percent_top_pattern") if len(rows) else None,
@@ -189,17 +270,28 @@ def _group(rows: pd.DataFrame) -> dict:
 
 
 def _direction(rows: pd.DataFrame) -> dict:
-    """Changes and propagated changes of one direction; the kind (of at least ten
-    changes) propagated most often."""
+    """Changes and propagated changes of one direction, and the share chance alone would
+    give (the null model's expected shares weighted by changes); the kinds propagated
+    beyond chance (``beyond_chance``: Bonferroni over the table's rows) and the others;
+    among the first (of at least ten changes), the one with the largest excess."""
     n, hit = int(rows["n_changes"].sum()), int(rows["n_propagated"].sum())
-    common = rows[rows["n_changes"] >= 10].sort_values("percent_propagated")
+    beyond = rows["beyond_chance"].astype(bool) if len(rows) else rows["n_changes"] > 0
+    weighted = (rows["expected_percent"] * rows["n_changes"]).sum(min_count=1)
+    expected = weighted / n if n else None
+    common = rows[beyond & (rows["n_changes"] >= 10)].sort_values("excess", kind="stable")
     top = common.iloc[-1] if len(common) else None
     return {
         "n_changes": n,
         "n_propagated": hit,
         "percent": round(100 * hit / n, 1) if n else None,
+        "expected_percent": None if expected is None or pd.isna(expected) else round(expected, 1),
+        "n_kinds": len(rows),
+        "n_beyond_chance": int(beyond.sum()),
+        "kinds_beyond_chance": ", ".join(sorted(rows.loc[beyond, "kind"])) or "none",
+        "kinds_chance": ", ".join(sorted(rows.loc[~beyond, "kind"])) or "none",
         "top_kind": top["kind"] if top is not None else None,
         "top_percent": float(top["percent_propagated"]) if top is not None else None,
+        "top_excess": float(top["excess"]) if top is not None else None,
         "top_median_days": float(top["median_days"]) if top is not None else None,
     }
 
@@ -230,6 +322,32 @@ SOURCE_LABELS = {
 }
 
 
+def excluded_numbers(excluded: pd.DataFrame) -> dict:
+    """The families left out of every analysis: how many, and per reason in words
+    ("2 not_found, 1 no HF commits"; "none")."""
+    counts = excluded["reason"].value_counts(sort=False).sort_index()
+    return {
+        "n": len(excluded),
+        "text": ", ".join(f"{n} {reason}" for reason, n in counts.items()) or "none",
+    }
+
+
+def shared_contributor_numbers(contributors: pd.DataFrame) -> dict:
+    """Families whose shared contributors are known, and those where they cannot be (their
+    GitHub logins are not all known): counted, never taken as "none"."""
+    known = contributors["n_shared_authors"].notna()
+    status = contributors.get("shared_status", pd.Series("available", contributors.index))
+    reasons = status[~known].fillna("unavailable").str.removeprefix("unavailable: ")
+    return {
+        "n_known": int(known.sum()),
+        "n_unavailable": int((~known).sum()),
+        "unavailable_text": "; ".join(
+            f"{n} {reason}" for reason, n in reasons.value_counts().sort_index().items()
+        )
+        or "none",
+    }
+
+
 def funnel(numbers: dict, links: pd.DataFrame | None) -> pd.DataFrame:
     """The data-collection funnel as far as this run knows it: from the models listed
     (live runs) to the families and their commits."""
@@ -240,9 +358,12 @@ def funnel(numbers: dict, links: pd.DataFrame | None) -> pd.DataFrame:
             ("NLP models listed with at least the minimum downloads", len(links)),
             ("models linked to a GitHub repository", int(linked.sum())),
         ]
+    left_out = numbers.get("excluded", {})
+    if left_out.get("n"):
+        rows.append((f"families left out: {left_out['text']}", left_out["n"]))
     rows += [
         ("models in the analysed families", numbers["n_models"]),
-        ("families (one GitHub repository each)", numbers["n_families"]),
+        ("analysed families (one GitHub repository each)", numbers["n_families"]),
     ]
     for platform in ("gh", "hf"):
         if numbers.get(f"n_{platform}_commits") is not None:
@@ -263,6 +384,7 @@ def run_numbers(meta, families, switches, tables_dir: Path, unavailable: list[st
         "source": meta["source"],
         "source_label": SOURCE_LABELS.get(meta["source"], meta["source"]),
         "demo": bool(meta.get("demo")),
+        "published_files": bool(meta.get("published_files")),
         "marker": marker_of(meta),
         "extraction_date": meta["extraction_date"],
         "unavailable": unavailable_analyses(unavailable),
@@ -295,10 +417,7 @@ def run_numbers(meta, families, switches, tables_dir: Path, unavailable: list[st
         }
     sim = table("similarity")
     if sim is not None and len(sim):
-        numbers["similarity"] = {
-            "mean": round(float(sim["jaccard"].mean()), 3),
-            "percent_above_0_3": round(100 * float((sim["jaccard"] > 0.3).mean()), 1),
-        }
+        numbers["similarity"] = similarity_numbers(sim["jaccard"])
     kruskal = table("kruskal")
     if kruskal is not None:
         for unit, key in (("switch event", "kruskal"), ("family mean", "kruskal_per_family")):
@@ -313,14 +432,7 @@ def run_numbers(meta, families, switches, tables_dir: Path, unavailable: list[st
         }
     chi2_contrib = table("chi2_similarity_contributors")
     if chi2_contrib is not None and len(chi2_contrib):
-        tests = chi2_contrib.set_index("design")
-        for design, key in (
-            ("study_3x2", "chi2_similarity_contributors"),
-            ("robustness_3x3", "chi2_similarity_contributors_robustness"),
-        ):
-            row = tests.loc[design]
-            numbers[key] = {k: row[k] for k in ("chi2", "p", "cramers_v")}
-            numbers[key] |= {k: int(row[k]) for k in ("dof", "n")}
+        numbers |= contributor_test_numbers(chi2_contrib)
     spearman = table("spearman_contributors")
     if spearman is not None:
         numbers["spearman"] = {
@@ -348,6 +460,44 @@ def run_numbers(meta, families, switches, tables_dir: Path, unavailable: list[st
         for a, b in (("GH", "HF"), ("HF", "GH"))
     }
     return numbers
+
+
+def similarity_numbers(jaccard: pd.Series) -> dict:
+    """Mean and share above 0.3 over the families with a score; how many have none."""
+    scores = jaccard.dropna()
+    return {
+        "mean": round(float(scores.mean()), 3) if len(scores) else None,
+        "percent_above_0_3": round(100 * float((scores > 0.3).mean()), 1) if len(scores) else None,
+        "n_scored": len(scores),
+        "n_unscored": int(jaccard.isna().sum()),
+    }
+
+
+#: numbers.json keys of the similarity x shared-contributors designs (stats.CONTRIBUTOR_DESIGNS).
+CONTRIBUTOR_TEST_KEYS = {
+    "study_computed": "chi2_similarity_contributors",
+    "study_text": "chi2_similarity_contributors_text",
+    "three_levels": "chi2_similarity_contributors_robustness",
+}
+ALPHA = 0.05
+
+
+def significance(p) -> str:
+    """ "significant" or "not significant" at :data:`ALPHA` (None where untested)."""
+    if p is None or pd.isna(p):
+        return "not testable"
+    return "significant" if float(p) < ALPHA else "not significant"
+
+
+def contributor_test_numbers(tests: pd.DataFrame) -> dict:
+    """Each design's chi-square, dof, p, V and n, and whether it is significant."""
+    out = {}
+    for row in tests.to_dict("records"):
+        key = CONTRIBUTOR_TEST_KEYS[row["design"]]
+        out[key] = {k: row[k] for k in ("chi2", "p", "cramers_v")}
+        out[key] |= {k: int(row[k]) for k in ("dof", "n")}
+        out[key]["significance"] = significance(row["p"])
+    return out
 
 
 def _int_sum(df: pd.DataFrame, column: str):

@@ -21,7 +21,6 @@ import pandas as pd
 import yaml
 
 from ptlmsync.demo import DEMO_MARKER
-from ptlmsync.propagation import PROPAGATION_COLUMNS
 from ptlmsync.vocab import AGE_GROUPS, LAG_ORDER, PATTERN_NAMES, PATTERN_ORDER
 
 log = logging.getLogger(__name__)
@@ -50,23 +49,39 @@ PAPER_TABLES = {
     "funnel": ["step", "n"],
     "automated_vs_other": [
         "group",
+        "n_group",
         "n_families",
         "median_family_days",
         "top_pattern",
         "percent_top_pattern",
         "p",
     ],
-    "propagation": PROPAGATION_COLUMNS,
+    # observed share, chance share (null model), excess with its chance interval, the
+    # Bonferroni p-value and the verdict; the raw counts and p stay in the CSV
+    "propagation": [
+        "kind",
+        "direction",
+        "n_changes",
+        "percent_propagated",
+        "expected_percent",
+        "excess",
+        "excess_low",
+        "excess_high",
+        "p_bonferroni",
+        "beyond_chance",
+        "median_days",
+    ],
     "chi2_change_types_by_age": ["age_group", "chi2", "dof", "p_bonferroni", "cramers_v"],
-    "topics": ["platform", "change_type", "terms", "percent", "coherence", "example"],
+    "topics": ["platform", "change_type", "terms", "percent", "coherence", "stability", "example"],
     "comparison_with_study": ["key", "study", "this_run", "difference", "note"],
     "resolution_sensitivity": [
         "resolution",
         "n_families",
-        "n_pattern_changed",
         "percent_pattern_changed",
-        "n_lag_changed",
         "percent_lag_changed",
+        "n_switches",
+        "mean_switch_days",
+        "n_switches_changed",
     ],
     "window_sensitivity": [
         "window_days",
@@ -138,9 +153,9 @@ SIGNIFICANCE_MATRICES = ("dunn_pattern", "dunn_pattern_per_family", "dunn_lag", 
 #: columns of a wide pipe table by the dashes of its separator line.
 COLUMN_WIDTHS = {
     "comparison_with_study": [38, 8, 8, 8, 38],
-    "topics": [6, 16, 26, 9, 10, 33],
+    "topics": [6, 15, 25, 9, 10, 10, 25],
     # the resolution in one line; each count or share wide enough for its header words
-    "resolution_sensitivity": [22, 13, 15, 17, 13, 17],
+    "resolution_sensitivity": [20, 10, 14, 13, 12, 13, 18],
 }
 #: Tables printed with every digit they have (the study's figures are compared digit by
 #: digit); the others with four significant digits.
@@ -200,6 +215,16 @@ def markdown_table(csv_path: Path, columns: list[str]) -> str:
             terms=lambda d: d["terms"].map(lambda t: ", ".join(str(t).split(", ")[:5])),
             example=lambda d: d["examples"].fillna("").map(lambda e: e.split(" | ")[0][:80]),
         )
+        # the share of its messages kept together under other seeds, † where unstable
+        # (none where the run measured no stability)
+        df["stability"] = [
+            None if pd.isna(share) else f"{share:.2f}" + ("" if _true(ok) else " †")
+            for share, ok in zip(
+                df.get("stability", pd.Series(None, index=df.index, dtype=float)),
+                df.get("stable", pd.Series(None, index=df.index, dtype=object)),
+                strict=True,
+            )
+        ]
     floatfmt = "g" if csv_path.stem in FULL_PRECISION else ".4g"
     shown = df[columns].astype(object).where(df[columns].notna(), None)  # "–", never "nan"
     # headers with spaces wrap in a narrow column; "n_pattern_changed" would run over
@@ -208,6 +233,11 @@ def markdown_table(csv_path: Path, columns: list[str]) -> str:
     table = shown.to_markdown(index=False, floatfmt=floatfmt, missingval="–")
     widths = COLUMN_WIDTHS.get(csv_path.stem)
     return with_widths(table, widths) if widths else table
+
+
+def _true(value) -> bool:
+    """A boolean cell of a CSV read back (True, "True" or "true")."""
+    return str(value).lower() == "true"
 
 
 def validation_flags(validation: dict) -> dict:
@@ -245,6 +275,7 @@ def prepare_build(paper_dir, tables_dir, figures_dir, build_dir, paper_tables=No
         "commits-no-files": bool(numbers.get("commits_available", True))
         and not (numbers.get("rq4") or {}).get("files_available"),
         "comparable": not numbers.get("demo", False),
+        "topic-stability": bool((numbers.get("topics") or {}).get("stability_measured")),
         **{f"source-{name}": numbers.get("source") == name for name in SOURCES},
         **validation_flags(numbers.get("sync_validation") or {}),
     }

@@ -168,12 +168,44 @@ def load_contributors(directory: Path, families: pd.Series) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=CONTRIBUTOR_COLUMNS)
 
 
+#: The reason the study's excluded families carry in ``tables/excluded_families.csv``
+#: (they are listed in its must_exclude_from_all_analysis.csv).
+STUDY_EXCLUSION = "excluded by the study"
+
+
+def load_exclusions(directory: Path) -> pd.DataFrame:
+    """The families the study left out of every analysis (family, reason)."""
+    excluded = sorted(set(_read(directory, "exclude", ["family"])["family"]))
+    return pd.DataFrame({"family": excluded, "reason": STUDY_EXCLUSION})
+
+
 def load_manual_codes(directory: Path, families: pd.DataFrame) -> pd.DataFrame:
-    """The study's manually coded sample as a validation table (measure rows + disagreements)."""
+    """The study's manually coded sample as a validation table (measure rows + disagreements)
+    over the analysed families only (the study's exclusions apply here as everywhere).
+
+    Beside the kappas: ``n_sampled`` (the sample as published), ``n_excluded`` (of them in
+    the study's exclusions) and ``n_pattern_name_disagreements`` (families whose manual
+    and automatic *pattern names* differ in the study's own columns: the study reports
+    VS families under the name of AS, so two code disagreements are none by name)."""
     from ptlmsync.sync_checks import compare_with_manual
 
     df = _read(
-        directory, "manual", ["family", "manual_code", "manual_lag", "auto_code", "auto_lag"]
+        directory,
+        "manual",
+        [
+            "family",
+            "manual_code",
+            "manual_lag",
+            "auto_code",
+            "auto_lag",
+            "manual_pattern",
+            "auto_pattern_name",
+        ],
+    )
+    n_sampled = len(df)
+    df = df[df["family"].isin(set(families["family"]))].reset_index(drop=True)
+    names_differ = df["manual_pattern"].str.strip().str.lower() != (
+        df["auto_pattern_name"].str.strip().str.lower()
     )
     where = str(directory / FILES["manual"])
     manual = pd.DataFrame(
@@ -192,6 +224,11 @@ def load_manual_codes(directory: Path, families: pd.DataFrame) -> pd.DataFrame:
     )
     result = compare_with_manual(coded, manual)
     reference = pd.DataFrame(
-        [{"measure": "reference", "manual": "the study's manually coded sample"}]
+        [
+            {"measure": "reference", "manual": "the study's manually coded sample"},
+            {"measure": "n_sampled", "value": n_sampled},
+            {"measure": "n_excluded", "value": n_sampled - len(df)},
+            {"measure": "n_pattern_name_disagreements", "value": int(names_differ.sum())},
+        ]
     )
     return pd.concat([reference, result], ignore_index=True)

@@ -68,6 +68,10 @@ HF_COMMITS = pa.DataFrameSchema(
     name="hf_commits",
 )
 
+#: What a GH commit's ``author`` is: a GitHub ``login``; the author's name where GitHub
+#: links ``no_account`` to the commit (asked); or a ``name`` only (the login not known).
+GH_AUTHOR_IDENTITIES = ["login", "no_account", "name"]
+
 GH_COMMITS = pa.DataFrameSchema(
     {
         "github_repo": _str(checks=pa.Check.str_matches(GH_REPO_PATTERN)),
@@ -75,6 +79,10 @@ GH_COMMITS = pa.DataFrameSchema(
         "date": pa.Column(UTC_DATE, nullable=True),
         "message": _str(nullable=True),
         "author": _str(nullable=True),
+        # optional; missing column: every author is a name only (no GitHub login known)
+        "author_identity": _str(
+            nullable=True, required=False, checks=pa.Check.isin(GH_AUTHOR_IDENTITIES)
+        ),
         "files": _str(nullable=True, required=False),  # as in hf_commits
     },
     unique=["github_repo", "sha"],
@@ -95,8 +103,13 @@ FAMILY_COMMITS = pa.DataFrameSchema(
         "date": pa.Column(UTC_DATE, nullable=True),
         "text": _str(),
         "author": _str(nullable=True),
-        # GitHub logins of the authors (GH: the author; HF: from the users' HF profiles)
+        # GitHub logins of the authors: GH, the author where ``author_identity`` is
+        # ``login``; HF, per author (comma-separated, aligned with ``author``) the login
+        # the user's HF profile links, empty where it links none or was not read
         "author_github": _str(nullable=True, required=False),
+        # GH: login | no_account | name (GH_AUTHOR_IDENTITIES); HF, per author (aligned):
+        # ``profile`` (the HF profile was read) or ``name`` (not read: no login knowable)
+        "author_identity": _str(nullable=True, required=False),
         # the files the commit changed ("<A|M|D|T>\t<path>" lines); missing where unknown
         "files": _str(nullable=True, required=False),
     },

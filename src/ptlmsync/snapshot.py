@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 SOURCES = ("demo", "snapshot", "live")
 SNAPSHOT_FILES = ("models.csv", "hf_commits.parquet", "gh_commits.parquet")
 HF_USERS = "hf_users.csv"
+#: The crawl's status of every repository (optional in a snapshot directory).
+STATUS = "status.csv"
 
 
 def family_id(github_repo: str) -> str:
@@ -76,7 +78,15 @@ def _write_demo(params: dict, out: Path) -> dict:
     snap = demo.generate_demo(params["n_families"], params["seed"], params["extraction_date"])
     _iso(snap.models, ["created_at", "last_modified"]).to_csv(out / "models.csv", index=False)
     snap.hf_commits.to_parquet(out / "hf_commits.parquet", index=False)
-    snap.gh_commits.to_parquet(out / "gh_commits.parquet", index=False)
+    # the demo's GH authors are GitHub logins, and an HF user named like one of them is
+    # that person: their (fictional) HF profile links that login; the others link none
+    gh = snap.gh_commits.assign(author_identity="login")
+    gh.to_parquet(out / "gh_commits.parquet", index=False)
+    hf_users = sorted({u for a in snap.hf_commits["authors"].dropna() for u in a.split(",") if u})
+    logins = set(gh["author"])
+    pd.DataFrame(
+        {"hf_user": hf_users, "github_login": [u if u in logins else "" for u in hf_users]}
+    ).to_csv(out / HF_USERS, index=False)
     snap.truth.to_parquet(out / demo.TRUTH_FILE, index=False)
     return {
         "source": "demo",
@@ -99,8 +109,15 @@ def _copy_snapshot(snapshot_dir: str | None, out: Path) -> dict:
     read_gh_commits(src / "gh_commits.parquet")
     for name in SNAPSHOT_FILES:
         shutil.copyfile(src / name, out / name)
+    for optional in (STATUS,):  # the crawl's statuses: why a repository has no commits
+        if (src / optional).exists():
+            shutil.copyfile(src / optional, out / optional)
+        else:
+            (out / optional).unlink(missing_ok=True)
     if (src / HF_USERS).exists():  # optional: HF user -> GitHub login from HF profiles
         shutil.copyfile(src / HF_USERS, out / HF_USERS)
+    else:  # never one left from an earlier snapshot
+        (out / HF_USERS).unlink(missing_ok=True)
     given = (
         json.loads((src / "snapshot.json").read_text()) if (src / "snapshot.json").exists() else {}
     )
@@ -126,12 +143,17 @@ def family_commits(
 ) -> pd.DataFrame:
     """All commits of all families in the per-family schema (family, platform, series, …).
 
-    ``author_github`` holds GitHub logins: the author on GH; on HF, per author (same
-    order, comma-separated, empty where unmatched) the login its HF profile links.
+    ``author_github`` and ``author_identity`` say what is known of the authors' GitHub
+    accounts. GH: the login where ``gh_commits`` marks the author as one (its
+    ``author_identity``; without that column every author is a name only). HF: per author
+    (comma-separated, aligned with ``author``) the login the user's HF profile links
+    (``hf_users``: every user whose profile was read, "" where it links none), with
+    identity ``profile``; a user not in ``hf_users`` has identity ``name``.
     """
     _check_one_repo_per_family(models)
     family_of_model = models.set_index("model_id")["family"]
     family_of_repo = models.drop_duplicates("github_repo").set_index("github_repo")["family"]
+    hf_users = hf_users or {}
     hf_part = pd.DataFrame(
         {
             "family": hf["model_id"].map(family_of_model),
@@ -141,9 +163,13 @@ def family_commits(
             "date": hf["date"],
             "text": [hf_commit_text(t, m) for t, m in zip(hf["title"], hf["message"], strict=True)],
             "author": hf["authors"],
+            "author_github": [_hf_logins(a, hf_users) for a in hf["authors"]],
+            "author_identity": [_hf_identities(a, hf_users) for a in hf["authors"]],
             "files": hf.get("files"),
         }
     )
+    identity = gh["author_identity"] if "author_identity" in gh else pd.Series("name", gh.index)
+    identity = identity.where(gh["author"].notna())
     gh_part = pd.DataFrame(
         {
             "family": gh["github_repo"].map(family_of_repo),
@@ -153,6 +179,8 @@ def family_commits(
             "date": gh["date"],
             "text": [clean_text(m) for m in gh["message"]],
             "author": gh["author"],
+            "author_github": gh["author"].where(identity == "login"),
+            "author_identity": identity,
             "files": gh.get("files"),
         }
     )
@@ -163,17 +191,28 @@ def family_commits(
     return validate(both, FAMILY_COMMITS, "family commits")
 
 
-def _logins(authors, hf_users: dict[str, str]) -> str | None:
-    if not isinstance(authors, str) or not authors:
-        return None
-    return ",".join(hf_users.get(a.strip(), "") or "" for a in authors.split(","))
+def _split(authors) -> list[str]:
+    return [a.strip() for a in authors.split(",")] if isinstance(authors, str) and authors else []
+
+
+def _hf_logins(authors, hf_users: dict[str, str]) -> str | None:
+    """The logins the authors' HF profiles link, aligned with the authors ("" for none)."""
+    users = _split(authors)
+    return ",".join(hf_users.get(a) or "" for a in users) if users else None
+
+
+def _hf_identities(authors, hf_users: dict[str, str]) -> str | None:
+    users = _split(authors)
+    return ",".join("profile" if a in hf_users else "name" for a in users) if users else None
 
 
 def read_hf_users(path: Path) -> dict[str, str]:
+    """HF user -> the GitHub login its profile links ("" for none), for every user whose
+    profile was read; {} without the file."""
     if not path.exists():
         return {}
-    users = pd.read_csv(path, dtype=str).dropna(subset=["github_login"])
-    return dict(zip(users["hf_user"], users["github_login"], strict=True))
+    users = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return dict(zip(users["hf_user"], users["github_login"].str.strip(), strict=True))
 
 
 def _check_one_repo_per_family(models: pd.DataFrame) -> None:
@@ -196,18 +235,25 @@ def split_families(
     batch_paths: list[str | Path],
     family_list: str | Path,
     exclude: list[str] | None = None,
+    excluded_out: str | Path | None = None,
 ) -> pd.DataFrame:
     """Write batch ``b``'s families' commits to ``batch_paths[b]`` and the frozen family
-    list (family, github_repo, n_models, batch); return the list."""
+    list (family, github_repo, n_models, batch) of the families every analysis uses;
+    return the list. The families left out (configured exclusions, and families without
+    dated commits on both platforms) go to ``excluded_out`` (family, reason)."""
     snap = Path(snapshot_dir)
     models = read_models(snap / "models.csv")
-    models = models[~models["family"].isin(exclude or [])]
     commits = family_commits(
         models,
         read_hf_commits(snap / "hf_commits.parquet"),
         read_gh_commits(snap / "gh_commits.parquet"),
         read_hf_users(snap / HF_USERS),
     )
+    reasons = exclusion_reasons(models, commits, exclude or [], read_gh_statuses(snap / STATUS))
+    if excluded_out is not None:
+        reasons.to_csv(excluded_out, index=False)
+    models = models[~models["family"].isin(reasons["family"])]
+    commits = commits[commits["family"].isin(models["family"])]
     families = (
         models.groupby("family", sort=True)
         .agg(github_repo=("github_repo", "first"), n_models=("model_id", "size"))
@@ -222,6 +268,49 @@ def split_families(
         commits[in_batch == b].to_parquet(path, index=False)
     families.to_csv(family_list, index=False)
     return families
+
+
+#: Why a family is left out of every analysis (``tables/excluded_families.csv``).
+EXCLUDED_COLUMNS = ["family", "reason"]
+CONFIGURED_EXCLUSION = "excluded by the configuration"
+NO_GH_COMMITS, NO_HF_COMMITS = "no GH commits", "no HF commits"
+
+
+def exclusion_reasons(
+    models: pd.DataFrame, commits: pd.DataFrame, exclude: list[str], gh_status: dict[str, str]
+) -> pd.DataFrame:
+    """The families no analysis may use, with their reason: those the configuration
+    excludes, then those without a dated commit on GH (the crawl's status of the
+    repository where it failed: ``not_found``, ``unauthorized``, ``empty_repository``,
+    ``error``; else "no GH commits") or on HF ("no HF commits"). Missing data is never
+    coded as a pattern: a family whose GH side is unknown is not "HF first"."""
+    dated = commits[commits["date"].notna()].groupby(["family", "platform"]).size()
+    rows = []
+    for family in sorted(models["family"].unique()):
+        if family in set(exclude):
+            reason = CONFIGURED_EXCLUSION
+        elif (family, "GH") not in dated.index:
+            status = gh_status.get(family, "ok")
+            reason = status if status != "ok" else NO_GH_COMMITS
+        elif (family, "HF") not in dated.index:
+            reason = NO_HF_COMMITS
+        else:
+            continue
+        rows.append((family, reason))
+    return pd.DataFrame(rows, columns=EXCLUDED_COLUMNS)
+
+
+def read_gh_statuses(path: Path) -> dict[str, str]:
+    """Family -> the crawl's status of its GH repository (``status.csv``; optional in a
+    snapshot directory, written by the live crawl)."""
+    if not path.exists():
+        return {}
+    status = pd.read_csv(path, dtype=str)
+    missing = {"family", "platform", "status"} - set(status.columns)
+    if missing:
+        raise TableError(f"{path}: missing columns {sorted(missing)}")
+    gh = status[status["platform"] == "GH"]
+    return dict(zip(gh["family"], gh["status"], strict=True))
 
 
 def read_meta(snapshot_json: str | Path) -> dict:

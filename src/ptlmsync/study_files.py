@@ -47,6 +47,23 @@ STUDY_FILES = {
 }
 
 
+#: The study's hand labels of 160 GH and 160 HF commits (manual, second annotator and
+#: Gemini columns), in the repository's history at their own commits, not at
+#: :data:`STUDY_COMMIT`: file name -> (commit, SHA-256 of the LF text). The digests were
+#: computed from the text of the files as stored at those commits (a download that
+#: differs is rejected by name).
+STUDY_LABEL_FILES = {
+    "GH_160_with_labels.csv": (
+        "a84aaf0b2181cd5c0c36e212c0379c4998c297e5",
+        "24fa68d56621d7f955ecbfc21cced816d9dfcba505be3c79885bff5c28793e3e",
+    ),
+    "HF_160_with_labels.csv": (
+        "33ca068898113e0a38b7c871b7f0f6753faa4028",
+        "b1611a04b9f85e5a1003cc5fc2c22aec4ce51553693a7258cd77340c926a8dee",
+    ),
+}
+
+
 class StudyFilesError(RuntimeError):
     """A study file could not be fetched or is not the published one."""
 
@@ -88,14 +105,77 @@ def fetch_study_files(base_url: str | None, dest_dir: str | Path, timeout: float
     return dest
 
 
-def _download(session: requests.Session, url: str, timeout: float) -> bytes:
+def _download(session: requests.Session, url: str, timeout: float, offline: str = "") -> bytes:
     try:
         response = session.get(url, timeout=timeout)
         response.raise_for_status()
     except requests.RequestException as err:
+        offline = offline or (
+            f"download the folder dataset/ of github.com/{STUDY_REPOSITORY} (commit "
+            f"{STUDY_COMMIT[:7]}) and set the config key replication_dir to it"
+        )
         raise StudyFilesError(
-            f"cannot download {url}: {err}. Without network access, download the folder "
-            f"dataset/ of github.com/{STUDY_REPOSITORY} (commit {STUDY_COMMIT[:7]}) and set "
-            "the config key replication_dir to it"
+            f"cannot download {url}: {err}. Without network access, {offline}"
         ) from None
     return response.content
+
+
+def study_labels_url() -> str:
+    """The raw files of the study's repository (``<url>/<commit>/dataset/<name>``)."""
+    return f"https://raw.githubusercontent.com/{STUDY_REPOSITORY}"
+
+
+def study_labels_cache(study_cache: str | Path) -> Path:
+    """Where the fetched hand labels are kept: ``<cache_dir>/study/labels-<commits>``."""
+    commits = "-".join(commit[:7] for commit, _ in STUDY_LABEL_FILES.values())
+    return Path(study_cache) / f"labels-{commits}"
+
+
+def fetch_study_labels(
+    dest_dir: str | Path,
+    base_url: str | None = None,
+    files: dict[str, tuple[str, str]] | None = None,
+    timeout: float = 60,
+) -> Path:
+    """Download the study's hand-labelled commits into ``dest_dir`` (each file from its
+    own commit, ``<base_url>/<commit>/dataset/<name>``), check their SHA-256 (of the LF
+    text; ``files`` maps name -> (commit, digest), default :data:`STUDY_LABEL_FILES`),
+    keep verified copies with LF endings, and return ``dest_dir``. Offline, the error says
+    what to download and which config key to set."""
+    base = (base_url or study_labels_url()).rstrip("/")
+    files = STUDY_LABEL_FILES if files is None else files
+    dest = Path(dest_dir)
+    dest.mkdir(parents=True, exist_ok=True)
+    offline = (
+        "download "
+        + " and ".join(f"{name} (commit {commit[:7]})" for name, (commit, _) in files.items())
+        + f" from the folder dataset/ of github.com/{STUDY_REPOSITORY} into one folder and "
+        "set the config key study_labels_dir to it"
+    )
+    with requests.Session() as session:
+        for name, (commit, expected) in files.items():
+            target = dest / name
+            if target.exists() and lf_digest(target.read_bytes())[1] == expected:
+                continue
+            url = f"{base}/{commit}/dataset/{name}"
+            text, digest = lf_digest(_download(session, url, timeout, offline))
+            if digest != expected:
+                raise StudyFilesError(
+                    f"{url}: SHA-256 {digest} of the downloaded file is not the published "
+                    f"file's {expected}; the file was not used"
+                )
+            partial = target.with_suffix(".part")
+            partial.write_bytes(text)
+            partial.replace(target)
+            log.info("fetched %s (%d bytes, SHA-256 verified)", name, len(text))
+    return dest
+
+
+def are_published_files(directory: str | Path) -> bool:
+    """Whether ``directory`` holds every study file exactly as published (SHA-256 of the
+    LF text): notes that explain a known property of those files apply only then."""
+    directory = Path(directory)
+    return all(
+        (directory / name).exists() and lf_digest((directory / name).read_bytes())[1] == digest
+        for name, digest in STUDY_FILES.items()
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pandas as pd
 
 from ptlmsync.demo import is_demo_truth
 from ptlmsync.schemas import TableError
-from ptlmsync.sync import TIME_RESOLUTIONS, SyncParams, code_family
+from ptlmsync.sync import TIME_RESOLUTIONS, SyncParams, code_family, switch_events
 from ptlmsync.vocab import PATTERN_NAMES, normalise_lag
 
 MANUAL_COLUMNS = ["family", "lag", "code"]
@@ -155,21 +156,51 @@ def resolution_sensitivity(
     commits_by_family: dict[str, pd.DataFrame], params: SyncParams
 ) -> pd.DataFrame:
     """Every family coded at each combination of GH and HF time resolution, compared with
-    the configured one (first row)."""
+    the configured one (first row): families whose pattern or lag changes, and the switch
+    events — their number and mean days, and the families whose sequence of events
+    (source, target, days) changes, as same-day events are reordered or days move."""
     settings = [(params.gh_time_resolution, params.hf_time_resolution)] + [
         (gh, hf)
         for gh in TIME_RESOLUTIONS
         for hf in TIME_RESOLUTIONS
         if (gh, hf) != (params.gh_time_resolution, params.hf_time_resolution)
     ]
-    rows = []
+    rows, events = [], {}
     for gh, hf in settings:
         p = replace(params, gh_time_resolution=gh, hf_time_resolution=hf)
+        label = resolution_label(p)
+        events[label] = {}
         for family, commits in commits_by_family.items():
             row = code_family(commits, p)
-            rows.append({"family": family, "resolution": resolution_label(p), **_codes(row)})
+            rows.append({"family": family, "resolution": label, **_codes(row)})
+            switches = switch_events(commits, p)
+            events[label][family] = list(
+                switches[["source", "target", "days"]].itertuples(index=False, name=None)
+            )
     codes = pd.DataFrame(rows, columns=["family", "resolution", "lag", "code", "pattern"])
-    return sensitivity_summary(codes, resolution_label(params), column="resolution")
+    summary = sensitivity_summary(codes, resolution_label(params), column="resolution")
+    configured = events[resolution_label(params)]
+    summary["n_switches"] = [sum(map(len, events[r].values())) for r in summary["resolution"]]
+    summary["mean_switch_days"] = [_mean_days(events[r].values()) for r in summary["resolution"]]
+    summary["n_switches_changed"] = [
+        sum(_n_changed(configured[f], events[r][f]) for f in configured)
+        for r in summary["resolution"]
+    ]
+    summary["n_families_switches_changed"] = [
+        sum(events[r][f] != configured[f] for f in configured) for r in summary["resolution"]
+    ]
+    return summary
+
+
+def _n_changed(configured: list[tuple], other: list[tuple]) -> int:
+    """The configured coding's switch events (source, target, days) that the other coding
+    does not have (as a multiset: an event reordered or whose days moved counts once)."""
+    return sum((Counter(configured) - Counter(other)).values())
+
+
+def _mean_days(per_family) -> float | None:
+    days = [d for family in per_family for *_, d in family]
+    return round(sum(days) / len(days), 2) if days else None
 
 
 def _codes(row: dict) -> dict:

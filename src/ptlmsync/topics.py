@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import math
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +38,9 @@ TOPIC_COLUMNS = [
     "group_outlier_percent",
     "group_coherence",
     "min_topic_size",
+    "stability",
+    "stable",
+    "group_seed_ari",
     "examples",
 ]
 #: Example messages per topic, each cut to this many characters.
@@ -56,6 +60,19 @@ class TopicParams:
     platform_words: tuple[str, ...] = ("github", "huggingface", "hugging", "face", "hub")
     stop_words: tuple[str, ...] = ()
     seed: int = 42
+    #: UMAP seeds of the extra fits that measure each topic's stability (none: off).
+    stability_seeds: tuple[int, ...] = (43,)
+    #: A topic is stable where at least this share of its messages stays together.
+    stable_share: float = 0.8
+
+    def __post_init__(self):
+        for name in ("platform_words", "stop_words", "stability_seeds"):  # YAML lists
+            object.__setattr__(self, name, tuple(getattr(self, name)))
+        if self.seed in self.stability_seeds:
+            raise ValueError(
+                f"config key 'topics.stability_seeds': {list(self.stability_seeds)} holds "
+                f"topics.seed ({self.seed}); the extra fits need other seeds"
+            )
 
     def min_topic_size(self, n_documents: int) -> int:
         """HDBSCAN's smallest cluster for a group: ``min_cluster_size``, or
@@ -80,8 +97,7 @@ class EmbeddingCache:
         self._model = None
         self.vectors: dict[str, np.ndarray] = {}
         if self.path.exists():
-            cached = pd.read_parquet(self.path)
-            self.vectors = dict(zip(cached["hash"], map(np.asarray, cached["vector"]), strict=True))
+            self.vectors = _read_vectors(self.path)
         self.n_embedded = 0
 
     def _load_model(self):
@@ -102,7 +118,8 @@ class EmbeddingCache:
         model.max_seq_length = self.max_tokens
         return model
 
-    def embed(self, texts: list[str]) -> np.ndarray:
+    def prefetch(self, texts: list[str]) -> list[str]:
+        """Embed the texts not in the cache, each once; their keys (text hashes)."""
         keys = [text_hash(t) for t in texts]
         missing = list(dict.fromkeys(k for k in keys if k not in self.vectors))
         if missing:
@@ -111,17 +128,75 @@ class EmbeddingCache:
             texts = [by_key[k] for k in missing]
             vectors = self._model.encode(texts, batch_size=128, show_progress_bar=False)
             log.info("embedded %d texts", len(texts))
+            vectors = np.asarray(vectors, dtype=np.float32)
             self.vectors.update(zip(missing, vectors, strict=True))
             self.n_embedded += len(missing)
+        return keys
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """The texts' vectors (float32, as the model makes them), embedding the missing."""
+        keys = self.prefetch(texts)
         return np.vstack([self.vectors[k] for k in keys]) if keys else np.empty((0, 0))
 
     def save(self) -> None:
         if not self.n_embedded:  # nothing new: the file on disk is already complete
             return
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        pd.DataFrame(
-            {"hash": list(self.vectors), "vector": [v.tolist() for v in self.vectors.values()]}
-        ).to_parquet(self.path, index=False)
+        matrix = np.vstack(list(self.vectors.values())).astype(np.float32, copy=False)
+        vectors = pa.FixedSizeListArray.from_arrays(pa.array(matrix.ravel()), matrix.shape[1])
+        pq.write_table(pa.table({"hash": list(self.vectors), "vector": vectors}), self.path)
+
+
+def _read_vectors(path: Path) -> dict[str, np.ndarray]:
+    """The cached vectors by text hash, as rows of one float32 matrix (files of earlier
+    versions hold float64 lists: the same values, since the models make float32)."""
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(path)
+    if not table.num_rows:
+        return {}
+    flat = table.column("vector").combine_chunks().flatten().to_numpy(zero_copy_only=False)
+    matrix = flat.astype(np.float32, copy=False).reshape(table.num_rows, -1)
+    return dict(zip(table.column("hash").to_pylist(), matrix, strict=True))
+
+
+def keep_umap_compiled(directory: Path) -> None:
+    """Keep the machine code numba compiles for UMAP in ``directory``: UMAP asks numba to
+    compile its functions anew in every process (~15 s of CPU, most of a small run);
+    loaded from disk, the code and so the topics are the same."""
+    import umap  # noqa: F401  (its modules, with their numba functions)
+    from numba.core import config
+    from numba.core.caching import NullCache
+    from numba.core.dispatcher import Dispatcher
+
+    previous, config.CACHE_DIR = config.CACHE_DIR, str(directory)
+    try:  # the cache's place is fixed when it is made; other packages keep theirs
+        for name, module in list(sys.modules.items()):
+            if name == "umap" or name.startswith("umap."):
+                for obj in list(vars(module).values()):
+                    if (
+                        isinstance(obj, Dispatcher)
+                        and obj.__module__ == name
+                        and isinstance(obj._cache, NullCache)
+                    ):
+                        obj.enable_caching()
+    finally:
+        config.CACHE_DIR = previous
+
+
+def _umap(n_documents: int, seed: int):
+    from umap import UMAP
+
+    return UMAP(
+        n_neighbors=min(15, n_documents - 1),
+        n_components=5,
+        min_dist=0.0,
+        metric="cosine",
+        random_state=seed,
+    )
 
 
 def group_topics(texts: list[str], embeddings: np.ndarray, params: TopicParams) -> dict:
@@ -130,17 +205,10 @@ def group_topics(texts: list[str], embeddings: np.ndarray, params: TopicParams) 
     from bertopic import BERTopic
     from hdbscan import HDBSCAN
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
-    from umap import UMAP
 
     min_size = params.min_topic_size(len(texts))
     model = BERTopic(
-        umap_model=UMAP(
-            n_neighbors=min(15, len(texts) - 1),
-            n_components=5,
-            min_dist=0.0,
-            metric="cosine",
-            random_state=params.seed,
-        ),
+        umap_model=_umap(len(texts), params.seed),
         hdbscan_model=HDBSCAN(min_cluster_size=min_size, prediction_data=True),
         # the representation only (clusters come from the embeddings): English and the
         # configured non-informative words are removed after fitting, as in the study
@@ -166,6 +234,52 @@ def group_topics(texts: list[str], embeddings: np.ndarray, params: TopicParams) 
                 "representative": model.get_representative_docs(topic_id) or [],
             }
     return {"assigned": list(assigned), "topics": topics, "min_size": min_size}
+
+
+def cluster_labels(embeddings: np.ndarray, params: TopicParams, seed: int) -> list[int]:
+    """The clusters BERTopic's fit with UMAP seed ``seed`` gives the documents (-1:
+    outlier): its UMAP and HDBSCAN alone, on the same embeddings, without the topics'
+    terms. The partition is BERTopic's; only the topic numbers may differ."""
+    from hdbscan import HDBSCAN
+
+    n = len(embeddings)
+    try:
+        reduced = _umap(n, seed).fit_transform(embeddings)
+        return HDBSCAN(min_cluster_size=params.min_topic_size(n)).fit(reduced).labels_.tolist()
+    except (ValueError, TypeError) as err:  # as in group_topics: too few to cluster
+        log.info("no clusters with seed %d (%s)", seed, err)
+        return [-1] * n
+
+
+def seed_ari(assigned: list[int], other: list[int]) -> float:
+    """Adjusted Rand index between two fits' topics of the same documents; the outliers
+    (-1) are one label of their own. NaN for a group without documents."""
+    from sklearn.metrics import adjusted_rand_score
+
+    return float(adjusted_rand_score(assigned, other)) if len(assigned) else math.nan
+
+
+def kept_together(assigned: list[int], other: list[int]) -> dict[int, float]:
+    """Per topic of ``assigned`` (the outliers are no topic): the largest share of its
+    documents that the ``other`` fit puts into one topic. The other fit's outliers are
+    never together, so a topic the other fit dissolves into outliers keeps 0."""
+    pairs = pd.DataFrame({"topic": assigned, "other": other}, dtype=int)
+    pairs = pairs[pairs["topic"] != -1]
+    sizes = pairs.groupby("topic").size()
+    largest = pairs[pairs["other"] != -1].groupby(["topic", "other"]).size()
+    largest = largest.groupby(level="topic").max().reindex(sizes.index, fill_value=0)
+    return {int(t): float(share) for t, share in (largest / sizes).items()}
+
+
+def seed_stability(assigned: list[int], others: list[list[int]]) -> tuple[float, dict]:
+    """Agreement of a fit with the extra fits of other seeds, each the mean over them:
+    the group's adjusted Rand index and each topic's share kept together. NaN and no
+    shares without extra fits."""
+    if not others:
+        return math.nan, {}
+    ari = float(np.mean([seed_ari(assigned, other) for other in others]))
+    kept = [kept_together(assigned, other) for other in others]
+    return ari, {t: float(np.mean([k[t] for k in kept])) for t in kept[0]}
 
 
 def npmi_coherence(topics: list[list[str]], texts: list[str]) -> list[float]:
@@ -203,14 +317,25 @@ def topics_table(
     and, optionally, family and author (the family's author words are removed).
     """
     docs = with_topic_text(docs, params)
-    rows = []
-    for platform in ("GH", "HF"):
-        for change_type in change_types:
-            group = docs[(docs["platform"] == platform) & (docs["change_type"] == change_type)]
-            rows += [
-                {"platform": platform, "change_type": change_type, **row}
-                for row in group_rows(group, params, cache)
-            ]
+    groups = {
+        (platform, change_type): docs[
+            (docs["platform"] == platform) & (docs["change_type"] == change_type)
+        ]
+        for platform in ("GH", "HF")
+        for change_type in change_types
+    }
+    # every distinct text of the groups that get topics, once, in one pass: a text of
+    # several groups is embedded once, and the model batches texts of similar length
+    distinct = [g["doc"].drop_duplicates() for g in groups.values()]
+    modelled = list(dict.fromkeys(t for d in distinct if len(d) >= params.min_documents for t in d))
+    cache.prefetch(modelled)
+    if modelled:
+        keep_umap_compiled(cache.cache_dir / "numba")
+    rows = [
+        {"platform": platform, "change_type": change_type, **row}
+        for (platform, change_type), group in groups.items()
+        for row in group_rows(group, params, cache)
+    ]
     return pd.DataFrame(rows, columns=TOPIC_COLUMNS)
 
 
@@ -243,13 +368,18 @@ def group_rows(group: pd.DataFrame, params: TopicParams, cache: EmbeddingCache) 
     }
     if len(texts) < params.min_documents:
         return [empty]
-    found = group_topics(texts, cache.embed(texts), params)
+    vectors = cache.embed(texts)
+    found = group_topics(texts, vectors, params)
+    # the same embeddings clustered again with each extra seed (the clusters only)
+    others = [cluster_labels(vectors, params, seed) for seed in params.stability_seeds]
+    ari, kept = seed_stability(found["assigned"], others)
     topic_of = dict(zip(texts, found["assigned"], strict=True))
     per_commit = group["doc"].map(topic_of)
     size = per_commit.value_counts()
     ranked = sorted(found["topics"], key=lambda t: (-size.get(t, 0), t))[: params.n_topics]
+    group_ari = round(ari, 4) if not math.isnan(ari) else math.nan
     if not ranked:
-        return [{**empty, "group_outlier_percent": 100.0}]
+        return [{**empty, "group_outlier_percent": 100.0, "group_seed_ari": group_ari}]
     coherence = npmi_coherence([found["topics"][t]["terms"] for t in ranked], texts)
     original = group.drop_duplicates("doc").set_index("doc")["text"]
     summary = {
@@ -259,6 +389,7 @@ def group_rows(group: pd.DataFrame, params: TopicParams, cache: EmbeddingCache) 
         if not np.isnan(coherence).all()
         else math.nan,
         "min_topic_size": found["min_size"],
+        "group_seed_ari": group_ari,
     }
     return [
         {
@@ -269,6 +400,8 @@ def group_rows(group: pd.DataFrame, params: TopicParams, cache: EmbeddingCache) 
             "n_documents": int(sum(1 for a in found["assigned"] if a == t)),
             "coherence": coherence[rank - 1],
             "score": found["topics"][t]["score"],
+            "stability": round(kept[t], 4) if kept else math.nan,
+            "stable": kept[t] >= params.stable_share if kept else None,
             "examples": examples(found["topics"][t]["representative"], original),
             **summary,
         }

@@ -65,7 +65,9 @@ PATTERN_ORDER: list[str] = [
     "Rare disjoint",
 ]
 
-LAG_ORDER: list[str] = [lag.value for lag in Lag]
+#: The lags of analysed families (every one has commits on both platforms, so "No data"
+#: never occurs; a table would still keep it as a row of its own).
+LAG_ORDER: list[str] = [lag.value for lag in Lag if lag is not Lag.NO_DATA]
 
 AGE_GROUPS: list[str] = ["Recent", "Intermediate", "Matured"]
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import logging
+import math
 import os
+from dataclasses import dataclass
 
+import pandas as pd
 from github import Auth, Github, GithubException, GithubRetry, UnknownObjectException
 from github.Requester import (
     HTTPRequestsConnectionClass,
@@ -39,6 +42,11 @@ def _caching(base: type, cache: RawCache, scheme: str) -> type:
     return Cached
 
 
+def github_token() -> str | None:
+    """The GitHub token, from GITHUB_TOKEN only (never logged, never cached)."""
+    return os.environ.get("GITHUB_TOKEN") or None
+
+
 def github_client(
     api_url: str | None,
     cache: RawCache,
@@ -55,7 +63,7 @@ def github_client(
         _caching(HTTPRequestsConnectionClass, cache, "http"),
         _caching(HTTPSRequestsConnectionClass, cache, "https"),
     )
-    token = os.environ.get("GITHUB_TOKEN")
+    token = github_token()
     return Github(
         auth=Auth.Token(token) if token else None,
         base_url=(api_url or DEFAULT_API_URL).rstrip("/"),
@@ -117,3 +125,100 @@ def gh_commits(gh: Github, github_repo: str) -> Crawled:
 
 def _nothing(status: str) -> Crawled:
     return nothing(status, CRAWLED_GH_COLUMNS)
+
+
+@dataclass
+class LoginLookup:
+    """What :func:`resolve_logins` did for one repository."""
+
+    method: str  # "none" (nothing to look up), "commit" (one request per author) or "listing"
+    requests: int  # API requests made or answered from the cache (listing pages, commits)
+    identities: int  # distinct author e-mails looked up
+    logins: int  # of them, linked to a GitHub account
+    no_account: int  # of them, linked to none
+    unknown: int  # of them, not answered (commit unknown to GitHub, or an error)
+
+
+#: ``no_account`` in the answers of :func:`_commit_author` and :func:`_listing_authors`.
+_NO_ACCOUNT = ""
+
+
+def resolve_logins(gh: Github, github_repo: str, commits: pd.DataFrame) -> tuple:
+    """GitHub logins of the git authors not known from a noreply address.
+
+    GitHub links a commit to an account by its author e-mail, so one answer per distinct
+    e-mail is enough: for each e-mail, its newest commit is asked (``GET
+    /repos/{repo}/commits/{sha}``: one request per e-mail), or, where that is more, the
+    commit listing is read (``GET /repos/{repo}/commits``: one request per 100 commits).
+    Every answer goes through the raw-answer cache. ``commits`` is :func:`gitlog.read_log`
+    with ``keep_email``; returns it with ``author`` (the login where GitHub names one) and
+    ``author_identity`` (``login``, ``no_account``; ``name`` where GitHub did not answer)
+    filled in, and a :class:`LoginLookup`.
+    """
+    todo = commits["author_identity"] == "name"
+    email = commits["author_email"].fillna("").str.strip().str.lower()
+    key = email.where(email != "", "name:" + commits["author"].fillna(""))
+    newest = commits.loc[todo, "sha"].groupby(key[todo], sort=False).first()
+    if newest.empty:
+        return commits, LoginLookup("none", 0, 0, 0, 0, 0)
+    pages = math.ceil(len(commits) / gh.per_page)
+    if len(newest) <= pages:
+        method, requests = "commit", len(newest)
+        found = {k: _commit_author(gh, github_repo, sha) for k, sha in newest.items()}
+    else:
+        by_sha, requests = _listing_authors(gh, github_repo)
+        method, found = "listing", {}
+        for k, shas in commits.loc[todo, "sha"].groupby(key[todo], sort=False):
+            answers = [by_sha[s] for s in shas if s in by_sha]
+            logins = [a for a in answers if a]
+            found[k] = logins[0] if logins else _NO_ACCOUNT if answers else None
+    answer = key.map(found).where(todo)
+    linked = answer.notna() & (answer != _NO_ACCOUNT)
+    commits = commits.assign(
+        author=commits["author"].where(~linked, answer),
+        author_identity=commits["author_identity"]
+        .where(~linked, "login")
+        .where(answer != _NO_ACCOUNT, "no_account"),
+    )
+    values = list(found.values())
+    lookup = LoginLookup(
+        method,
+        requests,
+        len(values),
+        sum(1 for v in values if v),
+        sum(1 for v in values if v == _NO_ACCOUNT),
+        sum(1 for v in values if v is None),
+    )
+    return commits, lookup
+
+
+@with_retries()
+def _commit_author(gh: Github, github_repo: str, sha: str) -> str | None:
+    """The login GitHub links to one commit; "" for none; None where GitHub does not know
+    the commit (404, 422)."""
+    try:
+        _, item = gh.requester.requestJsonAndCheck("GET", f"/repos/{github_repo}/commits/{sha}")
+    except GithubException as err:
+        if err.status in (404, 409, 422):
+            return None
+        raise
+    return _login_of(item)
+
+
+def _listing_authors(gh: Github, github_repo: str) -> tuple[dict[str, str], int]:
+    """sha -> login ("" for none) over the whole commit listing, and the pages read."""
+    items = _items(gh, github_repo)
+    pages = max(1, math.ceil(len(items) / gh.per_page))
+    by_sha = {i["sha"]: _login_of(i) for i in items if isinstance(i, dict) and "sha" in i}
+    return {k: v for k, v in by_sha.items() if v is not None}, pages
+
+
+def _login_of(item) -> str | None:
+    """The ``author.login`` of a commit answer; "" where ``author`` is null (no account)."""
+    if not isinstance(item, dict):
+        return None
+    account = item.get("author")
+    if account is None:
+        return _NO_ACCOUNT
+    login = account.get("login") if isinstance(account, dict) else None
+    return login if isinstance(login, str) and login else None

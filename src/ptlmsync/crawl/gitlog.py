@@ -35,6 +35,33 @@ class GitError(RuntimeError):
     """A clone or log failed; the message names the repository."""
 
 
+# GitHub's noreply addresses carry the account's login: ``<id>+<login>@users.noreply.github.com``
+# (accounts since 2017) and ``<login>@users.noreply.github.com`` (older ones); GitHub App
+# bots have logins such as ``dependabot[bot]``.
+_GITHUB_NOREPLY = re.compile(
+    r"^(?:\d+\+)?(?P<login>[A-Za-z0-9][A-Za-z0-9-]{0,38}(?:\[bot\])?)"
+    r"@users\.noreply\.github\.com$",
+    re.IGNORECASE,
+)
+# The Hub writes ``<user>@users.noreply.huggingface.co`` into the commits it makes (web
+# editor, uploads through the API); the author *name* is the user's display name.
+_HF_NOREPLY = re.compile(
+    r"^(?P<user>[A-Za-z0-9][A-Za-z0-9_.-]*)@users\.noreply\.huggingface\.co$", re.IGNORECASE
+)
+
+
+def github_login_of_email(email) -> str | None:
+    """The GitHub login a noreply address carries; None for any other address."""
+    match = _GITHUB_NOREPLY.match(email.strip()) if isinstance(email, str) else None
+    return match.group("login") if match else None
+
+
+def hf_user_of_email(email) -> str | None:
+    """The Hub user name a Hub noreply address carries; None for any other address."""
+    match = _HF_NOREPLY.match(email.strip()) if isinstance(email, str) else None
+    return match.group("user") if match else None
+
+
 def clone_url(base: str, github_repo: str) -> str:
     return f"{base.rstrip('/')}/{github_repo}.git"
 
@@ -85,10 +112,10 @@ def _git(args: list[str], what: str, cwd: Path | None = None) -> bytes:
 
 
 def read_commits(repo_dir: str | Path, what: str) -> pd.DataFrame:
-    """Every commit reachable from ``HEAD``: sha, author (name), date (author date, UTC),
-    message, n_parents and files (see :func:`read_files`)."""
+    """Every commit reachable from ``HEAD``: sha, author (name), email (the author's),
+    date (author date, UTC), message, n_parents and files (see :func:`read_files`)."""
     repo_dir = Path(repo_dir)
-    columns = ["sha", "author", "date", "message", "n_parents", "files"]
+    columns = ["sha", "author", "email", "date", "message", "n_parents", "files"]
     if not _has_commits(repo_dir):
         return pd.DataFrame(columns=columns)
     raw = _git(["log", "-z", f"--format={_FORMAT}", "HEAD"], cwd=repo_dir, what=what)
@@ -106,6 +133,7 @@ def read_commits(repo_dir: str | Path, what: str) -> pd.DataFrame:
         {
             "sha": df["sha"],
             "author": df["author_name"],
+            "email": df["author_email"],
             "date": pd.to_datetime(df["author_date"], utc=True, format="ISO8601"),
             "message": df["message"].str.rstrip("\n"),
             "n_parents": df["parents"].str.split().str.len().fillna(0).astype("int64"),
@@ -115,10 +143,22 @@ def read_commits(repo_dir: str | Path, what: str) -> pd.DataFrame:
     )
 
 
-def read_log(repo_dir: str | Path, github_repo: str) -> pd.DataFrame:
-    """Every commit reachable from the default branch, in the gh_commits schema (+ n_parents)."""
+def read_log(repo_dir: str | Path, github_repo: str, keep_email: bool = False) -> pd.DataFrame:
+    """Every commit reachable from the default branch, in the gh_commits schema (+ n_parents).
+
+    ``author`` is the GitHub login where the author's e-mail is a GitHub noreply address
+    (``author_identity`` ``login``), else the author's name (``name``: the login is not
+    known from git). ``keep_email`` adds ``author_email`` (for the login look-up of
+    :func:`ptlmsync.crawl.github_api.resolve_logins`; never written to the snapshot)."""
     commits = read_commits(repo_dir, github_repo)
-    return commits.assign(github_repo=github_repo)[CRAWLED_GH_COLUMNS]
+    login = commits["email"].map(github_login_of_email)
+    commits = commits.assign(
+        github_repo=github_repo,
+        author=commits["author"].mask(login.notna(), login),
+        author_identity=commits["author"].mask(login.notna(), "login").where(login.notna(), "name"),
+        author_email=commits["email"],
+    )
+    return commits[[*CRAWLED_GH_COLUMNS, *(["author_email"] if keep_email else [])]]
 
 
 _SHA = re.compile(r"[0-9a-f]{40}")

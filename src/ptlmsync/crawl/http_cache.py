@@ -2,8 +2,9 @@
 
 An interrupted crawl resumes without repeating a successful request, and a re-run makes
 none. Definitive answers are cached (2xx, and 401/403-gated/404/409, which will not
-change on a retry); rate-limit answers, 5xx and connection errors are not. Request
-headers, and so tokens, are never written.
+change on a retry, and 422: GitHub's answer for a commit it does not know);
+rate-limit answers, 5xx and connection errors are not. Request headers, and so tokens,
+are never written.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import httpx2
 import requests
 from github import GithubException
 
-CACHEABLE_ERRORS = {401, 404, 409, 410}
+CACHEABLE_ERRORS = {401, 404, 409, 410, 422}
 _DROP_HEADERS = {
     "content-encoding",
     "content-length",

@@ -191,13 +191,15 @@ def gh_row(github_repo: str):
         if account is not None and not isinstance(account, dict):
             check.repaired("author", f"author given as {type(account).__name__}; login unknown")
         parents = raw.get("parents")
+        login = check.text(login, "author.login")
         return {
             "github_repo": github_repo,
             "sha": sha,
             "date": check.date(author.get("date"), "commit.author.date"),
             "message": check.text(commit.get("message"), "commit.message"),
-            "author": check.text(login, "author.login")
-            or check.text(author.get("name"), "commit.author.name"),
+            "author": login or check.text(author.get("name"), "commit.author.name"),
+            # ``author: null``: GitHub links no account to the commit's e-mail
+            "author_identity": "login" if login else "no_account" if account is None else "name",
             "n_parents": len(parents) if isinstance(parents, list) else 0,
         }
 

@@ -135,7 +135,10 @@ def crawl_family(
         for m in tqdm(models["model_id"], desc=family, mininterval=5)
     ]
     hf_all = pd.concat([c.commits for _, _, c in crawled], ignore_index=True)
-    users = sorted({u for a in hf_all["authors"].dropna() for u in str(a).split(",") if u})
+    # profiles are read for Hub users only: a git author name (a display name) is not one
+    is_user = hf_all.pop("author_is_user") if "author_is_user" in hf_all else None
+    named = hf_all["authors"] if is_user is None else hf_all.loc[is_user.ne(False), "authors"]
+    users = sorted({u for a in named.dropna() for u in str(a).split(",") if u})
     logins = [hub.github_login_of(api, u) for u in users]
     pd.DataFrame({"hf_user": users, "github_login": logins}).to_csv(users_out, index=False)
     gh = _guarded(
@@ -207,6 +210,9 @@ def _hf_commits(model_id: str, collect: dict, api, clone_dir, cache: RawCache) -
         return nothing(status, hub.HF_COMMIT_COLUMNS)
     # a Hub commit's title is the message's first line, its message the rest
     lines = commits["message"].astype(str).str.split("\n", n=1)
+    # the Hub's own commits name the user in a noreply address (the name is a display
+    # name); a commit pushed with git has its author's name only
+    user = commits["email"].map(gitlog.hf_user_of_email)
     hf = pd.DataFrame(
         {
             "model_id": model_id,
@@ -214,10 +220,11 @@ def _hf_commits(model_id: str, collect: dict, api, clone_dir, cache: RawCache) -
             "date": commits["date"],
             "title": lines.str[0],
             "message": lines.str[1].fillna("").str.strip(),
-            "authors": commits["author"],
+            "authors": user.fillna(commits["author"]),
             "files": commits["files"],
+            "author_is_user": user.notna(),
         },
-        columns=hub.HF_COMMIT_COLUMNS,
+        columns=[*hub.HF_COMMIT_COLUMNS, "author_is_user"],
     )
     return Crawled(hf, "ok" if len(hf) else "no_commits", no_rejections())
 
@@ -226,14 +233,58 @@ def _gh_commits(github_repo: str, collect: dict, cache: RawCache, clone_path: Pa
     if collect["github_backend"] == "git":
         url = gitlog.clone_url(collect["github_clone_url"], github_repo)
         try:
-            commits = gitlog.read_log(_clone(url, clone_path, cache), github_repo)
+            commits = gitlog.read_log(_clone(url, clone_path, cache), github_repo, keep_email=True)
         except gitlog.GitError as err:
             log.warning("%s", err)
             return nothing("not_found", CRAWLED_GH_COLUMNS)
+        commits = _gh_logins(github_repo, commits, collect, cache).drop(columns="author_email")
         # a repository without commits is what the API calls empty (409)
         return Crawled(commits, "ok" if len(commits) else "empty_repository", no_rejections())
     client = github_api.github_client(collect.get("github_api_url"), cache)
     return github_api.gh_commits(client, github_repo)
+
+
+def _gh_logins(github_repo: str, commits: pd.DataFrame, collect: dict, cache: RawCache):
+    """The git backend's commits with the GitHub logins of their authors: from noreply
+    addresses (no request), the rest asked of the REST API where GITHUB_TOKEN is set
+    (:func:`github_api.resolve_logins`). Without a token, or where the API fails, those
+    authors stay names (``author_identity: name``) and the family's shared contributors
+    are reported as unavailable."""
+    todo = commits.loc[commits["author_identity"] == "name", "author_email"]
+    n_noreply = commits.loc[commits["author_identity"] == "login", "author"].nunique()
+    if todo.empty:
+        log.info("%s: GH logins: %d from noreply addresses, none to ask", github_repo, n_noreply)
+        return commits
+    if not github_api.github_token():
+        log.warning(
+            "%s: GITHUB_TOKEN is not set: the GitHub logins of %d author e-mail(s) without a "
+            "noreply address are not asked; those authors stay names and the family's shared "
+            "contributors are unavailable",
+            github_repo,
+            todo.str.lower().nunique(),
+        )
+        return commits
+    client = github_api.github_client(collect.get("github_api_url"), cache)
+    misses = cache.misses
+    try:
+        commits, lookup = github_api.resolve_logins(client, github_repo, commits)
+    except Exception as err:  # the commits stand without logins; the analysis says so
+        log.error("%s: GitHub login look-up failed: %s: %s", github_repo, type(err).__name__, err)
+        return commits
+    log.info(
+        "%s: GH logins: %d from noreply addresses; %d e-mails asked by %s: %d requests "
+        "(%d not in the cache), %d logins, %d without an account, %d unanswered",
+        github_repo,
+        n_noreply,
+        lookup.identities,
+        lookup.method,
+        lookup.requests,
+        cache.misses - misses,
+        lookup.logins,
+        lookup.no_account,
+        lookup.unknown,
+    )
+    return commits
 
 
 def assemble_snapshot(

@@ -189,3 +189,68 @@ def score_similarity(*, labels, family_list, similarity, statistics_run="majorit
     chosen = stats.labelled_only(stats.read_labels(labels, statistics_run))
     sim = stats.similarity(chosen, names)
     sim.assign(jaccard=sim["jaccard"].round(4)).to_csv(similarity, index=False)
+
+
+def validate_study_labels(
+    *,
+    labels,
+    batches,
+    family_list,
+    study_dir,
+    validation_out,
+    disagreements_out,
+    statistics_run="majority",
+) -> pd.DataFrame:
+    """This run's labels (those the statistics use) against the original study's hand
+    labels on the commits of the run that the study labelled
+    (:mod:`ptlmsync.study_labels`). ``study_dir`` None: a run whose data cannot hold a
+    study commit (the demo's fictional families); the files are not read."""
+    from ptlmsync import stats
+    from ptlmsync.study_files import STUDY_LABEL_FILES, lf_digest
+    from ptlmsync.study_labels import match_commits, read_study_labels, validate
+
+    every = pd.concat([pd.read_parquet(p) for p in labels], ignore_index=True)
+    chosen = stats.read_labels(labels, statistics_run)
+    chosen["labeller"] = ", ".join(sorted(every["labeller"].dropna().astype(str).unique()))
+    if study_dir is None:
+        study = None
+        matched = pd.DataFrame(columns=["platform", "family", "key", "study_label", "gemini_label"])
+    else:
+        for name, (_, digest) in STUDY_LABEL_FILES.items():
+            path = Path(study_dir) / name
+            if path.exists() and lf_digest(path.read_bytes())[1] != digest:
+                log.warning("%s: not the pinned published file (SHA-256); used as given", path)
+        study = read_study_labels(study_dir)
+        columns = ["family", "platform", "key", "date", "text"]
+        commits = pd.concat([pd.read_parquet(b, columns=columns) for b in batches])
+        repos = pd.read_csv(family_list).set_index("family")["github_repo"].to_dict()
+        matched = match_commits(study, commits, repos)
+    validation, disagreements = validate(study, matched, chosen)
+    validation.to_csv(validation_out, index=False)
+    disagreements.to_csv(disagreements_out, index=False)
+    for row in validation.itertuples(index=False):
+        log.info(
+            "%s: %d study commits in the run (%s), kappa %s, coverage %s; Gemini kappa %s",
+            row.platform,
+            row.n_matched,
+            row.matched_by,
+            row.kappa,
+            row.coverage,
+            row.gemini_kappa,
+        )
+    return validation
+
+
+def describe_unlabelled(*, labels, batches, unlabelled_out, statistics_run="majority") -> None:
+    """The Unlabelled commits (of the labels the statistics use) by the artefact kind of
+    their files and the change type it suggests
+    (:func:`ptlmsync.label_checks.unlabelled_by_kind`)."""
+    from ptlmsync import stats
+    from ptlmsync.label_checks import unlabelled_by_kind
+
+    chosen = stats.read_labels(labels, statistics_run)
+    columns = ["platform", "key", "files"]  # files: optional (missing where unknown)
+    commits = pd.concat(
+        [pd.read_parquet(b).reindex(columns=columns) for b in batches], ignore_index=True
+    )
+    unlabelled_by_kind(chosen, commits).to_csv(unlabelled_out, index=False)

@@ -12,16 +12,20 @@ from ptlmsync.comparison import compare_with_study, comparison_numbers
 from ptlmsync.demo import marker_of
 from ptlmsync.numbers import (
     crawl_numbers,
+    excluded_numbers,
     funnel,
     label_numbers,
     propagation_numbers,
     resolution_numbers,
     run_numbers,
     sensitivity_numbers,
+    shared_contributor_numbers,
     topic_numbers,
     validation_numbers,
 )
 from ptlmsync.snapshot import read_meta
+from ptlmsync.sync import SyncParams
+from ptlmsync.sync_checks import resolution_label
 from ptlmsync.vocab import STUDY_WINDOW_DAYS
 
 
@@ -36,10 +40,14 @@ def compile_numbers(
     resolution=None,
     label_validation=None,
     label_usage=None,
+    study_validation=None,
+    unlabelled_kinds=None,
     crawl_status=None,
     crawl_rejected=None,
     drift=None,
     crawl_links=None,
+    excluded,
+    contributors,
     numbers_out,
     funnel_out,
     metadata_out,
@@ -75,7 +83,11 @@ def compile_numbers(
         else f"the original study used {STUDY_WINDOW_DAYS}"
     )
     numbers["sync_validation"] = validation_numbers(
-        pd.read_csv(validation) if validation else None, window, run["reference_window_days"]
+        pd.read_csv(validation) if validation else None,
+        window,
+        run["reference_window_days"],
+        resolution_label(SyncParams.from_config(run["sync"])),
+        run.get("reference_resolution"),
     )
     numbers["sensitivity"] = sensitivity_numbers(robustness.get(sensitivity_out), window)
     numbers["resolution"] = resolution_numbers(robustness.get(resolution_out))
@@ -83,19 +95,34 @@ def compile_numbers(
         numbers["labels"] = label_numbers(
             pd.read_csv(label_validation), pd.read_csv(label_usage), run["label"]
         )
-    numbers["topics"] = topic_numbers(run["topics"])
+    if study_validation:  # the study's hand labels; what the Unlabelled commits' files say
+        from ptlmsync.label_checks import unlabelled_kind_numbers
+        from ptlmsync.study_labels import study_label_numbers
+
+        numbers["study_labels"] = study_label_numbers(pd.read_csv(study_validation))
+        numbers["unlabelled_kinds"] = unlabelled_kind_numbers(
+            pd.read_csv(unlabelled_kinds, keep_default_na=False) if unlabelled_kinds else None
+        )
+    topics_csv = tables_dir / "topics.csv"
+    numbers["topics"] = topic_numbers(
+        run["topics"],
+        pd.read_csv(topics_csv) if "topics" not in unavailable and topics_csv.exists() else None,
+    )
     numbers["rq4"] = propagation_numbers(*_rq4_tables(tables_dir, drift))
+    numbers["excluded"] = excluded_numbers(pd.read_csv(excluded))
+    numbers["shared_contributors"] = shared_contributor_numbers(pd.read_csv(contributors))
     funnel(numbers, pd.read_csv(crawl_links) if crawl_links else None).to_csv(
         funnel_out, index=False
     )
     numbers["propagation_max_days"] = run["propagation_max_days"]
+    numbers["propagation_null_draws"] = run["propagation_null_draws"]
     if crawl_status:
         numbers["crawl"] = crawl_numbers(pd.read_csv(crawl_status), pd.read_csv(crawl_rejected))
     comparison = compare_with_study(numbers, tables_dir)
     comparison.to_csv(comparison_out, index=False)
     numbers["comparison"] = comparison_numbers(comparison)
     Path(numbers_out).write_text(json.dumps(numbers, indent=2, default=float))
-    written = [*tables, comparison_out, funnel_out, *robustness]
+    written = [*tables, excluded, comparison_out, funnel_out, *robustness]
     metadata = {
         "run_name": run["name"],
         "source": snapshot["source"],

@@ -27,32 +27,58 @@ def find_automated_commits(*, batches, automated) -> None:
 
 
 def trace_propagation(
-    *, batches, families, switches, automated, tables, drift, max_days: float
+    *,
+    batches,
+    families,
+    switches,
+    automated,
+    tables,
+    drift,
+    max_days: float,
+    null_draws: int,
+    seed: int,
+    resolution: dict | None = None,
 ) -> None:
-    """Propagation per kind and direction (and per pattern), the drift table, and the
-    automated families against the others."""
+    """Propagation per kind and direction (and per pattern) against the circular-shift
+    null model (``null_draws`` draws, ``seed``), the drift table, and the automated
+    families against the others (without the switch events their sync commits make;
+    ``resolution``: the switch events' time resolution per platform)."""
     from ptlmsync import automation, propagation, stats
 
     commits = read_commits(batches)
     coded = pd.read_csv(families)
+    pattern = coded.set_index("family")["pattern"]
     changed = propagation.changes(commits)
-    events = propagation.propagation_events(changed, max_days)
-    events["pattern"] = events["family"].map(coded.set_index("family")["pattern"])
+    traced = propagation.trace(
+        changed,
+        max_days,
+        draws=null_draws,
+        seed=seed,
+        periods=propagation.family_periods(commits),
+    )
+    traced.events["pattern"] = traced.events["family"].map(pattern)
+    traced.groups["pattern"] = traced.groups["family"].map(pattern)
     found = automation.read_automated_commits(automated)
     propagation.drift(commits, changed).to_csv(drift, index=False)
     out = {
-        "propagation": propagation.propagation_table(events),
-        "propagation_by_pattern": propagation.propagation_table(events, by=["pattern"]),
+        "propagation": propagation.propagation_table(traced),
+        "propagation_by_pattern": propagation.propagation_table(traced, by=["pattern"]),
         "automated_sync": automation.automated_sync_by_family(found, commits, coded),
     }
+    sync_dates = automation.sync_commit_dates(found, commits, resolution)
+    kept = automation.without_sync_switches(pd.read_csv(switches), sync_dates)
     out["automated_vs_other"] = automation.automated_vs_other(
-        out["automated_sync"], coded, stats.per_family_days(pd.read_csv(switches))
+        out["automated_sync"], coded, stats.per_family_days(kept)
     )
     write_tables(out, tables)
+    events = traced.events
     log.info(
-        "%d commits with files, %d changes, %d events (%d propagated)",
+        "%d commits with files, %d changes, %d events (%d propagated), %d null draws; "
+        "%d switch events left out as made by sync commits",
         commits["files"].notna().sum() if "files" in commits else 0,
         len(changed),
         len(events),
         int(events["propagated"].sum()) if len(events) else 0,
+        null_draws,
+        len(pd.read_csv(switches)) - len(kept),
     )

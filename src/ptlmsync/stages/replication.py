@@ -8,12 +8,13 @@ import logging
 from pathlib import Path
 
 from ptlmsync import replication
+from ptlmsync.study_files import are_published_files
 
 log = logging.getLogger(__name__)
 
 
 def import_replication(
-    *, package, families, switches, similarity, contributors, validation, meta
+    *, package, families, switches, similarity, contributors, validation, excluded, meta
 ) -> dict:
     """Write the project's tables from the replication package; return its metadata."""
     directory = Path(package)
@@ -24,12 +25,14 @@ def import_replication(
     replication.load_similarity(directory, names).to_csv(similarity, index=False)
     replication.load_contributors(directory, names).to_csv(contributors, index=False)
     replication.load_manual_codes(directory, coded).to_csv(validation, index=False)
+    replication.load_exclusions(directory).to_csv(excluded, index=False)
     metadata = {
         "source": "replication",
         "demo": False,
         "marker": "",
         "extraction_date": "as published by the original study",
         "replication_dir": str(directory),
+        "published_files": are_published_files(directory),
         "n_families": len(coded),
         "unavailable_analyses": replication.UNAVAILABLE_ANALYSES,
     }

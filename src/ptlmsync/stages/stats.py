@@ -38,20 +38,28 @@ def tabulate_change_types(*, labels, families, tables, statistics_run="majority"
 
 
 def tabulate_similarity(*, similarity, families, contributors, tables) -> None:
-    """Similarity histogram, by maturity and by shared contributors."""
-    sim = pd.read_csv(similarity)
+    """Similarity histogram, by maturity and by shared contributors, over the families
+    with a score (the unscored stay in the similarity table with their reason)."""
+    sim = pd.read_csv(similarity, dtype={"unscored_reason": str})
+    if "unscored_reason" not in sim:  # the study's published scores
+        sim["unscored_reason"] = ""
+    sim["unscored_reason"] = sim["unscored_reason"].fillna("")
+    scores = stats.scored(sim)
     coded = pd.read_csv(families).set_index("family")
-    shared = pd.read_csv(contributors).set_index("family")["n_shared_authors"].map(shared_level)
-    by_contrib = stats.similarity_by(sim, shared, "shared_contributors", stats.SHARED_LEVELS)
+    authors = pd.read_csv(contributors)
+    known = authors.dropna(subset=["n_shared_authors"]).set_index("family")["n_shared_authors"]
+    by_contrib = stats.similarity_by(
+        scores, known.map(shared_level), "shared_contributors", stats.SHARED_LEVELS
+    )
     write_tables(
         {
-            "similarity": sim,
-            "similarity_histogram": stats.similarity_histogram(sim["jaccard"]),
+            "similarity": sim[stats.SIMILARITY_COLUMNS],
+            "similarity_histogram": stats.similarity_histogram(scores["jaccard"]),
             "similarity_by_age": stats.similarity_by(
-                sim, coded["age_group"], "age_group", stats.AGE_GROUPS
+                scores, coded["age_group"], "age_group", stats.AGE_GROUPS
             ),
             "similarity_by_contributors": by_contrib,
-            "chi2_similarity_contributors": stats.chi2_similarity_contributors(by_contrib),
+            "chi2_similarity_contributors": stats.chi2_similarity_contributors(scores, authors),
         },
         tables,
     )
@@ -85,11 +93,14 @@ def tabulate_switches(*, switches, families, tables) -> None:
         out[f"switch_days_by_{grouping}"] = stats.switch_days_by(
             events, coded, grouping, categories
         )
+        # the tests compare the named groups only, as the study did (an "Unnamed" pattern
+        # stays in the summary table above, outside the tests)
+        named = coded[coded[grouping].isin(categories)]
         # the study's unit is the switch event; per-family means are the robustness check
-        tests.append({"unit": "switch event", **stats.kruskal(events, coded, grouping)})
-        tests.append({"unit": "family mean", **stats.kruskal(family_means, coded, grouping)})
-        out[f"dunn_{grouping}"] = stats.dunn(events, coded, grouping)
-        out[f"dunn_{grouping}_per_family"] = stats.dunn(family_means, coded, grouping)
+        tests.append({"unit": "switch event", **stats.kruskal(events, named, grouping)})
+        tests.append({"unit": "family mean", **stats.kruskal(family_means, named, grouping)})
+        out[f"dunn_{grouping}"] = stats.dunn(events, named, grouping)
+        out[f"dunn_{grouping}_per_family"] = stats.dunn(family_means, named, grouping)
     out["kruskal"] = pd.DataFrame(tests, columns=["unit", "grouping", "H", "dof", "p", "n"])
     write_tables(out, tables)
 
