@@ -153,11 +153,13 @@ def merge_answers(
     return kappa(both["label_a"], both["label_b"]), agreed[["repo", "sha", "label", "split"]]
 
 
-def updated_gold(gold: pd.DataFrame, agreed: pd.DataFrame) -> pd.DataFrame:
+def updated_gold(gold: pd.DataFrame, agreed: pd.DataFrame, asked: pd.DataFrame) -> pd.DataFrame:
     """The gold set with the agreed blind labels: re-labelled rows replaced, new rows
-    added; ``source`` says who labelled each row."""
+    added, and rows the annotators were asked about but disagree on dropped (a contested
+    item is no gold label, whoever labelled it before); ``source`` says who labelled
+    each row."""
     gold = gold.assign(source=gold.get("source", pd.Series("project", index=gold.index)))
-    keys = set(zip(agreed["repo"], agreed["sha"], strict=True))
+    keys = set(zip(asked["repo"], asked["sha"], strict=True))
     kept = gold[[k not in keys for k in zip(gold["repo"], gold["sha"], strict=True)]]
     merged = pd.concat([kept, agreed.assign(source="blind")], ignore_index=True)
     return merged.sort_values(["repo", "sha"], kind="stable").reset_index(drop=True)
@@ -181,7 +183,7 @@ def main() -> None:
         agreement, agreed = merge_answers(key, a, b)
         print(f"annotators: kappa {agreement:.3f}; {len(agreed)} agreed items")
         print(agreed.groupby("split").agg(n=("sha", "size"), repos=("repo", "nunique")))
-        updated_gold(pd.read_csv(GOLD), agreed).to_csv(GOLD, index=False)
+        updated_gold(pd.read_csv(GOLD), agreed, key).to_csv(GOLD, index=False)
     else:
         sys.exit(__doc__)
 

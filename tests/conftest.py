@@ -28,6 +28,23 @@ def make_commits(*rows, family: str = "fam") -> pd.DataFrame:
     return df
 
 
+def model_row(model_id: str, repo: str, last_modified: str = "2023-06-01T00:00:00+02:00") -> dict:
+    """One row of a snapshot's models.csv (the family derived from ``repo``)."""
+    from ptlmsync.snapshot import family_id
+
+    return {
+        "model_id": model_id,
+        "family": family_id(repo),
+        "github_repo": repo,
+        "downloads": 20000,
+        "likes": 1,
+        "pipeline_tag": "fill-mask",
+        "library": "transformers",
+        "created_at": "2023-01-01T00:00:00Z",
+        "last_modified": last_modified,
+    }
+
+
 @pytest.fixture
 def shared_data() -> Path:
     if not (SHARED / "data").exists():

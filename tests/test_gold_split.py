@@ -72,11 +72,19 @@ def test_blind_merge_keeps_agreed_labels_and_the_repository_split():
     assert agreed["sha"].tolist() == ["1" * 40, "2" * 40]  # c3: they disagree
     assert agreement == pytest.approx(0.4)  # po 2/3, pe 4/9 (a: S S I, b: S S M)
     assert (agreed["split"] == agreed["repo"].map(held_out_split)).all()
-    gold = pd.DataFrame({"repo": ["a/x"], "sha": ["1" * 40], "label": ["Model Structure"]})
+    gold = pd.DataFrame(
+        {
+            "repo": ["a/x", "a/x", "c/z"],
+            "sha": ["1" * 40, "3" * 40, "4" * 40],
+            "label": ["Model Structure", "Input Data", "Sharing"],
+        }
+    )
     gold["split"] = gold["repo"].map(held_out_split)
-    updated = kit.updated_gold(gold, agreed)
-    assert updated["label"].tolist() == ["Sharing", "Sharing"]  # re-labelled, then added
-    assert updated["source"].tolist() == ["blind", "blind"]
+    updated = kit.updated_gold(gold, agreed, key)
+    # c1 re-labelled, c2 added, c3 contested (asked, no agreement) dropped, c/z untouched
+    assert updated["sha"].tolist() == ["1" * 40, "2" * 40, "4" * 40]
+    assert updated["label"].tolist() == ["Sharing", "Sharing", "Sharing"]
+    assert updated["source"].tolist() == ["blind", "blind", "project"]
 
 
 def test_blind_instructions_are_the_study_tables_only():

@@ -4,6 +4,7 @@ import json
 
 import pandas as pd
 import pytest
+from conftest import model_row
 
 from ptlmsync.schemas import TableError, read_batches
 from ptlmsync.snapshot import (
@@ -24,28 +25,14 @@ def write_snapshot(path, models, hf, gh):
     return path
 
 
-def model(model_id, repo):
-    return {
-        "model_id": model_id,
-        "family": family_id(repo),
-        "github_repo": repo,
-        "downloads": 20000,
-        "likes": 1,
-        "pipeline_tag": "fill-mask",
-        "library": "transformers",
-        "created_at": "2023-01-01T00:00:00Z",
-        "last_modified": "2023-06-01T00:00:00+02:00",
-    }
-
-
 @pytest.fixture
 def snapshot(tmp_path):
     models = [
-        model("a/one", "a/code"),
-        model("a/two", "a/code"),  # GH and HF commits
-        model("b/only-hf", "b/code"),  # no GH commits
-        model("c/silent", "c/code"),  # neither: no commits at all
-        model("d/gh-only", "d/code"),  # GH commits, none on HF
+        model_row("a/one", "a/code"),
+        model_row("a/two", "a/code"),  # GH and HF commits
+        model_row("b/only-hf", "b/code"),  # no GH commits
+        model_row("c/silent", "c/code"),  # neither: no commits at all
+        model_row("d/gh-only", "d/code"),  # GH commits, none on HF
     ]
     hf = {
         "model_id": ["a/one", "a/one", "b/only-hf"],

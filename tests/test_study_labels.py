@@ -8,6 +8,7 @@ import sys
 
 import pandas as pd
 import pytest
+from conftest import model_row
 from fake_servers import FakeFileHost
 
 from ptlmsync.label_checks import (
@@ -17,7 +18,7 @@ from ptlmsync.label_checks import (
     unlabelled_by_kind,
     unlabelled_kind_numbers,
 )
-from ptlmsync.snapshot import collect_snapshot, family_id, split_families
+from ptlmsync.snapshot import collect_snapshot, split_families
 from ptlmsync.stages.label import validate_study_labels
 from ptlmsync.study_files import (
     STUDY_LABEL_FILES,
@@ -111,6 +112,9 @@ def study_files(lines_of=None) -> dict[str, bytes]:
     return {name: ("\r\n".join(lines) + "\r\n").encode() for name, lines in lines_of.items()}
 
 
+LAST_MODIFIED = "2024-06-01T00:00:00Z"
+
+
 @pytest.fixture
 def study_dir(tmp_path):
     folder = tmp_path / "study-labels"
@@ -120,28 +124,17 @@ def study_dir(tmp_path):
     return folder
 
 
-def model(model_id, repo):
-    return {
-        "model_id": model_id,
-        "family": family_id(repo),
-        "github_repo": repo,
-        "downloads": 20000,
-        "likes": 1,
-        "pipeline_tag": "fill-mask",
-        "library": "transformers",
-        "created_at": "2023-01-01T00:00:00Z",
-        "last_modified": "2024-06-01T00:00:00Z",
-    }
-
-
 @pytest.fixture
 def snapshot(tmp_path):
     """Two families: Acme/BERT (two HF models) and zoo/t5, with commits some of which
     the fabricated study files labelled."""
     path = tmp_path / "snapshot"
     path.mkdir()
-    models = [model("acme/bert-small", "Acme/BERT"), model("acme/bert-large", "Acme/BERT")]
-    models.append(model("zoo/t5-base", "zoo/t5"))
+    models = [
+        model_row("acme/bert-small", "Acme/BERT", LAST_MODIFIED),
+        model_row("acme/bert-large", "Acme/BERT", LAST_MODIFIED),
+    ]
+    models.append(model_row("zoo/t5-base", "zoo/t5", LAST_MODIFIED))
     pd.DataFrame(models).to_csv(path / "models.csv", index=False)
     hf_ids = [H[i] for i in range(1, 7)]
     pd.DataFrame(

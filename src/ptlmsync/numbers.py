@@ -326,9 +326,11 @@ def excluded_numbers(excluded: pd.DataFrame) -> dict:
     """The families left out of every analysis: how many, and per reason in words
     ("2 not_found, 1 no HF commits"; "none")."""
     counts = excluded["reason"].value_counts(sort=False).sort_index()
+    text = ", ".join(f"{n} {reason}" for reason, n in counts.items()) or "none"
     return {
         "n": len(excluded),
-        "text": ", ".join(f"{n} {reason}" for reason, n in counts.items()) or "none",
+        "text": text,
+        "sentence": "no family" if excluded.empty else f"{len(excluded)} families ({text})",
     }
 
 
@@ -338,13 +340,17 @@ def shared_contributor_numbers(contributors: pd.DataFrame) -> dict:
     known = contributors["n_shared_authors"].notna()
     status = contributors.get("shared_status", pd.Series("available", contributors.index))
     reasons = status[~known].fillna("unavailable").str.removeprefix("unavailable: ")
+    n_known, n_unavailable = int(known.sum()), int((~known).sum())
+    why = "; ".join(f"{n} {reason}" for reason, n in reasons.value_counts().sort_index().items())
     return {
-        "n_known": int(known.sum()),
-        "n_unavailable": int((~known).sum()),
-        "unavailable_text": "; ".join(
-            f"{n} {reason}" for reason, n in reasons.value_counts().sort_index().items()
-        )
-        or "none",
+        "n_known": n_known,
+        "n_unavailable": n_unavailable,
+        "unavailable_text": why or "none",
+        "text": f"they are known for all {n_known} families"
+        if not n_unavailable
+        else f"they are known for {n_known} families and unknown for {n_unavailable}, whose "
+        f"authors' GitHub logins cannot all be known ({why}): those are left out of the "
+        "figure and the tests, not counted as sharing none",
     }
 
 
@@ -465,11 +471,16 @@ def run_numbers(meta, families, switches, tables_dir: Path, unavailable: list[st
 def similarity_numbers(jaccard: pd.Series) -> dict:
     """Mean and share above 0.3 over the families with a score; how many have none."""
     scores = jaccard.dropna()
+    n_unscored = int(jaccard.isna().sum())
     return {
         "mean": round(float(scores.mean()), 3) if len(scores) else None,
         "percent_above_0_3": round(100 * float((scores > 0.3).mean()), 1) if len(scores) else None,
         "n_scored": len(scores),
-        "n_unscored": int(jaccard.isna().sum()),
+        "n_unscored": n_unscored,
+        "unscored_text": "every analysed family has labelled commits on both platforms"
+        if not n_unscored
+        else f"{n_unscored} families have no labelled commit on one platform: their "
+        "similarity is undefined, and they are counted, not scored",
     }
 
 

@@ -88,21 +88,32 @@ def fetch_study_files(base_url: str | None, dest_dir: str | Path, timeout: float
     dest.mkdir(parents=True, exist_ok=True)
     with requests.Session() as session:
         for name, expected in STUDY_FILES.items():
-            target = dest / name
-            if target.exists() and lf_digest(target.read_bytes())[1] == expected:
-                continue
-            text = _download(session, f"{base}/{name}", timeout)
-            text, digest = lf_digest(text)
-            if digest != expected:
-                raise StudyFilesError(
-                    f"{base}/{name}: SHA-256 {digest} of the downloaded file is not the "
-                    f"published file's {expected}; the file was not used"
-                )
-            partial = target.with_suffix(".part")
-            partial.write_bytes(text)
-            partial.replace(target)
-            log.info("fetched %s (%d bytes, SHA-256 verified)", name, len(text))
+            _fetch_verified(session, f"{base}/{name}", dest / name, expected, timeout)
     return dest
+
+
+def _fetch_verified(
+    session: requests.Session,
+    url: str,
+    target: Path,
+    expected: str,
+    timeout: float,
+    offline: str = "",
+) -> None:
+    """Download ``url`` to ``target`` (LF line endings) unless a verified copy is there;
+    a file whose SHA-256 is not ``expected`` is rejected by name and never written."""
+    if target.exists() and lf_digest(target.read_bytes())[1] == expected:
+        return
+    text, digest = lf_digest(_download(session, url, timeout, offline))
+    if digest != expected:
+        raise StudyFilesError(
+            f"{url}: SHA-256 {digest} of the downloaded file is not the published "
+            f"file's {expected}; the file was not used"
+        )
+    partial = target.with_suffix(".part")
+    partial.write_bytes(text)
+    partial.replace(target)
+    log.info("fetched %s (%d bytes, SHA-256 verified)", target.name, len(text))
 
 
 def _download(session: requests.Session, url: str, timeout: float, offline: str = "") -> bytes:
@@ -154,20 +165,8 @@ def fetch_study_labels(
     )
     with requests.Session() as session:
         for name, (commit, expected) in files.items():
-            target = dest / name
-            if target.exists() and lf_digest(target.read_bytes())[1] == expected:
-                continue
             url = f"{base}/{commit}/dataset/{name}"
-            text, digest = lf_digest(_download(session, url, timeout, offline))
-            if digest != expected:
-                raise StudyFilesError(
-                    f"{url}: SHA-256 {digest} of the downloaded file is not the published "
-                    f"file's {expected}; the file was not used"
-                )
-            partial = target.with_suffix(".part")
-            partial.write_bytes(text)
-            partial.replace(target)
-            log.info("fetched %s (%d bytes, SHA-256 verified)", name, len(text))
+            _fetch_verified(session, url, dest / name, expected, timeout, offline)
     return dest
 
 
