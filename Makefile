@@ -4,7 +4,7 @@ PYTHON ?= python3
 # Jobs run in parallel on every core of the machine (override: make paper CORES=4).
 CORES ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: install paper test lint clean clean-cache
+.PHONY: install paper test test-fast lint clean clean-cache
 
 .make/installed: pyproject.toml
 	$(PYTHON) -m pip install -e ".[dev]"
@@ -17,6 +17,11 @@ paper: install
 
 test: install
 	$(PYTHON) -m pytest
+
+# The quick loop while changing code: every test but the whole-workflow runs (marker
+# workflow) and those that load a real model or cluster real data (marker slow).
+test-fast: install
+	$(PYTHON) -m pytest -m "not workflow and not slow"
 
 lint: install
 	$(PYTHON) -m ruff check src workflow tests benchmarks

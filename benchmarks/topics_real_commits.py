@@ -7,8 +7,9 @@ share of the type's commits, NPMI coherence, one real message) and checks that n
 term is a trailer key, merge boilerplate, an author name or login of a topic's
 repositories, or a glued word over 20 letters, and that every topic covers at least the
 minimum topic size. Prints the CPU seconds (user + sys) of the topic extraction with the
-load average, and each topic's stability (the share of its messages that stay together
-under topics.stability_seeds; --stability-seeds "" measures the cost without it).
+load average, and each topic's stability (its matched share under topics.stability_seeds:
+the Jaccard index of its messages and its best match's; --stability-seeds "" measures the
+cost without it).
 
 --agreement torch,onnx,onnx-int8 then clusters each group again with every backend's
 embeddings and every seed of --seeds (UMAP + HDBSCAN alone: BERTopic's partition) and
@@ -240,17 +241,17 @@ def main() -> None:
                 print(f"  {NO_TOPIC}")
                 continue
             example = re.sub(r"\s+", " ", row.examples.split(" | ")[0])[:90]
-            mark = "" if row.stable is None or row.stable is True else " (unstable)"
+            mark = " (unstable)" if pd.notna(row.stable) and not row.stable else ""
             print(
                 f"  #{row.rank} {row.percent:5.1f}% npmi {row.coherence:+.2f} "
-                f"kept {row.stability:.2f}{mark}  {row.terms}"
+                f"matched {row.stability:.2f}{mark}  {row.terms}"
             )
             print(f"       e.g. {example}")
     problems = violations(gh, with_topic_text(commits, params))
     found = gh[gh["rank"] > 0]
     if params.stability_seeds:
         print(
-            f"\nstable (>= {params.stable_share:.0%} kept with seeds "
+            f"\nstable (matched share >= {params.stable_share} with seeds "
             f"{list(params.stability_seeds)}): {int(found['stable'].sum())} of {len(found)} "
             f"topics, {int(found[found['rank'] == 1]['stable'].sum())} of "
             f"{int((found['rank'] == 1).sum())} largest"

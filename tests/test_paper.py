@@ -114,6 +114,67 @@ def test_fallback_renders_a_pdf_with_numbers_and_figures(tmp_path):
     assert "SYNTHETIC DEMO DATA" in text
     assert sum(len(page.images) for page in reader.pages) == 1
     assert "There are 12 families" in (tmp_path / "p.html").read_text()
+    # demo data: marked in the title (and the PDF's metadata), the captions and a
+    # running header on every page
+    assert reader.metadata.title.startswith("SYNTHETIC DEMO DATA: Test paper")
+    assert all("SYNTHETIC DEMO DATA" in page.extract_text() for page in reader.pages)
+    assert "SYNTHETIC DEMO DATA. One figure." in " ".join(text.split())
+
+
+def test_p_values_print_below_0_001_as_such_and_never_in_scientific_notation():
+    from ptlmsync.paper import substitute
+
+    assert format_value(8.829e-186, "p") == "< 0.001" and format_value(7.23e-05, "p") == "< 0.001"
+    assert format_value(0.04118870764, "p") == "0.0412" and format_value(0.7761, "p") == "0.776"
+    assert format_value(0.00279, "p_bonferroni") == "0.00279"
+    assert format_value(1.0, "p") == "1" and format_value(None, "p") == "n/a"
+    assert format_value(0.00123) == "0.00123"  # not a p-value: as before
+    numbers = variables({"k": {"p": 1e-30, "H": 250.27}, "s": {"p": 0.5}})
+    text = substitute("H = {{< var k.H >}} (p = {{< var k.p >}}; p =\n{{< var s.p >}})", numbers)
+    assert text == "H = 250.3 (p < 0.001; p =\n0.5)"
+
+
+def test_table_cells_have_the_texts_precision(tmp_path):
+    from ptlmsync.paper import markdown_table
+
+    csv = tmp_path / "kruskal.csv"
+    csv.write_text(
+        "unit,grouping,H,dof,p,epsilon2,n\n"
+        "switch event,pattern,883.3189,7,8.829e-186,0.5812,1516\n"
+        "family mean,lag,12.3456,2,0.0412,0.0123,48\n"
+    )
+    table = markdown_table(csv, ["unit", "grouping", "H", "dof", "p", "epsilon2", "n"])
+    assert "e-" not in table and "ε²" in table.splitlines()[0]
+    rows = [[c.strip() for c in line.strip("|").split("|")] for line in table.splitlines()[2:]]
+    assert rows[0][2:] == ["883.3", "7", "< 0.001", "0.581", "1516"]
+    assert rows[1][2:] == ["12.3", "2", "0.0412", "0.0123", "48"]
+    assert table.splitlines()[1].count(":|") + table.splitlines()[1].endswith(":|") >= 1
+
+
+def test_kruskal_reports_epsilon_squared():
+    import pandas as pd
+
+    from ptlmsync import stats
+
+    switches = pd.DataFrame({"family": ["f", "f", "g", "h", "h"], "days": [1, 3, 10, 20, 30]})
+    fam = pd.DataFrame({"family": ["f", "g", "h"], "lag": ["A", "A", "B"]})
+    k = stats.kruskal(switches, fam, "lag")
+    # H = 3.0 (ranks A = {1,2,3}, B = {4,5}), k = 2 groups, n = 5 values:
+    # epsilon² = (H - k + 1) / (n - k) = (3 - 2 + 1) / (5 - 2) = 2/3
+    assert k["H"] == pytest.approx(3.0) and k["epsilon2"] == pytest.approx(0.6667, abs=1e-4)
+
+
+def test_conditional_blocks_nest_as_in_quarto():
+    from ptlmsync.paper import apply_conditions
+
+    body = (
+        'A\n\n::: {.content-visible when-meta="outer"}\nB\n\n'
+        '::: {.content-hidden when-meta="demo"}\nC\n:::\n\nD\n:::\n\nE\n'
+    )
+    shown = apply_conditions(body, {"outer": True, "demo": True}).split()
+    assert shown == ["A", "B", "D", "E"]
+    assert apply_conditions(body, {"outer": True, "demo": False}).split() == list("ABCDE")
+    assert apply_conditions(body, {"outer": False, "demo": False}).split() == ["A", "E"]
 
 
 def test_a_wide_table_gets_the_column_widths_it_asks_for():

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from ptlmsync.label_rules import rule_label
+from ptlmsync.label_rules import TITLE_CHARS, rule_label, split_message, title_of
 from ptlmsync.labellers import make_labeller
 from ptlmsync.taxonomy import load_taxonomy
 from ptlmsync.text import clean_text, hf_commit_text
@@ -77,7 +77,7 @@ def test_rule_label(text, label):
     assert rule_label(clean_text(text))[0] == label
 
 
-@pytest.mark.parametrize("text", ["Something unexpected", "update", "20220501", "..."])
+@pytest.mark.parametrize("text", ["Something unexpected", "update", "20220501", "updates"])
 def test_no_rule_no_label(text):
     assert rule_label(clean_text(text)) is None  # never a default type
 
@@ -237,7 +237,7 @@ def test_files_decide_what_no_rule_decides(tmp_path):
         ("clean up code", "Model Structure"),
         ("Code update", "Model Structure"),
         ("rename scripts", "Model Structure"),
-        ("apply formatter", "Model Structure"),
+        ("apply formatter", "Project Metadata"),  # code style is housekeeping
         ("clean up README", "External Documentation"),
     ],
 )
@@ -250,3 +250,157 @@ def test_rules_for_real_gh_messages(text, label):
 )
 def test_messages_that_still_name_nothing_stay_unlabelled(text):
     assert rule_label(clean_text(text)) is None
+
+
+# Issue 27, the blind two-annotator gold set: rules changed on its tune repositories
+# only, to the study's definitions and the annotators' conventions. Messages written
+# here, each rule with positives and the nearest messages it must leave alone.
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # branch merges are housekeeping; merges from the Hub or of a Hub pull request
+        # (and remote-tracking syncs) stay Sharing
+        ("Merge branch 'main' into feature/lora", "Project Metadata"),
+        ("Merge branch 'dev' of github.com:org/repo into dev", "Project Metadata"),
+        ("Merge branch 'master' of https://github.com/org/repo", "Project Metadata"),
+        ("Merge branch 'main' of hf.co:org/model", "Sharing"),
+        ("Merge branch 'main' of https://huggingface.co/org/model", "Sharing"),
+        ("Merge branch 'refs/pr/7'", "Sharing"),
+        ("Merge remote-tracking branch 'origin/main'", "Sharing"),
+        (
+            "Merge pull request #12 from someone/patch-1\n\nUpdate README.md",
+            "External Documentation",
+        ),
+        # code style (lint, format, isort, mypy) is Project Metadata
+        ("Run black and isort", "Project Metadata"),
+        ("fix flake8 warnings", "Project Metadata"),
+        ("Fix linting", "Project Metadata"),
+        ("code style fixes", "Project Metadata"),
+        ("Adhere to the spacing convention", "Project Metadata"),
+        ("style: reformat the trainer", "Project Metadata"),
+        ("linting with black, as the lint tests ask", "Project Metadata"),
+        ("Add style transfer model", "Model Structure"),
+        ("minor README formatting", "External Documentation"),
+        ("Add pre-commit hook for black", "Sharing"),
+        ("Fix prompt formatting", "Model Structure"),  # formatting of text, not of code
+        ("Fix spacing in decoded output", "Output Data"),
+        # the project's own version is metadata; a library's version is a dependency
+        ("Update version to 0.4.0", "Project Metadata"),
+        ("chore: bump version to 2.1.0 in setup.py", "Project Metadata"),
+        ("Update dev version", "Project Metadata"),
+        ("Fix numpy version", "Update Dependency"),
+        ("lower protobuf version to 3.20 so it installs on Colab", "Update Dependency"),
+        ("change tokenizers version to 0.15.0 in the extras", "Update Dependency"),
+        ("Fix fp16 version comparison", "Project Metadata"),
+        # download and checkpoint links are user-facing text
+        ("update download links for the checkpoints", "External Documentation"),
+        ("new checkpoint links", "External Documentation"),
+        ("Add dataset download script", "Input Data"),
+        # CODEOWNERS is collaboration set-up (Sharing), optional imports drop a dependency
+        ("Update CODEOWNERS", "Sharing"),
+        ("adding a codeowner for the tokenizer code", "Sharing"),
+        ("make sentencepiece dependency optional", "Remove Dependency"),
+        ("Make the flash-attn import optional", "Remove Dependency"),
+        ("make the labels argument optional", None),
+        # dependencies
+        ("Add einops to req deps", "Add Dependency"),
+        ("fix broken dependency", "Update Dependency"),
+        ("Fix dependency graph of the pipeline", "Model Structure"),
+        ("update setup", "Update Dependency"),
+        ("Update setup.ps1", "Update Dependency"),
+        ("Remove dep on foo in favour of foo-lite", "Update Dependency"),
+        ("Remove dependency on apex", "Remove Dependency"),
+        ("Add release notes for v1.2", "Sharing"),
+        # a COLAB_ environment variable is no Colab notebook
+        ("Fix env detection when COLAB_GPU is set", "Model Structure"),
+        ("Add Colab notebook", "External Documentation"),
+        # an app script is a demo (usage example)
+        ("Create app.py", "External Documentation"),
+        ("Update apply_patch.py", "Model Structure"),
+        # hard-coded values are Parameter Tuning
+        ("set n_ctx to 4096 for long prompts", "Parameter Tuning"),
+        ("lower the clip threshold default from 5.0 to 1.0", "Parameter Tuning"),
+        ("halve lr for the 7B run", "Parameter Tuning"),
+        ("Set pad_token_id to 0", "Preprocessing"),  # a tokenizer value: tokenizer first
+        ("tune hparams for the small model", "Parameter Tuning"),
+        ("Reduce memory usage of the KV cache", "Pipeline Performance"),
+        ("Bump torch from 2.0 to 2.1", "Update Dependency"),
+        # a release of an embedder or reranker is the study's "add model"
+        ("Release bge-m3 embedder", "Model Structure"),
+        ("Release 0.3", "Sharing"),
+        # training scripts and notebooks by name
+        ("Update finetune.ipynb", "Training Infrastructure"),
+        ("move train_lora.py to scripts", "Training Infrastructure"),
+        ("Add finetuning tutorial notebook", "External Documentation"),
+        ("Update README.md with train.py usage", "External Documentation"),
+        # evaluation words inside names
+        ("Introduce MetricLogger", "Validation Infrastructure"),
+        ("Delete human_eval_results.pdf", "Validation Infrastructure"),
+        ("Improve retrieval speed", "Pipeline Performance"),
+        # special tokens, outputs, data splits, code in Chinese, gin configs
+        ("append EOS to every sample", "Preprocessing"),
+        ("Update config.json: fix EOS", "Parameter Tuning"),
+        ("Write out the attention maps and a flag per sample", "Output Data"),
+        ("fix validation split name", "Input Data"),
+        ("Evaluate on the test split", "Validation Infrastructure"),
+        ("Add validation results", "Validation Infrastructure"),
+        ("Add dev split results", "Validation Infrastructure"),
+        ("更新相关代码", "Model Structure"),
+        ("Add eval gin file for the small model", "Parameter Tuning"),
+        # a numbered list: its first item is the subject
+        ("1. Add code for ViT pre-training 2. Fix typo in README", "Training Infrastructure"),
+        ("1.5B model card update", "External Documentation"),
+        # a long subject (a title whose body followed without a full stop): its title
+        # decides before words further on
+        (
+            "Update modeling_llama.py to fix rotary scaling for long inputs On a Kaggle "
+            "notebook I hit this when running the README example",
+            "Model Structure",
+        ),
+        ("Update the README example", "External Documentation"),
+    ],
+)
+def test_rules_for_the_blind_gold_conventions(text, label):
+    assert (rule_label(clean_text(text)) or (None,))[0] == label
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "...",
+        ".",
+        "ok",
+        "WIP",
+        "Internal change.",
+        "minor changes",
+        "Small tweaks",
+        "it runs!",
+        "Misc small improvements",
+        "Nit updates to Conformer",
+    ],
+)
+def test_vague_changes_are_the_study_catch_all(text):
+    # the annotators' convention: a message saying only that something changed is
+    # Model Structure, the study's catch-all for fixes
+    assert rule_label(clean_text(text)) == (
+        "Model Structure",
+        "vague change (the study's catch-all)",
+    )
+
+
+@pytest.mark.parametrize("text", ["updates", "update", "Update scripts", "summary", "20220501"])
+def test_vague_words_that_name_no_change_stay_unlabelled(text):
+    assert rule_label(clean_text(text)) is None
+
+
+def test_a_long_subject_is_read_by_its_title_first():
+    subject = ("word " * 30).strip()
+    # 72 characters, cut at the next word boundary: "word" x 15 is 74 characters
+    assert title_of(subject) == " ".join(["word"] * 15)
+    assert len(title_of(subject)) <= TITLE_CHARS + len("word")
+    assert title_of("Update README.md") == "Update README.md"
+    # a word that crosses the limit stays whole: a Hub merge keeps its URL (Sharing)
+    hub_merge = "Merge branch 'main' of https://huggingface.co/some-community/Some-Model-8x22B-v0.1"
+    assert title_of(hub_merge) == hub_merge
+    assert rule_label(clean_text(hub_merge))[0] == "Sharing"
+    assert split_message("1. Add X 2. Fix Y")[1] == "Add X 2."

@@ -58,6 +58,24 @@ def test_paper_pdf_and_html_exist_and_say_demo(run):
     assert "SYNTHETIC DEMO DATA" in (run / DEMO / "paper/paper.html").read_text()
 
 
+def test_the_demo_paper_is_marked_on_every_page_and_gives_no_advice(run):
+    reader = PdfReader(run / DEMO / "paper/paper.pdf")
+    assert reader.metadata.title.startswith("SYNTHETIC DEMO DATA: ")
+    pages = [re.sub(r"\s+", " ", p.extract_text()).replace("\u2019", "'") for p in reader.pages]
+    unmarked = [i for i, page in enumerate(pages, start=1) if "SYNTHETIC DEMO DATA" not in page]
+    assert not unmarked, f"pages without the demo mark: {unmarked}"
+    text = " ".join(pages)
+    captions = re.findall(r"(?:Figure|Table) \d+: (.{30})", text)
+    assert captions and all(c.startswith("SYNTHETIC DEMO DATA") for c in captions), captions
+    # no file path in the prose or the captions; no p-value in scientific notation
+    assert "results/" not in text and ".csv" not in text
+    assert not re.search(r"\d(?:\.\d+)?e-\d", text)
+    # no advice to maintainers, no comparison with the study's findings; the labels'
+    # kappa against the demo's designed types is called what it is
+    assert "For model maintainers" not in text and "found no evidence" not in text
+    assert "agreement by construction" in text
+
+
 def test_the_demo_checks_the_study_hand_labels_without_their_files(run):
     validation = pd.read_csv(run / DEMO / "labels/validation_study.csv")
     assert validation["n_matched"].tolist() == [0, 0]  # fictional families: files not read
@@ -259,6 +277,9 @@ def test_replication_run_reanalyses_published_data(replication_run):
     pdf = replication_run / REPLICATION / "paper/paper.pdf"
     text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(pdf).pages))
     assert "SYNTHETIC DEMO DATA" not in text
+    assert not PdfReader(pdf).metadata.title.startswith("SYNTHETIC")
+    assert not re.search(r"\d(?:\.\d+)?e-\d", text)  # p-values: "< 0.001", never 8.8e-186
+    assert "ε² = " in text and "p < 0.001" in text
     assert "325 families" in text and "so the analyses that need them are not reported" in text
     assert "{{<" not in text
     # the coding validation reaches the replication paper

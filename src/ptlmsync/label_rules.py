@@ -4,8 +4,11 @@ A message is first reduced to what says what the change is: its subject (for a m
 pull request, the pull request's title; for a revert, the reverted title), without
 ticket numbers, trailers and review markers. A conventional-commit or bracket tag
 (``docs:``, ``[test]``, ``ENH:``) decides where it names a change type; otherwise the
-taxonomy's ordered rules are tried on the subject, then on the body. Where no rule
-matches, :func:`rule_label` says so (None): it never guesses.
+taxonomy's ordered rules are tried on the subject's title (its first 72 characters: the
+cleaned text has lost the line break after a title), the whole subject, then the body.
+Where no rule matches, :func:`rule_label` says so (None): it gives no default type (a
+message that only says something changed, "Internal change", "...", is Model Structure
+by an explicit rule, the study's catch-all).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from ptlmsync.taxonomy import load_taxonomy
 
 _MERGE_PR = re.compile(r"^merge pull request #\d+ from \S+\s*", re.IGNORECASE)
 _REVERT = re.compile(r'^revert "(.*)"', re.IGNORECASE)
+_LIST_START = re.compile(r"^\s*1[.)]\s+")
 _TAG = re.compile(r"^\s*(?:\[`?([\w -]+?)`?\]|([A-Za-z]+)(?:\([^)]*\))?!?:)\s*")
 _NOISE = re.compile(
     r"PiperOrigin-RevId: \d+|Co-authored-by:.*|Signed-off-by:.*|email-sha256:\w+|"
@@ -30,7 +34,7 @@ TAG_TYPES = {
     "readme": "External Documentation",
     "papers": "External Documentation",
     "cite": "External Documentation",
-    "style": "Model Structure",
+    "style": "Project Metadata",
     "test": "Validation Infrastructure",
     "tests": "Validation Infrastructure",
     "tst": "Validation Infrastructure",
@@ -49,6 +53,7 @@ def split_message(text: str) -> tuple[str | None, str, str]:
     merged = _MERGE_PR.sub("", text.strip())  # a merged pull request: its title counts
     text = _NOISE.sub(" ", merged if merged.strip() else text).strip()
     text = _REVERT.sub(r"\1", text)  # a revert changes what the reverted commit changed
+    text = _LIST_START.sub("", text)  # "1. Add X 2. Fix Y": the first item is the subject
     tag = None
     match = _TAG.match(text)
     if match:
@@ -59,6 +64,18 @@ def split_message(text: str) -> tuple[str | None, str, str]:
     subject = sentences[0].strip()
     body = sentences[1].strip() if len(sentences) > 1 else ""
     return tag, subject, body
+
+
+#: A commit title's usual length (git's and GitHub's 72 characters): a subject that runs
+#: on is a title whose body followed without a full stop (the line breaks are cleaned).
+TITLE_CHARS = 72
+
+
+def title_of(subject: str) -> str:
+    """The subject up to the first word boundary at or after TITLE_CHARS characters (a
+    word that crosses the limit, such as a URL, is kept whole)."""
+    end = subject.find(" ", TITLE_CHARS)
+    return subject if end < 0 else subject[:end]
 
 
 #: Words that say a change happened without saying what changed.
@@ -83,7 +100,7 @@ def rule_label(text: str) -> tuple[str, str] | None:
     tag, subject, body = split_message(text)
     if tag in TAG_TYPES:
         return TAG_TYPES[tag], f"tag {tag}"
-    for part in (subject, body[:300]):
+    for part in dict.fromkeys((title_of(subject), subject, body[:300])):
         for rule in load_taxonomy().rules:
             if rule.pattern.search(part):
                 return rule.change_type, rule.name

@@ -86,16 +86,16 @@ EMBEDDING_RUNTIMES = {
 def topic_numbers(topics: dict, table: pd.DataFrame | None = None) -> dict:
     """The embedding model and runtime, and the topics' stability (``table``: the run's
     topics.csv, None where the run has none): how many topics, and how many of each
-    group's largest (the paper's table), are stable (topics.csv's ``stable``: at least
-    ``stable_share`` of their messages kept together under the extra seeds); the range
-    of the groups' adjusted Rand index. Without a measurement the keys are None."""
+    group's largest (the paper's table), are stable (topics.csv's ``stable``: a matched
+    share of at least ``stable_share`` under the extra seeds); the range of the groups'
+    adjusted Rand index. Without a measurement the keys are None."""
     seeds = list(topics.get("stability_seeds") or [])
     measured = table is not None and "stability" in table and bool(table["stability"].notna().any())
     numbers = {
         "embedding_model": topics["embedding_model"],
         "runtime": EMBEDDING_RUNTIMES[topics["embedding_backend"]],
         "stability_seeds": ", ".join(str(s) for s in seeds),
-        "stable_percent": round(100 * float(topics.get("stable_share", 0.8)), 1),
+        "stable_percent": round(100 * float(topics.get("stable_share", 0.75)), 1),
         "stability_measured": bool(seeds) and measured,
     }
     if not numbers["stability_measured"]:
@@ -428,7 +428,9 @@ def run_numbers(meta, families, switches, tables_dir: Path, unavailable: list[st
     if kruskal is not None:
         for unit, key in (("switch event", "kruskal"), ("family mean", "kruskal_per_family")):
             rows = kruskal[kruskal["unit"] == unit].to_dict("records")
-            numbers[key] = {r["grouping"]: {k: r[k] for k in ("H", "dof", "p")} for r in rows}
+            numbers[key] = {
+                r["grouping"]: {k: r.get(k) for k in ("H", "dof", "p", "epsilon2")} for r in rows
+            }
     chi2_age = table("chi2_change_types_by_age")
     if chi2_age is not None:
         by_group = {r["age_group"]: r for r in chi2_age.to_dict("records")}

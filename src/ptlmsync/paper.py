@@ -17,6 +17,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import yaml
 
@@ -32,9 +33,11 @@ TBL_ID = re.compile(r"\{#(tbl-[\w-]+)\}")
 XREF = re.compile(r"@((?:fig|tbl)-[\w-]+)")
 FIG_CAPTION = re.compile(r"!\[([^\]]*)\]\(([^)]+)\)\{#(fig-[\w-]+)")
 TBL_CAPTION = re.compile(r"^: (.*?) \{#(tbl-[\w-]+)\}", re.MULTILINE)
+#: A conditional block with no fenced div inside (nested blocks resolve innermost first).
 CONDITIONAL = re.compile(
-    r"^::: *\{\.content-(visible|hidden) +when-meta=\"([\w-]+)\"\} *\n(.*?)^::: *$\n?",
-    re.DOTALL | re.MULTILINE,
+    r"^::: *\{\.content-(visible|hidden) +when-meta=\"([\w-]+)\"\} *\n"
+    r"((?:(?!:::).*\n)*?)^::: *$\n?",
+    re.MULTILINE,
 )
 
 #: Tables shown in the paper: file stem -> columns to show (tables the run does not
@@ -43,7 +46,7 @@ PAPER_TABLES = {
     "lag_distribution": ["lag", "n", "percent"],
     "pattern_distribution": ["pattern", "n", "percent"],
     "switch_days_by_pattern": ["group", "n_switches", "n_families", "mean_days", "median_days"],
-    "kruskal": ["unit", "grouping", "H", "dof", "p", "n"],
+    "kruskal": ["unit", "grouping", "H", "dof", "p", "epsilon2", "n"],
     "switch_days_by_lag": ["group", "n_switches", "n_families", "mean_days", "median_days"],
     "switch_days_by_age": ["group", "n_switches", "n_families", "mean_days", "median_days"],
     "funnel": ["step", "n"],
@@ -99,13 +102,26 @@ class PaperError(RuntimeError):
     """The manuscript uses something the results do not define."""
 
 
+def is_p_value(key: str) -> bool:
+    """Whether a key or column holds a p-value (``p``, ``p_bonferroni``, ``…_p``)."""
+    return key == "p" or key.startswith("p_") or key.endswith("_p")
+
+
+def format_p(value) -> str:
+    """A p-value as printed: ``< 0.001`` below 0.001, else three significant digits."""
+    return "< 0.001" if value < 0.001 else f"{value:.3g}"
+
+
 def format_value(value, key: str = "") -> str:
     """A number as printed: thousands separators, one decimal from 1 on, three
-    significant digits below; years (keys ending in ``year``) as they are."""
+    significant digits below; years (keys ending in ``year``) as they are; p-values
+    (see ``format_p``) never in scientific notation."""
     if key.endswith("year") and isinstance(value, int):
         return str(value)
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return "n/a"
+    if is_p_value(key) and isinstance(value, float | int) and not isinstance(value, bool):
+        return format_p(value)
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
@@ -201,7 +217,7 @@ def significance_matrix(csv_path: Path) -> str:
 def _p_cell(p) -> str:
     if pd.isna(p):
         return "n/a"
-    text = "<0.001" if p < 0.001 else f"{p:.3f}"
+    text = "< 0.001" if p < 0.001 else f"{p:.3f}"
     return f"**{text}**" if p < 0.05 else text
 
 
@@ -214,7 +230,7 @@ def markdown_table(csv_path: Path, columns: list[str]) -> str:
             terms=lambda d: d["terms"].map(lambda t: ", ".join(str(t).split(", ")[:5])),
             example=lambda d: d["examples"].fillna("").map(lambda e: e.split(" | ")[0][:80]),
         )
-        # the share of its messages kept together under other seeds, † where unstable
+        # the matched share under other seeds (topics.stability), † where unstable
         # (none where the run measured no stability)
         df["stability"] = [
             None if pd.isna(share) else f"{share:.2f}" + ("" if _true(ok) else " †")
@@ -224,14 +240,61 @@ def markdown_table(csv_path: Path, columns: list[str]) -> str:
                 strict=True,
             )
         ]
-    floatfmt = "g" if csv_path.stem in FULL_PRECISION else ".4g"
     shown = df[columns].astype(object).where(df[columns].notna(), None)  # "–", never "nan"
+    numeric = [
+        (pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c]))
+        or is_p_value(c)
+        for c in columns
+    ]
+    for column in columns:
+        shown[column] = _table_cells(shown[column], column, csv_path.stem in FULL_PRECISION)
     # headers with spaces wrap in a narrow column; "n_pattern_changed" would run over
     # its neighbours in the PDF
-    shown.columns = [c.replace("_", " ") for c in columns]
-    table = shown.to_markdown(index=False, floatfmt=floatfmt, missingval="–")
+    shown.columns = [TABLE_HEADERS.get(c, c.replace("_", " ")) for c in columns]
+    table = shown.to_markdown(
+        index=False,
+        missingval="–",
+        disable_numparse=True,
+        colalign=["right" if n else "left" for n in numeric],
+    )
     widths = COLUMN_WIDTHS.get(csv_path.stem)
     return with_widths(table, widths) if widths else table
+
+
+#: Headers printed otherwise than their column's name.
+TABLE_HEADERS = {"epsilon2": "ε²"}
+
+
+def _table_cells(values: pd.Series, column: str, full: bool) -> pd.Series:
+    """A column's cells as printed, with the precision of the text's numbers
+    (``format_value``; no thousands separators): p-values by ``format_p``, a column of
+    whole numbers as whole numbers, and the study comparison's figures with every digit
+    (never in scientific notation)."""
+
+    def number(v):
+        if isinstance(v, bool | np.bool_) or not isinstance(v, float | int | np.number):
+            return None
+        return None if pd.isna(v) else float(v)
+
+    numbers = [number(v) for v in values]
+    whole = all(v.is_integer() for v in numbers if v is not None)
+
+    def positional(v: float, digits: int) -> str:
+        return np.format_float_positional(float(f"{v:.{digits}g}"), trim="-")
+
+    def cell(v):
+        x = number(v)
+        if x is None:
+            return v
+        if is_p_value(column):
+            return format_p(x)
+        if full:
+            return positional(x, 6)
+        if whole:
+            return str(int(x))
+        return f"{x:.1f}" if abs(x) >= 1 or x == 0 else positional(x, 3)
+
+    return values.map(cell).astype(object)
 
 
 def _true(value) -> bool:
@@ -275,10 +338,17 @@ def prepare_build(paper_dir, tables_dir, figures_dir, build_dir, paper_tables=No
         and not (numbers.get("rq4") or {}).get("files_available"),
         "comparable": not numbers.get("demo", False),
         "topic-stability": bool((numbers.get("topics") or {}).get("stability_measured")),
+        # the offline rules labelling the demo's commits, whose messages the generator
+        # wrote from the rules' own vocabulary: agreement by construction
+        "labels-by-construction": bool(numbers.get("demo"))
+        and bool(numbers.get("labels_available", True))
+        and not (numbers.get("labels") or {}).get("remote"),
         **{f"source-{name}": numbers.get("source") == name for name in SOURCES},
         **validation_flags(numbers.get("sync_validation") or {}),
     }
     (build / "_metadata.yml").write_text(yaml.safe_dump(meta))
+    if numbers.get("demo"):
+        mark_demo(build, numbers.get("marker") or DEMO_MARKER)
     (build / "_tables").mkdir()
     for stem, columns in (PAPER_TABLES if paper_tables is None else paper_tables).items():
         csv = Path(tables_dir) / f"{stem}.csv"
@@ -289,6 +359,30 @@ def prepare_build(paper_dir, tables_dir, figures_dir, build_dir, paper_tables=No
         if csv.exists():
             (build / "_tables" / f"{stem}.md").write_text(significance_matrix(csv) + "\n")
     return build
+
+
+def mark_demo(build: Path, marker: str) -> None:
+    """Mark the build's manuscript as made from demo data: the title (and so the PDF's
+    metadata), every figure and table caption, and a running header on every page of
+    the PDF (appended to the Typst preamble both renderers include)."""
+    qmd = build / "index.qmd"
+    front, body = split_front_matter(qmd.read_text())
+    front["title"] = f"{marker}: {front.get('title') or 'ptlm-sync'}"
+    body = FIG_CAPTION.sub(
+        lambda m: f"![{marker}. {m.group(1)}]({m.group(2)}){{#{m.group(3)}", body
+    )
+    body = TBL_CAPTION.sub(lambda m: f": {marker}. {m.group(1)} {{#{m.group(2)}}}", body)
+    front_text = yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=1000)
+    qmd.write_text(f"---\n{front_text}---{body}")
+    header = json.dumps(
+        f"{marker} — generated by the workflow, not real repositories", ensure_ascii=False
+    )
+    preamble = build / "typst-preamble.typ"
+    existing = preamble.read_text() if preamble.exists() else ""
+    preamble.write_text(
+        existing + "\n// demo data: a running header on every page\n"
+        f'#set page(header: align(center, text(size: 8pt, fill: rgb("#a00000"), {header})))\n'
+    )
 
 
 def render(
@@ -341,7 +435,20 @@ def apply_conditions(body: str, meta: dict) -> str:
         shown = bool(meta[key]) if kind == "visible" else not bool(meta[key])
         return content if shown else ""
 
-    return CONDITIONAL.sub(keep, body)
+    while True:  # innermost blocks first, until none is left
+        body, n = CONDITIONAL.subn(keep, body)
+        if not n:
+            break
+    left = re.search(r"^:::.*content-(visible|hidden).*$", body, re.MULTILINE)
+    if left:
+        raise PaperError(f"paper: a conditional block the fallback cannot read: {left[0]!r}")
+    return body
+
+
+def substitute(text: str, numbers: dict) -> str:
+    """``var`` shortcodes replaced by their values; "p = < 0.001" reads "p < 0.001"."""
+    text = VAR.sub(lambda m: str(lookup(numbers, m.group(1))), text)
+    return re.sub(r"=(\s+)< 0\.001", r"<\g<1>0.001", text)
 
 
 def resolve(body: str, build: Path, numbers: dict, html: bool = False) -> str:
@@ -351,7 +458,7 @@ def resolve(body: str, build: Path, numbers: dict, html: bool = False) -> str:
     ("Figure 3: …") and every cross-reference links to its figure or table, as Quarto's
     HTML does."""
     body = INCLUDE.sub(lambda m: (build / m.group(1)).read_text(), body)
-    body = VAR.sub(lambda m: str(lookup(numbers, m.group(1))), body)
+    body = substitute(body, numbers)
     labels = {}
     for pattern, name in ((FIG_ID, "Figure"), (TBL_ID, "Table")):
         for i, ident in enumerate(dict.fromkeys(pattern.findall(body)), start=1):
@@ -381,7 +488,7 @@ def _render_fallback(build: Path) -> None:
     front.pop("format", None)
     numbers = yaml.safe_load((build / "_variables.yml").read_text())
     if "abstract" in front:
-        front["abstract"] = VAR.sub(lambda m: str(lookup(numbers, m.group(1))), front["abstract"])
+        front["abstract"] = substitute(front["abstract"], numbers)
     body = apply_conditions(body, front)
     md, html_md = build / "index.md", build / "index-html.md"
     for path, html in ((md, False), (html_md, True)):

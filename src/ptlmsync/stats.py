@@ -163,12 +163,20 @@ def per_family_days(switches: pd.DataFrame) -> pd.DataFrame:
 
 
 def kruskal(switches: pd.DataFrame, families: pd.DataFrame, grouping: str) -> dict:
-    """Kruskal–Wallis H test of switch days across the groups of ``grouping``."""
+    """Kruskal–Wallis H test of switch days across the groups of ``grouping``, with its
+    effect size epsilon² = (H - k + 1) / (n - k) (k groups, n values)."""
     joined = switches.merge(families[["family", grouping]], on="family", how="inner")
     groups = [g["days"].to_numpy() for _, g in joined.groupby(grouping) if len(g)]
     n = int(sum(len(g) for g in groups))
     if len(groups) < 2 or len(np.unique(np.concatenate(groups))) < 2:
-        return {"grouping": grouping, "H": np.nan, "dof": len(groups) - 1, "p": np.nan, "n": n}
+        return {
+            "grouping": grouping,
+            "H": np.nan,
+            "dof": len(groups) - 1,
+            "p": np.nan,
+            "epsilon2": np.nan,
+            "n": n,
+        }
     from scipy.stats import kruskal as kruskal_wallis  # scipy.stats: ~0.5 s to import
 
     h, p = kruskal_wallis(*groups)
@@ -177,6 +185,9 @@ def kruskal(switches: pd.DataFrame, families: pd.DataFrame, grouping: str) -> di
         "H": round(float(h), 4),
         "dof": len(groups) - 1,
         "p": float(p),
+        "epsilon2": round((float(h) - len(groups) + 1) / (n - len(groups)), 4)
+        if n > len(groups)
+        else np.nan,
         "n": n,
     }
 

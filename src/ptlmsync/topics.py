@@ -62,8 +62,8 @@ class TopicParams:
     seed: int = 42
     #: UMAP seeds of the extra fits that measure each topic's stability (none: off).
     stability_seeds: tuple[int, ...] = (43,)
-    #: A topic is stable where at least this share of its messages stays together.
-    stable_share: float = 0.8
+    #: A topic is stable where its matched share (Jaccard index) is at least this.
+    stable_share: float = 0.75
 
     def __post_init__(self):
         for name in ("platform_words", "stop_words", "stability_seeds"):  # YAML lists
@@ -259,26 +259,36 @@ def seed_ari(assigned: list[int], other: list[int]) -> float:
     return float(adjusted_rand_score(assigned, other)) if len(assigned) else math.nan
 
 
-def kept_together(assigned: list[int], other: list[int]) -> dict[int, float]:
-    """Per topic of ``assigned`` (the outliers are no topic): the largest share of its
-    documents that the ``other`` fit puts into one topic. The other fit's outliers are
-    never together, so a topic the other fit dissolves into outliers keeps 0."""
+def matched_share(assigned: list[int], other: list[int]) -> dict[int, float]:
+    """Per topic of ``assigned`` (the outliers are no topic): the Jaccard index of its
+    documents and those of the ``other`` fit's topic that matches it best, i.e. the
+    share of the documents of either that both fits keep together. Splitting a topic
+    and merging it with others both lower it (a share of the topic's own documents
+    alone would call every topic stable in a fit that lumps the group into one topic);
+    the other fit's outliers match nothing, so a topic it dissolves gets 0."""
     pairs = pd.DataFrame({"topic": assigned, "other": other}, dtype=int)
-    pairs = pairs[pairs["topic"] != -1]
-    sizes = pairs.groupby("topic").size()
-    largest = pairs[pairs["other"] != -1].groupby(["topic", "other"]).size()
-    largest = largest.groupby(level="topic").max().reindex(sizes.index, fill_value=0)
-    return {int(t): float(share) for t, share in (largest / sizes).items()}
+    sizes = pairs[pairs["topic"] != -1].groupby("topic").size()
+    other_sizes = pairs[pairs["other"] != -1].groupby("other").size()
+    both = pairs[(pairs["topic"] != -1) & (pairs["other"] != -1)]
+    both = both.groupby(["topic", "other"]).size()
+    union = (
+        sizes.reindex(both.index.get_level_values("topic")).to_numpy()
+        + other_sizes.reindex(both.index.get_level_values("other")).to_numpy()
+        - both.to_numpy()
+    )
+    jaccard = (both / union).groupby(level="topic").max()
+    best = jaccard.reindex(sizes.index, fill_value=0.0)
+    return {int(t): float(share) for t, share in best.items()}
 
 
 def seed_stability(assigned: list[int], others: list[list[int]]) -> tuple[float, dict]:
     """Agreement of a fit with the extra fits of other seeds, each the mean over them:
-    the group's adjusted Rand index and each topic's share kept together. NaN and no
-    shares without extra fits."""
+    the group's adjusted Rand index and each topic's matched share. NaN and no shares
+    without extra fits."""
     if not others:
         return math.nan, {}
     ari = float(np.mean([seed_ari(assigned, other) for other in others]))
-    kept = [kept_together(assigned, other) for other in others]
+    kept = [matched_share(assigned, other) for other in others]
     return ari, {t: float(np.mean([k[t] for k in kept])) for t in kept[0]}
 
 

@@ -101,7 +101,9 @@ def tabulate_switches(*, switches, families, tables) -> None:
         tests.append({"unit": "family mean", **stats.kruskal(family_means, named, grouping)})
         out[f"dunn_{grouping}"] = stats.dunn(events, named, grouping)
         out[f"dunn_{grouping}_per_family"] = stats.dunn(family_means, named, grouping)
-    out["kruskal"] = pd.DataFrame(tests, columns=["unit", "grouping", "H", "dof", "p", "n"])
+    out["kruskal"] = pd.DataFrame(
+        tests, columns=["unit", "grouping", "H", "dof", "p", "epsilon2", "n"]
+    )
     write_tables(out, tables)
 
 
