@@ -97,8 +97,6 @@ rule score_similarity:
         "../workflow/scripts/score_similarity.py"
 
 
-
-
 if not config["study_labels_dir"]:
 
     rule fetch_study_labels:
