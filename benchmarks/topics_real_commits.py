@@ -82,6 +82,11 @@ def cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def peak_rss_mb() -> float:
+    """The largest resident set of this process so far, in MB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def load_average() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
@@ -260,7 +265,7 @@ def main() -> None:
         f"\n{len(commits)} commits, {cache.n_embedded} texts embedded "
         f"({params.embedding_backend}), stability seeds {list(params.stability_seeds)}: "
         f"{cpu:.0f} s CPU (user + sys), {elapsed:.0f} s wall, load average {load} before, "
-        f"{load_average()} after"
+        f"{load_average()} after; peak RSS {peak_rss_mb():.0f} MB"
     )
     print(f"violations: {len(problems)}")
     for problem in problems:

@@ -77,7 +77,7 @@ def label_numbers(validation: pd.DataFrame, usage: pd.DataFrame, label_config: d
 #: How the topics' embedding model runs (topics.embedding_backend), for the paper.
 EMBEDDING_RUNTIMES = {
     "torch": "sentence-transformers on PyTorch (BERTopic's default)",
-    "onnx": "ONNX Runtime (the same weights and vectors as on PyTorch)",
+    "onnx": "ONNX Runtime (the same weights; vectors equal to PyTorch's to four decimals)",
     "onnx-int8": "ONNX Runtime with 8-bit weights, which change the vectors slightly "
     "(the README gives the measured topic agreement with PyTorch's)",
 }

@@ -20,6 +20,8 @@ import numpy as np
 
 BACKENDS = ("torch", "onnx", "onnx-int8")
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+#: Texts tokenised in one call (their word pieces are kept, the tokenizer's objects not).
+TOKENIZED_AT_ONCE = 2048
 
 
 def model_directory(name: str) -> Path:
@@ -124,12 +126,19 @@ class OnnxEncoder:
         )
 
     def encode(self, texts: list[str], batch_size: int = 128, **_) -> np.ndarray:
-        encodings = self.tokenizer.encode_batch(texts)
-        order = np.argsort([len(e.ids) for e in encodings], kind="stable")
+        # the word pieces of every text first, kept as small arrays (the tokenizer's
+        # encodings of a whole run's texts take hundreds of MB), then batches of texts of
+        # similar length over all of them
+        pieces = [
+            (np.asarray(e.ids, dtype=np.int64), np.asarray(e.type_ids, dtype=np.int64))
+            for start in range(0, len(texts), TOKENIZED_AT_ONCE)
+            for e in self.tokenizer.encode_batch(texts[start : start + TOKENIZED_AT_ONCE])
+        ]
+        order = np.argsort([len(ids) for ids, _ in pieces], kind="stable")
         vectors = None
         for start in range(0, len(order), batch_size):
             rows = order[start : start + batch_size]
-            batch = self._inputs([encodings[i] for i in rows])
+            batch = self._inputs([pieces[i] for i in rows])
             out = self.session.run(None, batch)[0]
             if vectors is None:
                 vectors = np.zeros((len(texts), out.shape[1]), dtype=np.float32)
@@ -137,13 +146,13 @@ class OnnxEncoder:
         return vectors if vectors is not None else np.zeros((0, 0), dtype=np.float32)
 
     @staticmethod
-    def _inputs(encodings) -> dict[str, np.ndarray]:
+    def _inputs(pieces) -> dict[str, np.ndarray]:
         """Zero-padded input arrays of one batch (padding is masked out)."""
-        width = max(len(e.ids) for e in encodings)
-        arrays = {k: np.zeros((len(encodings), width), dtype=np.int64) for k in INPUTS}
-        for row, e in enumerate(encodings):
-            n = len(e.ids)
-            arrays["input_ids"][row, :n] = e.ids
+        width = max(len(ids) for ids, _ in pieces)
+        arrays = {k: np.zeros((len(pieces), width), dtype=np.int64) for k in INPUTS}
+        for row, (ids, type_ids) in enumerate(pieces):
+            n = len(ids)
+            arrays["input_ids"][row, :n] = ids
             arrays["attention_mask"][row, :n] = 1
-            arrays["token_type_ids"][row, :n] = e.type_ids
+            arrays["token_type_ids"][row, :n] = type_ids
         return arrays

@@ -50,7 +50,7 @@ N_EXAMPLES, EXAMPLE_LENGTH = 3, 120
 @dataclass(frozen=True)
 class TopicParams:
     embedding_model: str = OFFLINE_MODEL
-    embedding_backend: str = "torch"
+    embedding_backend: str = "onnx"
     max_tokens: int = 128
     min_documents: int = 15
     min_cluster_size: int = 5
@@ -132,6 +132,10 @@ class EmbeddingCache:
             self.vectors.update(zip(missing, vectors, strict=True))
             self.n_embedded += len(missing)
         return keys
+
+    def release_model(self) -> None:
+        """Drop the loaded model (loaded again if a text not yet embedded comes)."""
+        self._model = None
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """The texts' vectors (float32, as the model makes them), embedding the missing."""
@@ -339,6 +343,7 @@ def topics_table(
     distinct = [g["doc"].drop_duplicates() for g in groups.values()]
     modelled = list(dict.fromkeys(t for d in distinct if len(d) >= params.min_documents for t in d))
     cache.prefetch(modelled)
+    cache.release_model()  # every text the groups need is embedded: free its memory
     if modelled:
         keep_umap_compiled(cache.cache_dir / "numba")
     rows = [
