@@ -4,7 +4,7 @@ from pathlib import Path
 
 from snakemake.utils import min_version, validate
 
-from ptlmsync.config import coerce_cli_strings, load_schema
+from ptlmsync.config import check_renamed_keys, coerce_cli_strings, load_schema
 
 min_version("9.0")
 
@@ -13,6 +13,7 @@ configfile: "config/config.yaml"
 
 
 CONFIG_SCHEMA = "workflow/schemas/config.schema.yaml"
+check_renamed_keys(config)
 coerce_cli_strings(config, load_schema(Path(workflow.basedir) / CONFIG_SCHEMA))
 
 

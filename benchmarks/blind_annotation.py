@@ -26,8 +26,12 @@ split is the repository's CRC-32 parity, as for the rest of the set.
 The selection uses keywords only (never the labeller's answers). The study's own
 160 hand-labelled GH commits are not on this machine and are not used.
 
+``--split holdout`` draws from the held-out repositories only (a fresh held-out sample
+that no rule was tuned on); ``--source NAME`` (merge) names the new rows' source.
+
 Usage: python benchmarks/blind_annotation.py packet OUT [--per-kind N] [--relabel]
-       python benchmarks/blind_annotation.py merge OUT A.csv B.csv
+           [--split holdout]
+       python benchmarks/blind_annotation.py merge OUT A.csv B.csv [--source NAME]
 """
 
 from __future__ import annotations
@@ -40,9 +44,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ptlmsync.label_checks import held_out_split
-from ptlmsync.sync_checks import kappa
-from ptlmsync.taxonomy import load_taxonomy
+from ptlmsync.agreement import kappa
+from ptlmsync.label.checks import held_out_split
+from ptlmsync.label.taxonomy import load_taxonomy
 from ptlmsync.text import clean_text
 
 REPO = Path(__file__).resolve().parents[1]
@@ -119,10 +123,14 @@ def shortened(message: str, limit: int = 2000) -> str:
     return message if len(message) <= limit else message[:limit] + " [...]"
 
 
-def write_packet(out: Path, shared: Path, per_kind: int, relabel: bool) -> pd.DataFrame:
+def write_packet(
+    out: Path, shared: Path, per_kind: int, relabel: bool, split: str | None = None
+) -> pd.DataFrame:
     commits = pd.read_parquet(shared / "data" / "github_commits.parquet")
     gold = pd.read_csv(GOLD)
     items = draw(commits, gold, per_kind)
+    if split:
+        items = items[items["split"] == split]
     if relabel:
         old = gold.merge(commits, on=["repo", "sha"])[["repo", "sha", "message", "split"]]
         items = pd.concat([items, old.assign(kind="re-label")], ignore_index=True)
@@ -153,7 +161,9 @@ def merge_answers(
     return kappa(both["label_a"], both["label_b"]), agreed[["repo", "sha", "label", "split"]]
 
 
-def updated_gold(gold: pd.DataFrame, agreed: pd.DataFrame, asked: pd.DataFrame) -> pd.DataFrame:
+def updated_gold(
+    gold: pd.DataFrame, agreed: pd.DataFrame, asked: pd.DataFrame, source: str = "blind"
+) -> pd.DataFrame:
     """The gold set with the agreed blind labels: re-labelled rows replaced, new rows
     added, and rows the annotators were asked about but disagree on dropped (a contested
     item is no gold label, whoever labelled it before); ``source`` says who labelled
@@ -161,19 +171,24 @@ def updated_gold(gold: pd.DataFrame, agreed: pd.DataFrame, asked: pd.DataFrame) 
     gold = gold.assign(source=gold.get("source", pd.Series("project", index=gold.index)))
     keys = set(zip(asked["repo"], asked["sha"], strict=True))
     kept = gold[[k not in keys for k in zip(gold["repo"], gold["sha"], strict=True)]]
-    merged = pd.concat([kept, agreed.assign(source="blind")], ignore_index=True)
+    merged = pd.concat([kept, agreed.assign(source=source)], ignore_index=True)
     return merged.sort_values(["repo", "sha"], kind="stable").reset_index(drop=True)
 
 
+def option(name: str) -> str | None:
+    """The value after ``--name`` on the command line, if given."""
+    flag = f"--{name}"
+    return sys.argv[sys.argv.index(flag) + 1] if flag in sys.argv else None
+
+
 def main() -> None:
-    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    values = {option(name) for name in ("per-kind", "split", "source")} - {None}
+    args = [a for a in sys.argv[1:] if not a.startswith("--") and a not in values]
     shared = Path(os.environ.get("PTLMSYNC_SHARED", REPO.parent / "shared"))
     if args[:1] == ["packet"] and len(args) >= 2:
-        per_kind = 15
-        if "--per-kind" in sys.argv:
-            per_kind = int(sys.argv[sys.argv.index("--per-kind") + 1])
-            args = [a for a in args if a != str(per_kind)]
-        items = write_packet(Path(args[1]), shared, per_kind, "--relabel" in sys.argv)
+        per_kind = int(option("per-kind") or 15)
+        relabel = "--relabel" in sys.argv
+        items = write_packet(Path(args[1]), shared, per_kind, relabel, option("split"))
         print(items.groupby(["split", "kind"]).size().to_string())
         print(f"{len(items)} items, {items['repo'].nunique()} repositories -> {args[1]}")
     elif args[:1] == ["merge"] and len(args) == 4:
@@ -183,7 +198,8 @@ def main() -> None:
         agreement, agreed = merge_answers(key, a, b)
         print(f"annotators: kappa {agreement:.3f}; {len(agreed)} agreed items")
         print(agreed.groupby("split").agg(n=("sha", "size"), repos=("repo", "nunique")))
-        updated_gold(pd.read_csv(GOLD), agreed, key).to_csv(GOLD, index=False)
+        source = option("source") or "blind"
+        updated_gold(pd.read_csv(GOLD), agreed, key, source).to_csv(GOLD, index=False)
     else:
         sys.exit(__doc__)
 

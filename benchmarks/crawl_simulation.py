@@ -72,12 +72,12 @@ def main() -> None:
     defaults = ["1000", "300", "150000"]
     n_models, n_repos, n_commits = (int(a) for a in [*sys.argv[1:], *defaults][:3])
     hub, github, minimum, n_linked = build(n_models, n_repos, n_commits)
-    collect = crawl_config(hub, github)
+    crawl = crawl_config(hub, github)
     with tempfile.TemporaryDirectory() as tmp:
         rows = []
         for run in ("first", "second"):
             before, start = hub.total + github.total, time.perf_counter()
-            crawl_all(collect, [], tmp)
+            crawl_all(crawl, [], tmp)
             rows.append((run, hub.total + github.total - before, time.perf_counter() - start))
     hub.close()
     github.close()

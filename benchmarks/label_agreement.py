@@ -27,10 +27,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from ptlmsync.label_checks import held_out_split, scores, title_template
-from ptlmsync.label_rules import split_message
-from ptlmsync.labellers import offline_label
-from ptlmsync.taxonomy import UNLABELLED, load_taxonomy
+from ptlmsync.label.backends import offline_label
+from ptlmsync.label.checks import held_out_split, scores, title_template
+from ptlmsync.label.rules import split_message
+from ptlmsync.label.taxonomy import UNLABELLED, load_taxonomy
 from ptlmsync.text import clean_text, hf_commit_text
 
 REPO = Path(__file__).resolve().parents[1]

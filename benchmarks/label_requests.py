@@ -54,7 +54,7 @@ def main() -> None:
         size = build_snapshot(root / "snapshot", args.families, *per_family, messages)
         work = workflow_copy(root)
         label = (
-            f"label={{backend: openai_compatible, runs: {args.runs}, "
+            f"label={{backend: openai_compatible, repeats: {args.runs}, "
             f"commits_per_request: {args.chunk}, "
             f"openai_compatible: {{model: local, base_url: '{llm.url}/v1'}}}}"
         )

@@ -1,7 +1,7 @@
 """Benchmark: how long Snakemake takes to plan a live run of N families (default 30,000).
 
 The family list is frozen as `select_models` writes it (models.csv, links.csv,
-families.csv, extraction.json under results/live/crawl/, two models per family), so the
+selected_families.csv, extraction.json under results/live/crawl/, two models per family), so the
 checkpoint is done and `snakemake -n` plans every per-family crawl job and everything
 after it. Prints the wall time and peak memory of the plan (GNU time). No network.
 
@@ -47,7 +47,7 @@ def freeze_family_list(work: Path, n_families: int) -> None:
     families = models.groupby("family").agg(
         github_repo=("github_repo", "first"), n_models=("model_id", "size")
     )
-    families.reset_index().to_csv(crawl / "families.csv", index=False)
+    families.reset_index().to_csv(crawl / "selected_families.csv", index=False)
     pd.DataFrame(columns=["platform", "target", "record", "field", "reason", "action"]).to_csv(
         crawl / "listing_rejected.csv", index=False
     )

@@ -36,8 +36,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from ptlmsync.label_rules import rule_label
-from ptlmsync.taxonomy import load_taxonomy
+from ptlmsync.label.rules import rule_label
+from ptlmsync.label.taxonomy import load_taxonomy
 from ptlmsync.text import clean_text
 from ptlmsync.topic_text import TRAILER_KEYS, author_words, words_of
 from ptlmsync.topics import (

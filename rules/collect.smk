@@ -8,8 +8,8 @@ rule collect_snapshot:
         gh_commits=result("snapshot/gh_commits.parquet"),
         meta=result("snapshot/snapshot.json"),
         demo_truth=DEMO_TRUTH,
-        family_list=result("snapshot/families.csv"),
-        excluded=result("tables/excluded_families.csv"),
+        family_list=result("snapshot/family_list.csv"),
+        excluded=table_file("excluded_families"),
         batches=per_batch("snapshot/batches/{batch}.parquet"),
     log:
         log_file("collect", "collect_snapshot"),

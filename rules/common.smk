@@ -5,7 +5,7 @@ import pandas as pd
 from ptlmsync.config import cache_paths, run_name
 from ptlmsync.study_files import STUDY_COMMIT, study_labels_cache
 from ptlmsync.demo import TRUTH_FILE
-from ptlmsync.outputs import NEEDS_COMMITS, TABLES, available_figures
+from ptlmsync import outputs
 from ptlmsync.vocab import STUDY_WINDOW_DAYS
 
 #: Every output of this run lives under results/<run>/ (config key run_name).
@@ -17,8 +17,10 @@ DEMO_TRUTH = f"{RUN_DIR}/snapshot/{TRUTH_FILE}"
 #: True when the run re-analyses the original study's published intermediate files.
 REPLICATION = config["source"] == "replication"
 LIVE = config["source"] == "live"
-#: Tables the data does not allow (no raw commits or labels in the published files).
-UNAVAILABLE = NEEDS_COMMITS if REPLICATION else []
+#: Whether the run's data has raw commits and labels (the study's published files have
+#: none, so the analyses that need them are unavailable).
+HAS_COMMITS = not REPLICATION
+UNAVAILABLE = [] if HAS_COMMITS else outputs.needing_commits()
 #: The study's published files: replication_dir, else fetched into the cache.
 STUDY_FILES_DIR = config["replication_dir"] or f"{CACHE['study']}/{STUDY_COMMIT}"
 #: The study's hand-labelled commits (README, "Where the study's files come from"):
@@ -107,22 +109,69 @@ def propagation_max_days():
     return config["propagation"]["max_days"] or config["sync"]["window_days"]
 
 
-def tables(*groups):
-    return [result(f"tables/{name}.csv") for g in groups for name in TABLES[g]]
+def table_file(name):
+    return result(f"tables/{name}.csv")
 
 
-def available(paths):
-    """``paths`` without the tables the run's data does not allow."""
-    return [p for p in paths if Path(p).stem not in UNAVAILABLE]
+def tables_of_rule(rule):
+    """The tables ``rule`` writes (ptlmsync.outputs.TABLES) that the run's data allows."""
+    return [table_file(name) for name in outputs.tables_of(rule, HAS_COMMITS)]
 
 
-def run_tables():
-    """Every statistics table this run writes."""
-    return available(tables(*TABLES))
+def run_tables(but=()):
+    """Every table this run writes, except those of the rules ``but``."""
+    return [table_file(name) for name in outputs.run_tables(HAS_COMMITS, but)]
 
 
-def figure_files(ext="png"):
-    return [result(f"figures/{name}.{ext}") for name in available_figures(UNAVAILABLE)]
+def figures_of_rule(rule=None):
+    """The names of the figures ``rule`` draws (every rule's where None)."""
+    return outputs.figures_of(rule, HAS_COMMITS)
+
+
+def figure_files(rule=None, ext="png"):
+    return [result(f"figures/{name}.{ext}") for name in figures_of_rule(rule)]
+
+
+def figure_tables():
+    """The tables plot_figures draws from."""
+    names = outputs.figures_of("plot_figures", HAS_COMMITS)
+    return [table_file(t) for f in outputs.FIGURES if f.name in names for t in f.tables]
+
+
+def with_commits(path):
+    """``path`` where the run's data has raw commits and labels, else no input."""
+    return path if HAS_COMMITS else []
+
+
+def if_crawled(path):
+    """``path`` in a live run (the crawl's own files), else no input."""
+    return path if LIVE else []
+
+
+def paper_run_params():
+    """What compile_numbers reports of the run's configuration (the cost plan's prices
+    and tokenizer say nothing the paper prints)."""
+    topic_keys = (
+        "embedding_model",
+        "embedding_backend",
+        "stability_seeds",
+        "stable_share",
+    )
+    return {
+        "name": RUN,
+        "sync": coding_params(),
+        "label": {
+            **{k: v for k, v in config["label"].items() if k != "plan"},
+            "gold_is_demo": gold_labels() == DEMO_TRUTH,
+        },
+        "topics": {key: config["topics"][key] for key in topic_keys},
+        "unavailable": UNAVAILABLE,
+        "reference_window_days": reference_window_days(),
+        "reference_resolution": reference_resolution(),
+        "propagation_max_days": propagation_max_days(),
+        "propagation_null_draws": config["propagation"]["null_draws"],
+        "figures": figures_of_rule(),
+    }
 
 
 def crawled(name):
@@ -154,17 +203,10 @@ def source_snapshot():
 
 
 def labelling_params():
-    """The label: keys that change the labels (not the gold table or statistics run)."""
-    keys = (
-        "backend",
-        "prompt",
-        "generation",
-        "runs",
-        "commits_per_request",
-        "gemini",
-        "openai_compatible",
-    )
-    return {key: config["label"][key] for key in keys}
+    """The label: keys that change the labels (ptlmsync.label.backends.CHANGES_LABELS)."""
+    from ptlmsync.label.backends import CHANGES_LABELS
+
+    return {key: config["label"][key] for key in CHANGES_LABELS}
 
 
 def study_labels():

@@ -2,7 +2,7 @@ checkpoint select_models:
     output:
         models=result("crawl/models.csv"),
         links=result("crawl/links.csv"),
-        families=result("crawl/families.csv"),
+        families=result("crawl/selected_families.csv"),
         extraction=result("crawl/extraction.json"),
         rejected=result("crawl/listing_rejected.csv"),
     log:
@@ -14,7 +14,7 @@ checkpoint select_models:
     resources:
         hf_api=1,
     params:
-        collect=config["collect"],
+        crawl=config["crawl"],
         exclude=config["exclude_families"],
     script:
         "../workflow/scripts/select_models.py"
@@ -39,7 +39,7 @@ rule crawl_family:
         hf_api=1,
         github_api=1,
     params:
-        collect=config["collect"],
+        crawl=config["crawl"],
     script:
         "../workflow/scripts/crawl_family.py"
 

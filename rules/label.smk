@@ -82,7 +82,7 @@ rule score_similarity:
     input:
         labels=per_batch("labels/batches/{batch}.parquet"),
         # the frozen family list, not the coded families: no re-run when the coding changes
-        family_list=result("snapshot/families.csv"),
+        family_list=result("snapshot/family_list.csv"),
     output:
         similarity=result("sync/similarity.csv"),
     log:
@@ -92,7 +92,7 @@ rule score_similarity:
     conda:
         "../envs/label.yaml"
     params:
-        statistics_run=config["label"]["statistics_run"],
+        statistics_repeat=config["label"]["statistics_repeat"],
     script:
         "../workflow/scripts/score_similarity.py"
 
@@ -116,7 +116,7 @@ rule validate_study_labels:
     input:
         labels=per_batch("labels/batches/{batch}.parquet"),
         batches=per_batch("snapshot/batches/{batch}.parquet"),
-        family_list=result("snapshot/families.csv"),
+        family_list=result("snapshot/family_list.csv"),
         study=study_labels(),
     output:
         validation=result("labels/validation_study.csv"),
@@ -128,7 +128,7 @@ rule validate_study_labels:
     conda:
         "../envs/label.yaml"
     params:
-        statistics_run=config["label"]["statistics_run"],
+        statistics_repeat=config["label"]["statistics_repeat"],
     script:
         "../workflow/scripts/validate_study_labels.py"
 
@@ -146,6 +146,6 @@ rule describe_unlabelled:
     conda:
         "../envs/label.yaml"
     params:
-        statistics_run=config["label"]["statistics_run"],
+        statistics_repeat=config["label"]["statistics_repeat"],
     script:
         "../workflow/scripts/describe_unlabelled.py"

@@ -1,29 +1,23 @@
 rule compile_numbers:
     input:
-        tables=run_tables(),
-        families=result("sync/families.csv"),
+        tables=run_tables(but=["compile_numbers"]),
+        families=result("sync/family_codes.csv"),
         switches=result("sync/switches.csv"),
+        contributors=result("sync/contributors.csv"),
         meta=result("snapshot/snapshot.json"),
         validation=result("sync/validation.csv"),
-        sensitivity=[] if REPLICATION else result("sync/sensitivity.csv"),
-        resolution=[] if REPLICATION else result("sync/resolution_sensitivity.csv"),
-        label_validation=[] if REPLICATION else result("labels/validation.csv"),
-        label_usage=[] if REPLICATION else result("labels/usage.csv"),
-        study_validation=[] if REPLICATION else result("labels/validation_study.csv"),
-        unlabelled_kinds=[] if REPLICATION else result("labels/unlabelled_by_kind.csv"),
-        crawl_status=result("crawl/status.csv") if LIVE else [],
-        crawl_rejected=result("crawl/rejected.csv") if LIVE else [],
-        drift=[] if REPLICATION else result("drift/families.csv"),
-        crawl_links=result("crawl/links.csv") if LIVE else [],
-        excluded=result("tables/excluded_families.csv"),
-        contributors=result("sync/contributors.csv"),
+        label_validation=with_commits(result("labels/validation.csv")),
+        label_usage=with_commits(result("labels/usage.csv")),
+        study_validation=with_commits(result("labels/validation_study.csv")),
+        unlabelled_kinds=with_commits(result("labels/unlabelled_by_kind.csv")),
+        drift=with_commits(result("drift/drift_by_kind.csv")),
+        crawl_status=if_crawled(result("crawl/status.csv")),
+        crawl_rejected=if_crawled(result("crawl/rejected.csv")),
+        crawl_links=if_crawled(result("crawl/links.csv")),
     output:
         numbers=result("tables/numbers.json"),
-        funnel=result("tables/funnel.csv"),
         metadata=result("tables/metadata.json"),
-        comparison=result("tables/comparison_with_study.csv"),
-        sensitivity=[] if REPLICATION else result("tables/window_sensitivity.csv"),
-        resolution=([] if REPLICATION else result("tables/resolution_sensitivity.csv")),
+        tables=tables_of_rule("compile_numbers"),
     log:
         log_file("paper", "compile_numbers"),
     benchmark:
@@ -31,37 +25,7 @@ rule compile_numbers:
     conda:
         "../envs/paper.yaml"
     params:
-        run={
-            "name": RUN,
-            "sync": coding_params(),
-            # the cost plan's prices and tokenizer say nothing the paper prints
-            "label": {
-                **{k: v for k, v in config["label"].items() if k != "plan"},
-                "gold_is_demo": gold_labels() == DEMO_TRUTH,
-            },
-            "topics": {
-                key: config["topics"][key]
-                for key in (
-                    "embedding_model",
-                    "embedding_backend",
-                    "stability_seeds",
-                    "stable_share",
-                )
-            },
-            "unavailable": UNAVAILABLE,
-            "reference_window_days": reference_window_days(),
-            "reference_resolution": reference_resolution(),
-            "propagation_max_days": propagation_max_days(),
-            "propagation_null_draws": config["propagation"]["null_draws"],
-            "figures": [
-                *available_figures(UNAVAILABLE),
-                *(
-                    []
-                    if REPLICATION
-                    else ["sensitivity_patterns", "timelines_by_pattern"]
-                ),
-            ],
-        },
+        run=paper_run_params(),
     script:
         "../workflow/scripts/compile_numbers.py"
 
@@ -77,18 +41,6 @@ rule render_paper:
         tables=run_tables(),
         numbers=result("tables/numbers.json"),
         figures=figure_files(),
-        sync_figures=(
-            []
-            if REPLICATION
-            else [
-                result("figures/sensitivity_patterns.png"),
-                result("figures/timelines_by_pattern.png"),
-            ]
-        ),
-        sensitivity=[] if REPLICATION else result("tables/window_sensitivity.csv"),
-        comparison=result("tables/comparison_with_study.csv"),
-        funnel=result("tables/funnel.csv"),
-        resolution=([] if REPLICATION else result("tables/resolution_sensitivity.csv")),
     output:
         pdf=result("paper/paper.pdf"),
         html=result("paper/paper.html"),

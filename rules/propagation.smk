@@ -16,12 +16,12 @@ rule find_automated_commits:
 rule trace_propagation:
     input:
         batches=per_batch("snapshot/batches/{batch}.parquet"),
-        families=result("sync/families.csv"),
+        families=result("sync/family_codes.csv"),
         switches=result("sync/switches.csv"),
         automated=result("sync/automated_commits.csv"),
     output:
-        tables=tables("propagation"),
-        drift=result("drift/families.csv"),
+        tables=tables_of_rule("trace_propagation"),
+        drift=result("drift/drift_by_kind.csv"),
     log:
         log_file("propagation", "trace_propagation"),
     benchmark:

@@ -19,12 +19,12 @@ rule import_replication:
     input:
         package=STUDY_FILES_DIR,
     output:
-        families=result("sync/families.csv"),
+        families=result("sync/family_codes.csv"),
         switches=result("sync/switches.csv"),
         similarity=result("sync/similarity.csv"),
         contributors=result("sync/contributors.csv"),
         validation=result("sync/validation.csv"),
-        excluded=result("tables/excluded_families.csv"),
+        excluded=table_file("excluded_families"),
         meta=result("snapshot/snapshot.json"),
     log:
         log_file("replication", "import_replication"),

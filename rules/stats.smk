@@ -5,9 +5,9 @@
 rule tabulate_change_types:
     input:
         labels=per_batch("labels/batches/{batch}.parquet"),
-        families=result("sync/families.csv"),
+        families=result("sync/family_codes.csv"),
     output:
-        tables=tables("change_types"),
+        tables=tables_of_rule("tabulate_change_types"),
     log:
         log_file("stats", "tabulate_change_types"),
     benchmark:
@@ -16,18 +16,18 @@ rule tabulate_change_types:
     conda:
         "../envs/stats.yaml"
     params:
-        statistics_run=config["label"]["statistics_run"],
+        statistics_repeat=config["label"]["statistics_repeat"],
     script:
-        "../workflow/scripts/tabulate_change_types.py"
+        "../workflow/scripts/make_tables.py"
 
 
 rule tabulate_similarity:
     input:
         similarity=result("sync/similarity.csv"),
-        families=result("sync/families.csv"),
+        families=result("sync/family_codes.csv"),
         contributors=result("sync/contributors.csv"),
     output:
-        tables=tables("similarity"),
+        tables=tables_of_rule("tabulate_similarity"),
     log:
         log_file("stats", "tabulate_similarity"),
     benchmark:
@@ -36,15 +36,15 @@ rule tabulate_similarity:
     conda:
         "../envs/stats.yaml"
     script:
-        "../workflow/scripts/tabulate_similarity.py"
+        "../workflow/scripts/make_tables.py"
 
 
 rule tabulate_patterns:
     input:
-        families=result("sync/families.csv"),
+        families=result("sync/family_codes.csv"),
         contributors=result("sync/contributors.csv"),
     output:
-        tables=available(tables("patterns")),
+        tables=tables_of_rule("tabulate_patterns"),
     log:
         log_file("stats", "tabulate_patterns"),
     benchmark:
@@ -53,15 +53,15 @@ rule tabulate_patterns:
     conda:
         "../envs/stats.yaml"
     script:
-        "../workflow/scripts/tabulate_patterns.py"
+        "../workflow/scripts/make_tables.py"
 
 
 rule tabulate_switches:
     input:
         switches=result("sync/switches.csv"),
-        families=result("sync/families.csv"),
+        families=result("sync/family_codes.csv"),
     output:
-        tables=tables("switches"),
+        tables=tables_of_rule("tabulate_switches"),
     log:
         log_file("stats", "tabulate_switches"),
     benchmark:
@@ -70,7 +70,7 @@ rule tabulate_switches:
     conda:
         "../envs/stats.yaml"
     script:
-        "../workflow/scripts/tabulate_switches.py"
+        "../workflow/scripts/make_tables.py"
 
 
 rule extract_topics:
@@ -78,7 +78,7 @@ rule extract_topics:
         labels=per_batch("labels/batches/{batch}.parquet"),
         batches=per_batch("snapshot/batches/{batch}.parquet"),
     output:
-        tables=tables("topics"),
+        tables=tables_of_rule("extract_topics"),
     log:
         log_file("stats", "extract_topics"),
     benchmark:
@@ -90,24 +90,24 @@ rule extract_topics:
     threads: 4
     params:
         topics=config["topics"],
-        statistics_run=config["label"]["statistics_run"],
+        statistics_repeat=config["label"]["statistics_repeat"],
     script:
         "../workflow/scripts/extract_topics.py"
 
 
 rule plot_figures:
     input:
-        tables=run_tables(),
-        families=result("sync/families.csv"),
+        tables=figure_tables(),
+        families=result("sync/family_codes.csv"),
         contributors=result("sync/contributors.csv"),
         meta=result("snapshot/snapshot.json"),
     output:
         figures=report(
-            figure_files(),
+            figure_files("plot_figures"),
             caption="../workflow/report/figures.rst",
             category="Aggregate statistics",
         ),
-        pdfs=figure_files("pdf"),
+        pdfs=figure_files("plot_figures", "pdf"),
     log:
         log_file("stats", "plot_figures"),
     benchmark:
@@ -116,6 +116,6 @@ rule plot_figures:
     conda:
         "../envs/stats.yaml"
     params:
-        names=available_figures(UNAVAILABLE),
+        names=figures_of_rule("plot_figures"),
     script:
         "../workflow/scripts/plot_figures.py"

@@ -1,7 +1,7 @@
 rule code_sync_batch:
     input:
         commits=result("snapshot/batches/{batch}.parquet"),
-        family_list=result("snapshot/families.csv"),
+        family_list=result("snapshot/family_list.csv"),
     output:
         coded=result("sync/batches/{batch}.json"),
     log:
@@ -19,11 +19,11 @@ rule code_sync_batch:
 rule aggregate_sync:
     input:
         coded=per_batch("sync/batches/{batch}.json"),
-        family_list=result("snapshot/families.csv"),
+        family_list=result("snapshot/family_list.csv"),
         models=result("snapshot/models.csv"),
         meta=result("snapshot/snapshot.json"),
     output:
-        families=result("sync/families.csv"),
+        families=result("sync/family_codes.csv"),
         switches=result("sync/switches.csv"),
         contributors=result("sync/contributors.csv"),
     log:
@@ -38,7 +38,7 @@ rule aggregate_sync:
 
 rule validate_sync:
     input:
-        families=result("sync/families.csv"),
+        families=result("sync/family_codes.csv"),
         manual=manual_codes(),
     output:
         validation=result("sync/validation.csv"),
@@ -54,7 +54,7 @@ rule validate_sync:
 
 rule code_sync_window:
     input:
-        family_list=result("snapshot/families.csv"),
+        family_list=result("snapshot/family_list.csv"),
         batches=per_batch("snapshot/batches/{batch}.parquet"),
     output:
         coded=result("sync/windows/{window}.csv"),
@@ -77,10 +77,10 @@ rule analyse_window_sensitivity:
             result("sync/windows/{window}.csv"),
             window=config["sync"]["sensitivity_windows"],
         ),
-        families=result("sync/families.csv"),
+        families=result("sync/family_codes.csv"),
         meta=result("snapshot/snapshot.json"),
     output:
-        summary=result("sync/sensitivity.csv"),
+        summary=table_file("window_sensitivity"),
         patterns=result("sync/sensitivity_patterns.csv"),
         figure=report(
             result("figures/sensitivity_patterns.png"),
@@ -101,10 +101,10 @@ rule analyse_window_sensitivity:
 
 rule analyse_resolution_sensitivity:
     input:
-        family_list=result("snapshot/families.csv"),
+        family_list=result("snapshot/family_list.csv"),
         batches=per_batch("snapshot/batches/{batch}.parquet"),
     output:
-        resolution=result("sync/resolution_sensitivity.csv"),
+        resolution=table_file("resolution_sensitivity"),
     log:
         log_file("sync", "analyse_resolution_sensitivity"),
     benchmark:
@@ -119,7 +119,7 @@ rule analyse_resolution_sensitivity:
 
 rule plot_timeline_panel:
     input:
-        families=result("sync/families.csv"),
+        families=result("sync/family_codes.csv"),
         batches=per_batch("snapshot/batches/{batch}.parquet"),
         meta=result("snapshot/snapshot.json"),
     output:
@@ -139,7 +139,7 @@ rule plot_timeline_panel:
 # On request only (`snakemake plot_family_timelines`): one figure per family.
 rule plot_family_timelines:
     input:
-        families=result("sync/families.csv"),
+        families=result("sync/family_codes.csv"),
         batches=per_batch("snapshot/batches/{batch}.parquet"),
         meta=result("snapshot/snapshot.json"),
     output:

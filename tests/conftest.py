@@ -1,48 +1,9 @@
-import os
+"""Fixtures shared by the test modules; plain helpers live in ``tests/helpers``."""
+
 from pathlib import Path
 
-import pandas as pd
 import pytest
-
-REPO = Path(__file__).resolve().parents[1]
-# The study data lives beside the checkout; PTLMSYNC_SHARED points elsewhere.
-SHARED = Path(os.environ.get("PTLMSYNC_SHARED", REPO.parent / "shared"))
-T0 = pd.Timestamp("2024-01-01 00:00", tz="UTC")
-
-
-def make_commits(*rows, family: str = "fam") -> pd.DataFrame:
-    """Family commits from (series, days after T0[, extra hours]); series "GH" or a model id.
-
-    A day of ``None`` gives a commit without a date.
-    """
-    records = []
-    for i, row in enumerate(rows):
-        series, days, *hours = row
-        date = pd.NaT if days is None else T0 + pd.Timedelta(days=days, hours=sum(hours))
-        platform = "GH" if series == "GH" else "HF"
-        records.append((family, platform, series, f"c{i}", date, "text", "someone"))
-    df = pd.DataFrame(
-        records, columns=["family", "platform", "series", "key", "date", "text", "author"]
-    )
-    df["date"] = pd.to_datetime(df["date"], utc=True)
-    return df
-
-
-def model_row(model_id: str, repo: str, last_modified: str = "2023-06-01T00:00:00+02:00") -> dict:
-    """One row of a snapshot's models.csv (the family derived from ``repo``)."""
-    from ptlmsync.snapshot import family_id
-
-    return {
-        "model_id": model_id,
-        "family": family_id(repo),
-        "github_repo": repo,
-        "downloads": 20000,
-        "likes": 1,
-        "pipeline_tag": "fill-mask",
-        "library": "transformers",
-        "created_at": "2023-01-01T00:00:00Z",
-        "last_modified": last_modified,
-    }
+from helpers import SHARED
 
 
 @pytest.fixture
@@ -50,19 +11,3 @@ def shared_data() -> Path:
     if not (SHARED / "data").exists():
         pytest.skip("../shared/data is absent (the study's data is not in this checkout)")
     return SHARED / "data"
-
-
-WORKFLOW_PARTS = ("Snakefile", "rules", "workflow", "config", "envs", "paper")
-
-
-def copy_workflow(dest: Path) -> Path:
-    """The workflow's files (as in a fresh clone) copied to ``dest``."""
-    import shutil
-
-    for part in WORKFLOW_PARTS:
-        src = REPO / part
-        if src.is_dir():
-            shutil.copytree(src, dest / part)
-        else:
-            shutil.copyfile(src, dest / part)
-    return dest

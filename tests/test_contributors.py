@@ -139,7 +139,7 @@ def test_a_csv_round_trip_keeps_unavailable_families_out_of_the_levels(tmp_path)
     levels = table["n_shared_authors"].map(shared_level)
     assert levels["known"] == "multiple" and pd.isna(levels["unknown"])
     assert table.loc["unknown", "shared_status"].startswith("unavailable")
-    # what the statistics make of it (stages.stats.tabulate_similarity): one family counted
+    # what the statistics make of it (the tabulate_similarity rule's tables): one family counted
     from ptlmsync import stats
 
     similarity = pd.DataFrame({"family": ["known", "unknown"], "jaccard": [0.5, 0.0]})

@@ -1,12 +1,17 @@
 """Malformed platform records are repaired or dropped one by one (README, "Live crawl"):
 the good commits around them are kept, and every repair and drop is recorded."""
 
-import subprocess
-
 import pandas as pd
 import pytest
-from fake_servers import FakeGitHub, FakeHub, crawl_config, gh_commit, hf_commit, hub_model
-from test_gitlog import api_items_of, build_remote
+from helpers.fake_servers import (
+    FakeGitHub,
+    FakeHub,
+    crawl_config,
+    gh_commit,
+    hf_commit,
+    hub_model,
+)
+from helpers.git import api_items_of, build_remote, empty_remote
 
 from ptlmsync.crawl.gitlog import clone_bare, read_log
 from ptlmsync.crawl.records import (
@@ -123,7 +128,7 @@ def test_both_github_backends_give_the_same_snapshot_and_statuses(tmp_path, monk
     monkeypatch.setenv("GITHUB_TOKEN", "test-token")
     remote = build_remote(tmp_path)
     root = tmp_path / "remote" / "owner"
-    subprocess.run(["git", "init", "--quiet", "--bare", str(root / "empty.git")], check=True)
+    empty_remote(root / "empty.git")
     history = read_log(clone_bare(f"{remote}/owner/repo.git", tmp_path / "probe"), "owner/repo")
     api_items = api_items_of(tmp_path / "probe", history)
     repos = {"repo": "model-a", "empty": "model-b", "missing": "model-c"}
@@ -136,12 +141,12 @@ def test_both_github_backends_give_the_same_snapshot_and_statuses(tmp_path, monk
         FakeGitHub({"owner/repo": api_items, "owner/empty": 409}) as github,
     ):
         for backend in ("api", "git"):
-            collect = {
+            crawl = {
                 **crawl_config(hub, github),
                 "github_backend": backend,
                 "github_clone_url": remote,
             }
-            snapshot = crawl_all(collect, [], tmp_path / backend)
+            snapshot = crawl_all(crawl, [], tmp_path / backend)
             results[backend] = (
                 pd.read_parquet(snapshot / "gh_commits.parquet"),
                 pd.read_csv(tmp_path / backend / "status.csv"),

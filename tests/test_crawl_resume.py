@@ -9,7 +9,7 @@ import time
 
 import pandas as pd
 import pytest
-from fake_servers import FakeGitHub, FakeHub, crawl_config, gh_commit, hf_commit, hub_model
+from helpers.fake_servers import FakeGitHub, FakeHub, crawl_config, gh_commit, hf_commit, hub_model
 
 from ptlmsync.stages.crawl import crawl_all
 

@@ -4,11 +4,11 @@ import pandas as pd
 import pytest
 
 from ptlmsync.demo import generate_demo
+from ptlmsync.label.taxonomy import load_taxonomy
 from ptlmsync.schemas import GH_COMMITS, HF_COMMITS, MODELS, validate
 from ptlmsync.snapshot import family_commits
 from ptlmsync.stats import age_groups, family_ages
 from ptlmsync.sync import SyncParams, code_family
-from ptlmsync.taxonomy import load_taxonomy
 from ptlmsync.vocab import LAG_ORDER, PATTERN_ORDER
 
 

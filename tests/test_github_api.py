@@ -4,7 +4,7 @@ import json
 
 import pandas as pd
 import pytest
-from fake_servers import FakeGitHub, gh_commit
+from helpers.fake_servers import FakeGitHub, gh_commit
 
 from ptlmsync.crawl.github_api import gh_commits, github_client, resolve_logins
 from ptlmsync.crawl.gitlog import clone_bare, read_log
@@ -100,7 +100,7 @@ def test_tokens_never_reach_the_cache(github, tmp_path, monkeypatch):
 
 
 def test_api_and_git_backends_agree_on_the_same_repository(tmp_path):
-    from test_gitlog import api_items_of, build_remote  # a real repository, fixed dates
+    from helpers.git import api_items_of, build_remote  # a real repository, fixed dates
 
     remote = build_remote(tmp_path)
     clone = clone_bare(f"{remote}/owner/repo.git", tmp_path / "clone")
@@ -190,13 +190,14 @@ def test_nothing_is_asked_where_noreply_addresses_name_every_author(tmp_path):
 
 
 def test_without_a_token_git_authors_stay_names_and_nothing_is_asked(tmp_path, monkeypatch, caplog):
-    from ptlmsync.stages.crawl import _gh_logins
+    from ptlmsync.crawl.fetch import with_gh_logins as _gh_logins
+    from ptlmsync.crawl.options import CrawlOptions
 
     monkeypatch.delenv("GITHUB_TOKEN", raising=False)
     with FakeGitHub({"acme/bert": ON_GITHUB}) as server:
-        collect = {"github_api_url": server.url}
+        options = CrawlOptions(github_api_url=server.url)
         commits = _gh_logins(
-            "acme/bert", git_commits(GIT_COMMITS), collect, RawCache(tmp_path / "raw")
+            "acme/bert", git_commits(GIT_COMMITS), options, RawCache(tmp_path / "raw")
         )
         assert server.total == 0
     assert commits["author_identity"].tolist() == ["login", "name", "name", "name", "name"]
@@ -207,7 +208,7 @@ def test_without_a_token_git_authors_stay_names_and_nothing_is_asked(tmp_path, m
         commits = _gh_logins(
             "acme/bert",
             git_commits(GIT_COMMITS),
-            {"github_api_url": server.url},
+            CrawlOptions(github_api_url=server.url),
             RawCache(tmp_path / "raw2"),
         )
         assert server.total == 1  # one listing page of 100 commits

@@ -8,10 +8,10 @@ parts only.
 """
 
 import pandas as pd
-from conftest import REPO
+from helpers import REPO
 
-from ptlmsync.label_checks import held_out_split, scores, title_template
-from ptlmsync.labellers import offline_label
+from ptlmsync.label.backends import offline_label
+from ptlmsync.label.checks import held_out_split, scores, title_template
 from ptlmsync.text import clean_text, hf_commit_text
 
 
@@ -24,8 +24,8 @@ def test_offline_labeller_on_the_held_out_gh_repositories(shared_data):
     holdout = gold[gold["split"] == "holdout"].merge(commits, on=["repo", "sha"])
     predicted = pd.Series([offline_label(clean_text(m))[0] for m in holdout["message"]])
     got = scores(holdout["label"].reset_index(drop=True), predicted)
-    assert got["n"] >= 300  # the blind two-annotator set: 315 held-out commits
-    # measured: kappa 0.748, accuracy 0.798, coverage 0.927 (README)
+    assert got["n"] >= 480  # blind two-annotator labels: 315 + 182 held-out commits
+    # measured (session 8): kappa 0.747, accuracy 0.793, coverage 0.924 (README)
     assert got["kappa"] >= 0.74 and got["accuracy"] >= 0.79 and got["coverage"] >= 0.92
 
 

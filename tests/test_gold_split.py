@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ptlmsync.label_checks import held_out_split, scores, title_template
+from ptlmsync.label.checks import held_out_split, scores, title_template
 
 GOLD = Path(__file__).parent / "data" / "gold_gh_commit_labels.csv"
 

@@ -2,12 +2,11 @@
 repositories (served over file://, with and without partial-clone support)."""
 
 import shutil
-import subprocess
 
 import pandas as pd
 import pytest
-from fake_servers import FakeHub, hf_commit, hub_model
-from test_gitlog import build_remote, git
+from helpers.fake_servers import FakeHub, hf_commit, hub_model
+from helpers.git import build_remote, git, make_repo, publish
 
 from ptlmsync.crawl.gitlog import clone_bare, read_commits, read_files
 from ptlmsync.schemas import read_hf_commits
@@ -35,39 +34,34 @@ def test_files_of_every_commit_without_fetching_a_blob(tmp_path):
 
 def make_model_repo(root, model_id: str, allow_filter: bool = True) -> None:
     """A Hub-like model repository: web-UI and upload commits, an LFS pointer, a rename."""
-    work = root / "work" / model_id
-    work.mkdir(parents=True)
-    git(work, "init", "--quiet", "--initial-branch=main")
-    (work / ".gitattributes").write_text("*.safetensors filter=lfs diff=lfs merge=lfs -text\n")
-    git(work, "add", ".")
-    git(work, "commit", "--quiet", "-m", "initial commit", date="2024-01-01T10:00:00+00:00")
-    (work / "model.safetensors").write_text(LFS_POINTER)
-    (work / "config.json").write_text("{}")
-    (work / "tokenizer.json").write_text("{}")
-    git(work, "add", ".")
-    git(
-        work,
-        "commit",
-        "--quiet",
-        "-m",
-        "Upload LlamaForCausalLM\n\nweights and tokenizer",
-        date="2024-01-02T10:00:00+00:00",
+    work = make_repo(
+        root / "work" / model_id,
+        dict(
+            message="initial commit",
+            files={".gitattributes": "*.safetensors filter=lfs diff=lfs merge=lfs -text\n"},
+            date="2024-01-01T10:00:00+00:00",
+        ),
+        dict(
+            message="Upload LlamaForCausalLM\n\nweights and tokenizer",
+            files={"model.safetensors": LFS_POINTER, "config.json": "{}", "tokenizer.json": "{}"},
+            date="2024-01-02T10:00:00+00:00",
+        ),
+        dict(
+            message="Update README.md",
+            files={"README.md": "# card", "config.json": '{"a": 1}'},
+            date="2024-01-03T10:00:00+00:00",
+        ),
+        dict(
+            message="rename tokenizer",  # a git mv: the old name removed, the new one added
+            files={"tokenizer.json": None, "tokenizer_v2.json": "{}"},
+            date="2024-01-04T10:00:00+00:00",
+        ),
     )
-    (work / "README.md").write_text("# card")
-    (work / "config.json").write_text('{"a": 1}')
-    git(work, "add", ".")
-    git(work, "commit", "--quiet", "-m", "Update README.md", date="2024-01-03T10:00:00+00:00")
-    git(work, "mv", "tokenizer.json", "tokenizer_v2.json")
-    git(work, "commit", "--quiet", "-m", "rename tokenizer", date="2024-01-04T10:00:00+00:00")
-    bare = root / "hub" / model_id
-    bare.parent.mkdir(parents=True, exist_ok=True)
-    subprocess.run(["git", "clone", "--quiet", "--bare", str(work), str(bare)], check=True)
-    if allow_filter:
-        git(bare, "config", "uploadpack.allowFilter", "true")
+    publish(work, root / "hub" / model_id, allow_filter=allow_filter)
 
 
-def git_collect(hub, tmp_path) -> dict:
-    """The ``collect:`` config that lists models on ``hub`` and clones them from the
+def git_crawl_config(hub, tmp_path) -> dict:
+    """The ``crawl:`` config that lists models on ``hub`` and clones them from the
     local model repositories (GitHub: a base without repositories)."""
     return {
         "hf_endpoint": hub.url,
@@ -87,8 +81,8 @@ def test_the_hf_git_backend_reads_commits_and_files(tmp_path, allow_filter):
     models = [hub_model("acme/bert-small", 90_000), hub_model("acme/gone", 80_000)]
     cards = {m["id"]: "https://github.com/acme/bert" for m in models}
     with FakeHub(models, cards, {"acme/bert-small": [hf_commit(0)]}) as hub:
-        collect = git_collect(hub, tmp_path)
-        snapshot = crawl_all(collect, [], tmp_path / "crawl")
+        crawl = git_crawl_config(hub, tmp_path)
+        snapshot = crawl_all(crawl, [], tmp_path / "crawl")
         asked = [p for p in hub.requests if "/commits/" in p]
     assert asked == []  # the commits came from git, not from the Hub's API
     hf = read_hf_commits(snapshot / "hf_commits.parquet").set_index("title")
@@ -116,10 +110,10 @@ def test_a_rerun_asks_git_nothing_until_the_http_cache_is_deleted(tmp_path):
     make_model_repo(tmp_path, "acme/bert-small")
     models = [hub_model("acme/bert-small", 90_000)]
     with FakeHub(models, {"acme/bert-small": "https://github.com/acme/bert"}, {}) as hub:
-        collect = git_collect(hub, tmp_path)
+        crawl = git_crawl_config(hub, tmp_path)
 
         def titles():
-            snapshot = crawl_all(collect, [], tmp_path / "crawl")
+            snapshot = crawl_all(crawl, [], tmp_path / "crawl")
             return sorted(pd.read_parquet(snapshot / "hf_commits.parquet")["title"])
 
         first = titles()

@@ -2,7 +2,7 @@
 
 import pandas as pd
 import pytest
-from fake_servers import FakeHub, hf_commit, hub_model
+from helpers.fake_servers import FakeHub, hf_commit, hub_model
 
 from ptlmsync.crawl.http_cache import RawCache
 from ptlmsync.crawl.hub import fetch_card, hf_api, hf_commits, hf_endpoint, select_models
@@ -100,21 +100,21 @@ def test_gated_and_unauthorized_models_get_a_status(hub, tmp_path):
 
 def test_a_refused_card_marks_the_model_unauthorized_and_selection_goes_on(hub, tmp_path):
     from ptlmsync.crawl.hub import CardRefused
-    from ptlmsync.stages.crawl import select_and_link
+    from ptlmsync.stages.crawl import select_models
 
     card = "/lab/gpt-tiny/raw/main/README.md"
     hub.fail(card, (401, {}, b"Invalid username or password."))
     with pytest.raises(CardRefused, match="lab/gpt-tiny"):
         fetch_card(hf_api(hub.url, RawCache(tmp_path / "direct")), "lab/gpt-tiny")
     hub.fail(card, (401, {}, b"Invalid username or password."))
-    collect = {
+    crawl = {
         "hf_endpoint": hub.url,
         "nlp_pipeline_tags": ["fill-mask", "text-generation"],
         "min_downloads": 10_000,
         "manual_links": None,
     }
     out = {name: tmp_path / name for name in ("m.csv", "l.csv", "f.csv", "e.json", "r.csv")}
-    families = select_and_link(collect, [], tmp_path / "raw", *out.values())
+    families = select_models(crawl, [], tmp_path / "raw", *out.values())
     links = pd.read_csv(out["l.csv"]).set_index("model_id")
     assert links.loc["lab/gpt-tiny", "decision"] == "unauthorized"
     assert links.loc["acme/bert-small", "decision"] == "linked"
@@ -144,7 +144,7 @@ def test_a_malformed_listing_entry_is_skipped_and_the_rest_used(tmp_path, caplog
 
 
 def test_links_that_differ_only_in_case_make_one_family(tmp_path):
-    from ptlmsync.stages.crawl import select_and_link
+    from ptlmsync.stages.crawl import select_models
 
     models = [hub_model(f"EleutherAI/pythia-{s}", d) for s, d in (("1b", 90_000), ("2b", 80_000))]
     models.append(hub_model("EleutherAI/pythia-3b", 70_000))
@@ -153,15 +153,15 @@ def test_links_that_differ_only_in_case_make_one_family(tmp_path):
         "EleutherAI/pythia-2b": "Code: https://GitHub.com/eleutherai/Pythia",
         "EleutherAI/pythia-3b": "[repo](https://github.com/EleutherAI/pythia/tree/main)",
     }
-    collect = {
+    crawl = {
         "nlp_pipeline_tags": ["text-generation"],
         "min_downloads": 10_000,
         "manual_links": None,
     }
     out = {name: tmp_path / name for name in ("m.csv", "l.csv", "f.csv", "e.json", "r.csv")}
     with FakeHub(models, cards=cards, commits={}) as server:
-        families = select_and_link(
-            {**collect, "hf_endpoint": server.url}, [], tmp_path / "raw", *out.values()
+        families = select_models(
+            {**crawl, "hf_endpoint": server.url}, [], tmp_path / "raw", *out.values()
         )
     assert families[["family", "github_repo", "n_models"]].values.tolist() == [
         ["EleutherAI__pythia", "EleutherAI/pythia", 3]

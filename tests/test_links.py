@@ -98,10 +98,10 @@ def test_manual_table_overrides_the_heuristic(tmp_path):
 @pytest.mark.parametrize(
     ("row", "reason"),
     [
-        ("acme/x,acme/x,lnk,", r"manual_links.csv:3: action 'lnk'"),
-        ("acme/x,,link,", r"manual_links.csv:3: action 'link' needs github_repo"),
-        ("not-an-id,acme/x,link,", r"manual_links.csv:3: model_id 'not-an-id'"),
-        ("acme/ok,acme/ok,link,", r"manual_links.csv:3: model_id 'acme/ok' is listed twice"),
+        ("acme/x,acme/x,lnk,", r"column 'action': isin.* at line 3; values \['lnk'\]"),
+        ("acme/x,,link,", r"action 'link' needs github_repo as owner/repo: failed at line 3"),
+        ("not-an-id,acme/x,link,", r"column 'model_id': str_matches.* at line 3"),
+        ("acme/ok,acme/ok,link,", r"column 'model_id': field_uniqueness failed at lines 2, 3"),
     ],
 )
 def test_malformed_manual_rows_name_file_line_and_reason(tmp_path, row, reason):

@@ -1,19 +1,20 @@
 """source: live end to end, against a local Hub and local git remotes (no network)."""
 
 import json
-import os
 import re
 import shutil
 import subprocess
-import sys
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import REPO, copy_workflow
-from fake_servers import FakeGitHub, FakeHub, FakeLLM, gh_commit, hf_commit, hub_model
-from test_gitlog import git
-from test_labellers import honest, text_of
-from test_study_labels import GH_HEADER, HF_HEADER
+from helpers import REPO
+from helpers.fake_servers import FakeGitHub, FakeHub, FakeLLM, gh_commit, hf_commit, hub_model
+from helpers.git import ADA, git, make_repo, publish
+from helpers.labels import GH_HEADER, HF_HEADER, honest, text_of
+from helpers.workflow import copy_run, copy_workflow, snakemake
 
 pytestmark = pytest.mark.workflow
 
@@ -47,7 +48,6 @@ COMMITS = {
 # carol-gh (one request); GitHub links Ada's e-mail to no account; zoo/t5 is not on
 # GitHub at all (404), so Zed stays a name and that family's shared contributors are
 # unavailable. Shared: acme__bert alice-gh, lab__gpt carol-gh, zoo__t5 unknown.
-ADA = ("Ada Lovelace", "ada@example.org")
 ALICE = ("Alice A", "7+alice-gh@users.noreply.github.com")
 CAROL = ("Carol C", "carol@example.org")
 ZED = ("Zed Z", "zed@example.org")
@@ -62,31 +62,23 @@ LOGINS = {ADA[1]: None, ALICE[1]: "alice-gh", CAROL[1]: "carol-gh"}
 def make_remote(root, repo, days, authors=None):
     """A bare git remote of ``repo``, one empty commit per day (by ``authors[day]``, else
     Ada); returns the commits as GitHub's REST API lists them (newest first)."""
-    work = root / "work" / repo
-    work.mkdir(parents=True)
-    git(work, "init", "--quiet", "--initial-branch=main")
-    for day in days:
-        git(
-            work,
-            "commit",
-            "--quiet",
-            "--allow-empty",
-            "-m",
-            f"Change on day {day}",
+    commits = [
+        dict(
+            message=f"Change on day {day}",
             date=f"2024-01-{day:02d}T08:00:00+00:00",
             author=(authors or {}).get(day, ADA),
         )
-    bare = root / "remote" / f"{repo}.git"
-    bare.parent.mkdir(parents=True, exist_ok=True)
-    subprocess.run(["git", "clone", "--quiet", "--bare", str(work), str(bare)], check=True)
-    git(bare, "config", "uploadpack.allowFilter", "true")
+        for day in days
+    ]
+    work = make_repo(root / "work" / repo, *commits)
+    bare = publish(work, root / "remote" / f"{repo}.git")
     log = [line.split() for line in git(bare, "log", "--format=%H %ae").decode().splitlines()]
     return [gh_commit(i, LOGINS.get(email), sha=sha) for i, (sha, email) in enumerate(log)]
 
 
 def run(work, hub_url, remote, llm_url, *extra, github_url=""):
     collect = (
-        f"collect={{hf_endpoint: '{hub_url}', github_clone_url: 'file://{remote}', "
+        f"crawl={{hf_endpoint: '{hub_url}', github_clone_url: 'file://{remote}', "
         f"github_api_url: '{github_url}', "
         "min_downloads: 10000, manual_links: null, hf_backend: api}"
     )
@@ -101,15 +93,8 @@ def run(work, hub_url, remote, llm_url, *extra, github_url=""):
         (study / "GH_160_with_labels.csv").write_text(GH_HEADER + "\n")
         (study / "HF_160_with_labels.csv").write_text(HF_HEADER + "\n")
     config = ["--config", "source=live", collect, label, f"study_labels_dir={study}"]
-    result = subprocess.run(
-        [sys.executable, "-m", "snakemake", "--cores", "2", *config, *extra],
-        cwd=work,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        env={**os.environ, "GITHUB_TOKEN": "test-token"},  # the git backend asks for logins
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    # with a token the git backend asks GitHub for logins
+    snakemake(work, *config, *extra, env={"GITHUB_TOKEN": "test-token"})
 
 
 def honest_except_day_21(items):
@@ -120,6 +105,24 @@ def honest_except_day_21(items):
         if "day 21" in text_of(item):
             given["label"] = "Refactoring"
     return json.dumps(answer)
+
+
+@dataclass
+class Live:
+    """The live run's work directory and servers, and what the run asked the servers."""
+
+    work: Path
+    root: Path
+    hub: FakeHub
+    llm: FakeLLM
+    github: FakeGitHub
+    llm_total: int  # requests the LLM had answered when the run ended
+    github_requests: Counter  # GitHub's requests by path when the run ended
+
+    def rerun(self, work: Path, *extra: str) -> None:
+        """The live run again in ``work`` against the same servers."""
+        remote, urls = self.root / "remote", {"github_url": self.github.url}
+        run(work, self.hub.url, remote, self.llm.url, *extra, **urls)
 
 
 @pytest.fixture(scope="module")
@@ -138,7 +141,7 @@ def live(tmp_path_factory):
         run(work, hub.url, remote, llm.url, "--", "label_plan", **urls)  # the bill first
         assert llm.total == 0
         run(work, hub.url, remote, llm.url, **urls)
-        yield work, hub, llm, root, github
+        yield Live(work, root, hub, llm, github, llm.total, Counter(github.requests))
     hub.close()
 
 
@@ -146,11 +149,11 @@ RUN = "results/live"
 
 
 def test_live_run_collects_links_and_codes_families(live):
-    work, _, llm, _, _ = live
+    work = live.work
     links = pd.read_csv(work / RUN / "crawl/links.csv").set_index("model_id")
     assert links.loc["acme/bert-large", "github_repo"] == "acme/bert"
     assert links.loc["lab/no-card", "decision"] == "unlinked"
-    families = pd.read_csv(work / RUN / "sync/families.csv").set_index("family")
+    families = pd.read_csv(work / RUN / "sync/family_codes.csv").set_index("family")
     assert families.loc["acme__bert", "n_models"] == 2
     assert families.loc["acme__bert", "n_gh_commits"] == 4
     assert families.loc["lab__gpt", "n_hf_commits"] == 2
@@ -171,11 +174,11 @@ def test_live_run_collects_links_and_codes_families(live):
     assert (work / RUN / "paper/paper.pdf").stat().st_size > 10_000
     crawl = json.loads((work / RUN / "tables/numbers.json").read_text())["crawl"]
     assert (crawl["n_targets"], crawl["n_ok"], crawl["n_dropped"]) == (9, 8, 0)
-    assert llm.total > 0  # the commits were labelled by the (local) remote labeller
+    assert live.llm_total > 0  # the commits were labelled by the (local) remote labeller
 
 
 def test_shared_contributors_are_found_by_github_login_through_hf_profiles(live):
-    work, _, _, _, github = live
+    work = live.work
     contributors = pd.read_csv(work / RUN / "sync/contributors.csv").set_index("family")
     bert, gpt, t5 = (contributors.loc[f] for f in ("acme__bert", "lab__gpt", "zoo__t5"))
     # Alice: HF profile link = the login of her noreply address on GH
@@ -197,24 +200,24 @@ def test_shared_contributors_are_found_by_github_login_through_hf_profiles(live)
         "single": 2,
     }
     # measured: one request per e-mail asked (Ada's, Carol's, Zed's: 404), none for Alice
-    assert sorted(p.split("/commits/")[0] for p in github.requests) == [
+    assert sorted(p.split("/commits/")[0] for p in live.github_requests) == [
         "/repos/acme/bert",
         "/repos/lab/gpt",
         "/repos/zoo/t5",
     ]
-    assert github.total == 3
+    assert live.github_requests.total() == 3
 
 
 def test_the_plan_came_before_the_bill_and_the_paper_states_the_bill(live):
-    work, _, llm, _, _ = live
+    work = live.work
     plan = pd.read_csv(work / RUN / "labels/plan.csv")
-    families = pd.read_csv(work / RUN / "sync/families.csv")
+    families = pd.read_csv(work / RUN / "sync/family_codes.csv")
     n_commits = families[["n_gh_commits", "n_hf_commits"]].sum().sum()
     # every message is distinct here; with 50 per request, one request per shard used
     assert plan.loc[0, "distinct_texts"] == n_commits and plan.loc[0, "cached_texts"] == 0
     assert 1 <= plan.loc[0, "requests"] <= n_commits
     labels = json.loads((work / RUN / "tables/numbers.json").read_text())["labels"]
-    assert labels["requests"] == llm.total  # usage counts every request the server saw
+    assert labels["requests"] == live.llm_total  # usage counts every request the server saw
     # the day-21 commit is answered wrongly and re-asked: requests the plan cannot foresee
     assert labels["invalid_answers"] > 0 and labels["requests"] > plan.loc[0, "requests"]
     html = (work / RUN / "paper/paper.html").read_text()
@@ -222,8 +225,8 @@ def test_the_plan_came_before_the_bill_and_the_paper_states_the_bill(live):
 
 
 def test_an_unlabelled_commit_is_counted_and_left_out_of_every_change_type_statistic(live):
-    work = live[0]
-    families = pd.read_csv(work / RUN / "sync/families.csv")
+    work = live.work
+    families = pd.read_csv(work / RUN / "sync/family_codes.csv")
     unlabelled = pd.read_csv(work / RUN / "tables/unlabelled_commits.csv").set_index("platform")
     assert unlabelled.loc["GH", "n_unlabelled"] == 1 and unlabelled.loc["HF", "n_unlabelled"] == 0
     shares = pd.read_csv(work / RUN / "tables/change_types_by_platform.csv")
@@ -235,33 +238,24 @@ def test_an_unlabelled_commit_is_counted_and_left_out_of_every_change_type_stati
     assert numbers["n_unlabelled_excluded"] == 1
 
 
-def test_after_make_clean_a_rerun_asks_neither_hub_nor_github_nor_the_llm(live):
-    work, hub, llm, root, github = live
+def test_after_make_clean_a_rerun_asks_neither_hub_nor_github_nor_the_llm(live, tmp_path):
+    hub, llm, github = live.hub, live.llm, live.github
+    work = copy_run(live.work, tmp_path / "run")  # make clean deletes what others read
     asked = hub.total, llm.total, github.total
     subprocess.run(["make", "-f", str(REPO / "Makefile"), "clean"], cwd=work, check=True)
     assert not (work / "results").exists() and (work / "resources/cache").is_dir()
-    run(work, hub.url, root / "remote", llm.url, github_url=github.url)
+    live.rerun(work)
     assert (hub.total, llm.total, github.total) == asked
     assert re.search(r"acme/bert", (work / RUN / "crawl/links.csv").read_text())
 
 
-def test_a_changed_selection_leaves_no_stale_part_in_the_snapshot(live):
+def test_a_changed_selection_leaves_no_stale_part_in_the_snapshot(live, tmp_path, monkeypatch):
     """The Hub no longer lists a model: re-running the selection re-crawls its family."""
-    work, hub, llm, root, github = live
-    hub.models = [m for m in MODELS if m["id"] != "acme/bert-large"]
+    work = copy_run(live.work, tmp_path / "run")  # the other tests read the first crawl
+    monkeypatch.setattr(live.hub, "models", [m for m in MODELS if m["id"] != "acme/bert-large"])
     shutil.rmtree(work / "resources/cache/http")  # else the old listing is answered
     target = f"{RUN}/crawl/status.csv"
-    run(
-        work,
-        hub.url,
-        root / "remote",
-        llm.url,
-        "-R",
-        "select_models",
-        "--",
-        target,
-        github_url=github.url,
-    )
+    live.rerun(work, "-R", "select_models", "--", target)
     snapshot = work / RUN / "crawl/snapshot"
     assert "acme/bert-large" not in pd.read_csv(snapshot / "models.csv")["model_id"].tolist()
     hf = pd.read_parquet(snapshot / "hf_commits.parquet")

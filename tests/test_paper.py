@@ -196,9 +196,14 @@ def test_table_headers_can_wrap_and_values_stay_as_they_are(tmp_path):
 
 
 def test_unavailable_analyses_are_named_in_words():
-    from ptlmsync.outputs import NEEDS_COMMITS, unavailable_analyses
+    from ptlmsync.outputs import needing_commits, unavailable_analyses
 
     assert unavailable_analyses([]) == "none"
     assert unavailable_analyses(["topics"]) == "the topics of each change type"
-    words = unavailable_analyses(NEEDS_COMMITS)
+    words = unavailable_analyses(needing_commits())
     assert "RQ4" in words and "_" not in words  # no table names in the prose
+
+
+def test_the_pdf_keeps_each_figure_s_width_as_quarto_does(tmp_path):
+    out = resolve("See @fig-a.\n![A](a.png){#fig-a width=50%}\n![B](b.png){#fig-b}\n", tmp_path, {})
+    assert "![A](a.png){width=50%}" in out and "![B](b.png)\n" in out and "{#" not in out

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from ptlmsync.artefacts import kind_of
 from ptlmsync.automation import automated_commits, automated_sync_by_family, match
 from ptlmsync.propagation import (
     CHANGE_COLUMNS,
@@ -15,7 +16,6 @@ from ptlmsync.propagation import (
     counted_changes,
     drift,
     greedy_match,
-    kind_of,
     propagation_events,
     propagation_table,
     trace,

@@ -1,12 +1,11 @@
 """Each run has its own directory, the caches live outside it, and a DAG parse stays light."""
 
 import re
-import subprocess
-import sys
 
 import jsonschema
 import pytest
-from conftest import REPO, copy_workflow
+from helpers import REPO
+from helpers.workflow import copy_workflow, snakemake
 
 from ptlmsync.config import CACHES, cache_paths, load_schema, run_name
 
@@ -45,14 +44,8 @@ def test_caches_live_under_cache_dir_with_home_expanded(monkeypatch, tmp_path):
 
 def imported_modules(workdir, *args) -> set[str]:
     """Top-level modules a ``snakemake -n`` imports (python -X importtime)."""
-    result = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "snakemake", "-n", "--cores", "1", *args],
-        cwd=workdir,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    python_options = ("-X", "importtime")
+    result = snakemake(workdir, "-n", *args, cores=1, timeout=300, python_options=python_options)
     lines = re.findall(r"^import time:.*\|\s*(\S+)$", result.stderr, flags=re.M)
     return {name.strip().split(".")[0] for name in lines}
 
@@ -71,7 +64,8 @@ def test_the_code_cites_the_projects_own_method_document():
     sections = set(re.findall(r"^## (\d+)\.", method, flags=re.M))
     assert sections == {str(n) for n in range(1, len(sections) + 1)}  # numbered 1, 2, …
     cited = []
-    for path in [*REPO.glob("src/ptlmsync/**/*.py"), *REPO.glob("tests/*.py"), REPO / "README.md"]:
+    sources = [*REPO.glob("src/ptlmsync/**/*.py"), *REPO.glob("tests/**/*.py")]
+    for path in [*sources, REPO / "README.md"]:
         text = path.read_text()
         assert "METHOD" + ".md" not in text, f"{path} cites a file outside the repository"
         cited += re.findall(r"docs/method\.md, section (\d+)", text)

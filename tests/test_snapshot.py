@@ -4,7 +4,7 @@ import json
 
 import pandas as pd
 import pytest
-from conftest import model_row
+from helpers.frames import model_row
 
 from ptlmsync.schemas import TableError, read_batches
 from ptlmsync.snapshot import (

@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from ptlmsync import stats
+from ptlmsync.label.reading import labelled_only
 
 
 def test_age_groups_are_value_terciles():
@@ -150,7 +151,7 @@ def test_majority_labels_ties_go_to_run_one():
             "family": "f",
             "key": ["a"] * 3 + ["b"] * 2,
             "label": ["X", "Y", "Y", "Z", "W"],
-            "run": [1, 2, 3, 1, 2],
+            "repeat": [1, 2, 3, 1, 2],
         }
     )
     out = stats.majority_labels(labels).set_index("key")["label"]
@@ -425,7 +426,7 @@ def test_unlabelled_commits_are_excluded_from_change_type_statistics_and_counted
     counted = stats.unlabelled_commits(labels).set_index("platform")
     assert counted.loc["GH"].tolist() == [3, 1, 33.33]
     assert counted.loc["HF"].tolist() == [1, 1, 100.0]
-    kept = stats.labelled_only(labels)
+    kept = labelled_only(labels)
     assert kept["key"].tolist() == ["a", "c"]
     # with "Unlabelled" counted as a type the family would score 1/3; without, HF has no
     # labelled commit: the family is unscored, not "shares nothing"
@@ -448,8 +449,8 @@ def test_unlabelled_counts_of_an_empty_platform_are_zero():
 
 
 def test_per_pattern_tests_leave_out_the_unnamed_group_and_the_summary_keeps_it(tmp_path):
-    from ptlmsync.outputs import TABLES
-    from ptlmsync.stages.stats import tabulate_switches
+    from ptlmsync.outputs import tables_of
+    from ptlmsync.tables import RuleInputs, make_tables
 
     families = pd.DataFrame(
         {
@@ -466,10 +467,9 @@ def test_per_pattern_tests_leave_out_the_unnamed_group_and_the_summary_keeps_it(
     )
     families.to_csv(tmp_path / "families.csv", index=False)
     switches.to_csv(tmp_path / "switches.csv", index=False)
-    out = [tmp_path / f"{name}.csv" for name in TABLES["switches"]]
-    tabulate_switches(
-        switches=tmp_path / "switches.csv", families=tmp_path / "families.csv", tables=out
-    )
+    out = [tmp_path / f"{name}.csv" for name in tables_of("tabulate_switches")]
+    inputs = {"switches": tmp_path / "switches.csv", "families": tmp_path / "families.csv"}
+    make_tables("tabulate_switches", RuleInputs(inputs), out)
     summary = pd.read_csv(tmp_path / "switch_days_by_pattern.csv").set_index("group")
     assert summary.loc["Unnamed", "n_switches"] == 2  # described, not tested
     kruskal = pd.read_csv(tmp_path / "kruskal.csv")

@@ -1,7 +1,8 @@
 """Fetching the study's published files: against a local file host serving them."""
 
 import pytest
-from fake_servers import FakeFileHost
+from helpers.fake_servers import FakeFileHost
+from helpers.workflow import copy_workflow, snakemake
 
 from ptlmsync.study_files import (
     STUDY_COMMIT,
@@ -64,24 +65,12 @@ def test_offline_the_error_says_how_to_proceed(tmp_path):
 
 @pytest.mark.workflow
 def test_a_replication_run_without_replication_dir_fetches_the_files(published, tmp_path):
-    import subprocess
-    import sys
-
-    from conftest import copy_workflow
-
     (tmp_path / "work").mkdir()
     work = copy_workflow(tmp_path / "work")
     with FakeFileHost(published, PREFIX) as host:
         config = ["source=replication", f"replication_url={host.base_url}"]
-        target = "results/replication/sync/families.csv"
-        result = subprocess.run(
-            [sys.executable, "-m", "snakemake", "--cores", "2", target, "--config", *config],
-            cwd=work,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
-        assert result.returncode == 0, result.stderr[-3000:]
+        target = "results/replication/sync/family_codes.csv"
+        snakemake(work, target, "--config", *config)
         assert host.total == len(STUDY_FILES)
     fetched = work / "resources/cache/study" / STUDY_COMMIT
     assert sorted(p.name for p in fetched.glob("*.csv")) == sorted(STUDY_FILES)

@@ -3,15 +3,15 @@ files of the study's format (the real files are never copied here), and the Unla
 commits by the artefact kind of their files."""
 
 import hashlib
-import subprocess
-import sys
 
 import pandas as pd
 import pytest
-from conftest import model_row
-from fake_servers import FakeFileHost
+from helpers.fake_servers import FakeFileHost
+from helpers.frames import model_row
+from helpers.labels import GH_HEADER, HF_HEADER
+from helpers.workflow import copy_workflow, snakemake
 
-from ptlmsync.label_checks import (
+from ptlmsync.label.checks import (
     FILES_UNKNOWN,
     NO_FILES,
     main_kind,
@@ -37,16 +37,6 @@ from ptlmsync.study_labels import (
     study_label_numbers,
 )
 
-GH_HEADER = (
-    "owner;cleaned_github;author_name;author_username;commit_date;family;names;"
-    "commit_message;manual_categories;oussama_categories;automatic"
-)
-HF_HEADER = (
-    "owner;model_name;created_at;last_updated;family;model_size;previous_size_category;"
-    "downloads;likes;library_name;pipeline_tag;cleaned_github;title;message;commit_id;date;"
-    "author;files;names;combined;labels;manual_classification;oussama_classification;"
-    "automatic_classification"
-)
 H = {i: str(i) * 40 for i in range(1, 7)}  # HF commit ids "111…", "222…", …
 
 
@@ -191,7 +181,7 @@ def run(snapshot, tmp_path):
     split_families(out / "snapshot", batches, out / "families.csv")
     commits = pd.concat([pd.read_parquet(b) for b in batches], ignore_index=True)
     labels = commits[["platform", "family", "series", "key"]].assign(
-        label=commits["key"].map(RUN_LABELS), labeller="offline:test", run=1, reason=""
+        label=commits["key"].map(RUN_LABELS), labeller="offline:test", repeat=1, reason=""
     )
     labels.to_parquet(out / "labels.parquet", index=False)
     return {"batches": batches, "families": out / "families.csv", "labels": out / "labels.parquet"}
@@ -402,30 +392,16 @@ def test_unlabelled_commits_by_the_kind_of_their_files():
 def test_the_demo_needs_no_file_and_a_snapshot_run_fetches_or_reads_them(
     snapshot, study_dir, tmp_path
 ):
-    from conftest import copy_workflow
-
     (tmp_path / "work").mkdir()
     work = copy_workflow(tmp_path / "work")
-
-    def snakemake(*args):
-        result = subprocess.run(
-            [sys.executable, "-m", "snakemake", "--cores", "2", *args],
-            cwd=work,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
-        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-        return result.stdout
-
-    demo = snakemake("-n", "results/demo/labels/validation_study.csv")
+    demo = snakemake(work, "-n", "results/demo/labels/validation_study.csv").stdout
     assert "validate_study_labels" in demo and "fetch_study_labels" not in demo
     config = ["source=snapshot", f"snapshot_dir={snapshot}", "run_name=snap", "family_batches=2"]
     target = "results/snap/labels/validation_study.csv"
-    assert "fetch_study_labels" in snakemake("-n", target, "--config", *config)
+    assert "fetch_study_labels" in snakemake(work, "-n", target, "--config", *config).stdout
     config.append(f"study_labels_dir={study_dir}")  # a local folder takes precedence
-    assert "fetch_study_labels" not in snakemake("-n", target, "--config", *config)
-    snakemake(target, "results/snap/labels/unlabelled_by_kind.csv", "--config", *config)
+    assert "fetch_study_labels" not in snakemake(work, "-n", target, "--config", *config).stdout
+    snakemake(work, target, "results/snap/labels/unlabelled_by_kind.csv", "--config", *config)
     validation = pd.read_csv(work / target).set_index("platform")
     assert validation["n_matched"].to_dict() == {"GH": 2, "HF": 5}
     assert validation.loc["HF", "matched_by"] == "commit id"

@@ -2,7 +2,7 @@
 
 import pandas as pd
 import pytest
-from conftest import make_commits
+from helpers.frames import make_commits
 
 from ptlmsync.schemas import FAMILY_COMMITS, validate
 from ptlmsync.sync import (
@@ -10,7 +10,7 @@ from ptlmsync.sync import (
     assign_periods,
     code_family,
     family_activity,
-    longest_run,
+    longest_streak,
     phase_codes,
     switch_events,
 )
@@ -198,8 +198,8 @@ def test_intensity_looks_at_each_variant_separately():
     ("periods_", "expected"),
     [((), 0), ((4,), 1), ((1, 2, 3, 7, 8), 3), ((5, 3, 4, 1), 3), ((0, 2, 4), 1)],
 )
-def test_longest_run(periods_, expected):
-    assert longest_run(periods_) == expected
+def test_longest_streak(periods_, expected):
+    assert longest_streak(periods_) == expected
 
 
 # --- patterns ------------------------------------------------------------------------
@@ -245,9 +245,9 @@ def test_thresholds_come_from_params():
     rows = _gh_everywhere() + [("m/a", p * W) for p in (0, 2, 4, 6)]
     assert code(*rows, params=SyncParams(rare_max_periods=4))["intensity"] == "R"
     rows = _gh_everywhere() + [("m/a", p * W) for p in (3, 4, 5)]
-    assert code(*rows, params=SyncParams(frequent_min_run=3))["intensity"] == "R"
+    assert code(*rows, params=SyncParams(frequent_min_streak=3))["intensity"] == "R"
     rows = _gh_everywhere() + [("m/a", p * W) for p in (3, 4, 5, 6)]
-    assert code(*rows, params=SyncParams(frequent_min_run=4))["intensity"] == "F"
+    assert code(*rows, params=SyncParams(frequent_min_streak=4))["intensity"] == "F"
 
 
 def test_window_length_changes_periods():

@@ -2,13 +2,13 @@
 
 import pandas as pd
 import pytest
-from conftest import make_commits
+from helpers.frames import make_commits
 
+from ptlmsync.agreement import kappa
 from ptlmsync.schemas import TableError
 from ptlmsync.sync import SyncParams
 from ptlmsync.sync_checks import (
     compare_with_manual,
-    kappa,
     read_manual_codes,
     sensitivity,
     sensitivity_summary,
@@ -54,8 +54,8 @@ def test_manual_table_accepts_the_studys_lag_spelling(tmp_path):
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("family,lag,code\nf,Sideways,CSF\n", r"manual.csv: line 2: column 'lag'"),
-        ("family,lag,code\nf,GH first,CSF\ng,GH first,XYZ\n", r"line 3: column 'code'"),
+        ("family,lag,code\nf,Sideways,CSF\n", r"manual.csv: .*\n  column 'lag'.* at line 2"),
+        ("family,lag,code\nf,GH first,CSF\ng,GH first,XYZ\n", r"column 'code'.* at line 3"),
         ("family,code\nf,CSF\n", r"missing columns \['lag'\]"),
     ],
 )
@@ -82,7 +82,7 @@ def test_sensitivity_recodes_with_each_window():
 
 
 def test_resolution_sensitivity_counts_the_families_that_change():
-    from conftest import make_commits
+    from helpers.frames import make_commits
 
     from ptlmsync.sync_checks import resolution_sensitivity
 
@@ -108,7 +108,7 @@ def test_resolution_sensitivity_counts_the_families_that_change():
 
 
 def test_resolution_sensitivity_counts_the_families_whose_switch_events_change():
-    from conftest import make_commits
+    from helpers.frames import make_commits
 
     from ptlmsync.sync_checks import resolution_sensitivity
 

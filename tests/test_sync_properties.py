@@ -1,7 +1,7 @@
 """Invariants of the synchronisation coding (property-based)."""
 
 import pandas as pd
-from conftest import make_commits
+from helpers.frames import make_commits
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

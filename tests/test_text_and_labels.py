@@ -3,9 +3,9 @@
 import pandas as pd
 import pytest
 
-from ptlmsync.label_rules import TITLE_CHARS, rule_label, split_message, title_of
-from ptlmsync.labellers import make_labeller
-from ptlmsync.taxonomy import load_taxonomy
+from ptlmsync.label.backends import make_labeller
+from ptlmsync.label.rules import TITLE_CHARS, rule_label, split_message, title_of
+from ptlmsync.label.taxonomy import load_taxonomy
 from ptlmsync.text import clean_text, hf_commit_text
 
 
@@ -85,9 +85,9 @@ def test_no_rule_no_label(text):
 def label_by_shards(tmp_path, commits: pd.DataFrame, runs: int):
     """The offline labeller's jobs as the workflow runs them (one text shard, then the
     batch's join): the labels of every commit and run, and the shard's usage."""
-    from ptlmsync.stages.label import label_family_batch, label_text_shard
+    from ptlmsync.stages.label import label_batch, label_text_shard
 
-    config = {"backend": "offline", "runs": runs, "commits_per_request": 50}
+    config = {"backend": "offline", "repeats": runs, "commits_per_request": 50}
     batch = tmp_path / "batch.parquet"
     commits.assign(date=pd.Timestamp("2024-01-01", tz="UTC"), author="dev").to_parquet(batch)
     shard, usage, labels = (tmp_path / n for n in ("shard.parquet", "usage.csv", "labels.parquet"))
@@ -100,7 +100,7 @@ def label_by_shards(tmp_path, commits: pd.DataFrame, runs: int):
         cache_dir=tmp_path / "cache",
         label_config=config,
     )
-    label_family_batch(commits=batch, shards=[shard], labels=labels, label_config=config)
+    label_batch(commits=batch, shards=[shard], labels=labels, label_config=config)
     return pd.read_parquet(labels), pd.read_csv(usage)
 
 
@@ -115,7 +115,7 @@ def test_labelling_repeats_runs_and_rejects_unknown_backends(tmp_path):
         }
     )
     labels, usage = label_by_shards(tmp_path, commits, runs=3)
-    assert len(labels) == 6 and set(labels["run"]) == {1, 2, 3}
+    assert len(labels) == 6 and set(labels["repeat"]) == {1, 2, 3}
     assert set(labels["label"]) == {"External Documentation"}
     assert usage["requests"].tolist() == [0, 0, 0]  # the offline labeller asks no one
     with pytest.raises(ValueError, match=r"label\.backend"):
@@ -245,9 +245,7 @@ def test_rules_for_real_gh_messages(text, label):
     assert rule_label(clean_text(text))[0] == label
 
 
-@pytest.mark.parametrize(
-    "text", ["add some scripts", "Demonstrate failing torch loads", "update", "debug"]
-)
+@pytest.mark.parametrize("text", ["Demonstrate failing torch loads", "update", "debug"])
 def test_messages_that_still_name_nothing_stay_unlabelled(text):
     assert rule_label(clean_text(text)) is None
 
@@ -388,7 +386,7 @@ def test_vague_changes_are_the_study_catch_all(text):
     )
 
 
-@pytest.mark.parametrize("text", ["updates", "update", "Update scripts", "summary", "20220501"])
+@pytest.mark.parametrize("text", ["updates", "update", "summary", "20220501"])
 def test_vague_words_that_name_no_change_stay_unlabelled(text):
     assert rule_label(clean_text(text)) is None
 
@@ -404,3 +402,92 @@ def test_a_long_subject_is_read_by_its_title_first():
     assert title_of(hub_merge) == hub_merge
     assert rule_label(clean_text(hub_merge))[0] == "Sharing"
     assert split_message("1. Add X 2. Fix Y")[1] == "Add X 2."
+
+
+# Issue 27, item 2: rules written from the study's definitions and the kinds of commit an
+# external check found hard (no tune message copied); each with the nearest messages it
+# must leave alone.
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # "metadata" is the model card's only next to a card (code has metadata too)
+        ("Add language tags to the model card metadata", "External Documentation"),
+        ("Update metadata", "External Documentation"),
+        ("Write export metadata for the GGUF files", "Output Data"),
+        ("Add metadata_cols argument to the slide loader", None),
+        # a device (CUDA, GPU) is no efficiency; several GPUs are distributed set-up
+        ("fix embedding initialisation on CUDA", "Model Structure"),
+        ("multi-gpu", "Training Infrastructure"),
+        ("Add experimental multi GPU support", "Training Infrastructure"),
+        ("initial work to improve gpu occupancy", "Pipeline Performance"),
+        ("enable GPU offloading", "Pipeline Performance"),
+        # a deprecated model is model-card text, deprecated code is code; "to link" is a verb
+        ("This model is deprecated", "External Documentation"),
+        ("Removed deprecated event from the trainer callbacks", "Training Infrastructure"),
+        ("fix linker test for two entities to link", "Validation Infrastructure"),
+        ("fix wandb link", "External Documentation"),
+        # "split" as a verb is no data split
+        ("Split internal package imports", "Model Structure"),
+        # a "version number" bumped is the project's own version
+        ("bump flair version number", "Project Metadata"),
+        # pushing artefacts to the Hub is Sharing
+        ("script to push the model on hf", "Sharing"),
+        ("push adapters to the Hugging Face hub", "Sharing"),
+        # bare run scripts: training scripts (terse, but they say what they touch)
+        ("add some scripts", "Training Infrastructure"),
+        ("Update scripts", "Training Infrastructure"),
+        ("add launch scripts", "Training Infrastructure"),
+        ("add helper scripts", None),
+        # a merged pull request announcing a release: a model release, not the package's
+        ("Merge pull request #3 from org/dev Release Yi-34B", "Model Structure"),
+        ("Merge pull request #4 from org/release-0.4 Release 0.4.1", "Sharing"),
+        ("Merge pull request #5 from org/x Prepare the 2.0 release", "Sharing"),
+        ("Merge pull request #6 from org/x Update release notes", "Sharing"),
+        ("Merge pull request #7 from org/ci Add workflow for PyPI releases", "Sharing"),
+        ("Merge pull request #9 from org/ci Build the image only when released", "Sharing"),
+        # a title that starts by naming the README or model card is about it (its licence
+        # field is card metadata); the licence file itself is Project Metadata
+        ("Update README.md to change the license to MIT", "External Documentation"),
+        ("Update LICENSE", "Project Metadata"),
+        # a converter class or a shared directory shares nothing
+        ("Refactor ValueConverter", "Model Structure"),
+        ("mount the shared scratch directory", None),
+        ("fix the label assignment", "Model Structure"),
+        # reported scores and metrics are Validation Infrastructure, even in a .md file
+        ("Update RESULTS.md", "Validation Infrastructure"),
+        ("add results_mteb.csv", "Validation Infrastructure"),
+        ("Add confusion matrix", "Validation Infrastructure"),
+        ("report precision and recall per class", "Validation Infrastructure"),
+        # optimiser, loss, trainer and distributed training code by name
+        ("Update optimization.py", "Training Infrastructure"),
+        ("Update cross_entropy_loss.py", "Training Infrastructure"),
+        ("support FSDP", "Training Infrastructure"),
+        ("add QLoRA", "Training Infrastructure"),
+        ("Add GRPO", "Training Infrastructure"),
+        ("Add EMA of the weights", "Training Infrastructure"),
+        ("move dataset selection out of the trainer", "Training Infrastructure"),
+        ("Add dataset loading script", "Input Data"),
+        ("Update train.py", "Training Infrastructure"),
+        # course material and demo scripts (usage examples) are External Documentation
+        ("Add lesson 2", "External Documentation"),
+        ("Add week 3 assignment", "External Documentation"),
+        ("Add openai_api.py", "External Documentation"),
+        ("Delete Training_Order_Demo.ipynb", "External Documentation"),
+        # example and sample data are data
+        ("Add example data", "Input Data"),
+        ("add sample inputs", "Input Data"),
+        # a dependency file or a library added is Add Dependency; a fix or upgrade, Update
+        ("add: requirements.txt for the example", "Add Dependency"),
+        ("Add evaluate as requirements", "Add Dependency"),
+        ("add blobfile to setup as a required package", "Add Dependency"),
+        ("Add the peft package", "Add Dependency"),
+        (
+            "Add notebook showing how to package the model in a Docker image",
+            "External Documentation",
+        ),
+        ("Fix dep", "Update Dependency"),
+        ("Upgrade to pytorch-lightning >=2", "Update Dependency"),
+    ],
+)
+def test_rules_from_the_definitions_and_the_hard_kinds(text, label):
+    assert (rule_label(clean_text(text)) or (None,))[0] == label

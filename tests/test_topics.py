@@ -267,6 +267,7 @@ def test_bertopic_finds_the_clusters_with_the_offline_model(tmp_path):
     assert off["terms"].tolist() == table["terms"].tolist()  # the topics themselves agree
 
 
+@pytest.mark.slow  # loads the real MiniLM model (PyTorch)
 def test_embeddings_are_cut_at_max_tokens_and_cached_per_length(tmp_path):
     head = "update the tokenizer configuration file"  # 6 word pieces + [CLS] + [SEP]
     texts = [f"{head} and the model card", f"{head} after the evaluation results"]
@@ -339,8 +340,9 @@ def test_the_onnx_backends_refuse_a_model_that_does_not_pool_by_the_mean(tmp_pat
 
 
 def test_the_paper_counts_the_stable_topics_and_marks_the_others(tmp_path):
+    from ptlmsync import outputs
     from ptlmsync.numbers import topic_numbers
-    from ptlmsync.paper import PAPER_TABLES, markdown_table
+    from ptlmsync.paper import table_text
 
     table = pd.DataFrame(
         {
@@ -370,5 +372,5 @@ def test_the_paper_counts_the_stable_topics_and_marks_the_others(tmp_path):
     off = topic_numbers({**config, "stability_seeds": []}, table)
     assert not off["stability_measured"] and off["n_stable"] is None
     table.to_csv(tmp_path / "topics.csv", index=False)
-    shown = markdown_table(tmp_path / "topics.csv", PAPER_TABLES["topics"])
+    shown = table_text(tmp_path / "topics.csv", outputs.table("topics").paper)
     assert "| 0.90 " in shown and "| 0.60 † " in shown and "0.50" not in shown  # rank 1 only

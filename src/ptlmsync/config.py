@@ -3,9 +3,23 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import fields
+from functools import cache
 from pathlib import Path
 
 import yaml
+
+#: The JSON schema of config/config.yaml: types, ranges and every key's default (the one
+#: place defaults are kept; the options classes take theirs from it).
+SCHEMA = Path(__file__).resolve().parents[2] / "workflow" / "schemas" / "config.schema.yaml"
+
+#: Config keys that were renamed: old dotted key -> new dotted key.
+RENAMED_KEYS = {
+    "collect": "crawl",
+    "label.runs": "label.repeats",
+    "label.statistics_run": "label.statistics_repeat",
+    "sync.frequent_min_run": "sync.frequent_min_streak",
+}
 
 _SCALARS = {"integer": int, "number": float, "boolean": bool}
 
@@ -50,8 +64,39 @@ def _wants_scalar(spec: dict) -> bool:
     return "string" not in types and any(t in _SCALARS for t in types)
 
 
-def load_schema(path: str | Path) -> dict:
+def load_schema(path: str | Path = SCHEMA) -> dict:
     return yaml.safe_load(Path(path).read_text())
+
+
+@cache
+def schema_defaults(block: str) -> dict:
+    """The default of every key of the config block ``block``, from the schema."""
+    properties = load_schema()["properties"][block]["properties"]
+    return {key: spec.get("default") for key, spec in properties.items()}
+
+
+def options_from_config(cls, block: str, values: dict | None):
+    """The options dataclass ``cls`` from the config block ``block``: the block's values
+    over the schema's defaults. A key the schema does not know fails with its name."""
+    values = dict(values or {})
+    unknown = sorted(set(values) - set(schema_defaults(block)))
+    if unknown:
+        raise ValueError(f"config keys {[f'{block}.{k}' for k in unknown]}: unknown")
+    known = {f.name for f in fields(cls)}
+    return cls(**{k: v for k, v in {**schema_defaults(block), **values}.items() if k in known})
+
+
+def check_renamed_keys(config: dict) -> None:
+    """Fail on a key that was renamed, naming the new key (before the schema check,
+    whose message would only say the old key is not allowed)."""
+    for old, new in RENAMED_KEYS.items():
+        node = config
+        for part in old.split("."):
+            node = node.get(part) if isinstance(node, dict) and part in node else None
+            if node is None:
+                break
+        if node is not None:
+            raise ValueError(f"config key '{old}' was renamed '{new}': rename it in your config")
 
 
 def run_name(config: dict) -> str:

@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
+from ptlmsync.label.taxonomy import load_taxonomy
 from ptlmsync.stats import SHARED_LEVELS, SIMILARITY_LEVELS
-from ptlmsync.taxonomy import load_taxonomy
 from ptlmsync.vocab import AGE_GROUPS, PATTERN_NAMES, PATTERN_ORDER
 
 log = logging.getLogger(__name__)
@@ -57,13 +57,31 @@ OKABE_ITO = [
     "#F0E442",
     "#000000",
 ]
-#: One colour per platform and per pattern, the same in every figure.
+#: Grey, for the category that stands for none (Okabe & Ito's extended palette).
+GREY = "#999999"
+#: One colour per category, the same in every figure: platforms (and directions by their
+#: source), patterns, lags (GH first and HF first in their platform's colour), maturity
+#: groups, similarity levels, shared contributors, single- and multi-model releases and
+#: the per-family series of the time to the other platform.
 COLOURS: dict[str, str] = {
     "GH": OKABE_ITO[0],
     "HF": OKABE_ITO[1],
     "GH→HF": OKABE_ITO[0],
     "HF→GH": OKABE_ITO[1],
+    "family median": OKABE_ITO[7],
     **dict(zip(PATTERN_ORDER, OKABE_ITO, strict=True)),
+    "GH first": OKABE_ITO[0],
+    "HF first": OKABE_ITO[1],
+    "Simultaneous": OKABE_ITO[2],
+    "Recent": OKABE_ITO[4],
+    "Intermediate": OKABE_ITO[3],
+    "Matured": OKABE_ITO[5],
+    "low": OKABE_ITO[4],
+    "moderate": OKABE_ITO[2],
+    "high": OKABE_ITO[5],
+    "none": GREY,
+    "single": OKABE_ITO[4],
+    "multiple": OKABE_ITO[0],
 }
 
 #: Legend titles in words, by the column they show.
@@ -177,6 +195,21 @@ def _bars(ax, data: pd.DataFrame, x: str, y: str, hue: str | None, horizontal: b
     )
 
 
+#: Axes whose categories are bins of a continuous scale: an empty bin stays (a gap in a
+#: histogram is information, not an empty category).
+BINNED = {"bin"}
+
+
+def without_empty(table: pd.DataFrame, x: str, y: str, col: str | None = None) -> pd.DataFrame:
+    """``table`` without the categories of ``x`` (within each panel ``col``) that have no
+    value anywhere: no empty category in a figure."""
+    if x in BINNED or table.empty:
+        return table
+    keys = [col, x] if col else [x]
+    filled = table.groupby(keys, sort=False)[y].transform(lambda v: v.fillna(0).abs().sum() > 0)
+    return table[filled.astype(bool)]
+
+
 def bar_chart(
     table: pd.DataFrame,
     x: str,
@@ -189,6 +222,7 @@ def bar_chart(
     horizontal: bool = False,
 ) -> None:
     """A bar chart of ``table`` (one bar per row, optionally grouped by ``hue``)."""
+    table = without_empty(table, x, y)
     with plt.rc_context(STYLE), sns.axes_style("whitegrid"):
         height = max(2.8, 0.28 * table[x].nunique()) if horizontal else 3.2
         fig, ax = plt.subplots(figsize=(6.3, height))
@@ -288,6 +322,7 @@ def faceted_bars(
 ) -> None:
     """Horizontal bar charts, one panel per value of ``col``: side by side when the
     panels share their categories, else stacked, each with its own."""
+    table = without_empty(table, x, y, col)
     panels = list(dict.fromkeys(table[col]))
     shared = len({frozenset(table.loc[table[col] == p, x]) for p in panels}) == 1
     with plt.rc_context(STYLE), sns.axes_style("whitegrid"):
@@ -330,6 +365,8 @@ def heatmap(
         p for p in matrix.index if p not in PATTERN_ORDER
     ]
     matrix = matrix.reindex(index=patterns, columns=load_taxonomy().names, fill_value=0).T
+    # no empty category: change types no pattern has, patterns without commits
+    matrix = matrix.loc[(matrix != 0).any(axis=1), (matrix != 0).any(axis=0)]
     codes = {name: code for code, name in reversed(list(PATTERN_NAMES.items()))}
     matrix.columns = [codes.get(p, p) for p in matrix.columns]
     with plt.rc_context(STYLE):
@@ -389,3 +426,27 @@ def _scale(ax, log: bool) -> None:
     else:
         ax.set_xlim(left=0)
         ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(5, integer=True))
+
+
+def ecdf(table: pd.DataFrame, path: Path, marker: str = "", xlabel: str = "") -> None:
+    """Empirical cumulative distributions (``series``, ``days``, ``cumulative_percent``)
+    as steps, one colour per series; a symmetric-log day axis (zero days included)."""
+    if table.empty:
+        note(Path(path), marker, "No switch events in this run.")
+        return
+    with plt.rc_context(STYLE), sns.axes_style("whitegrid"):
+        fig, ax = plt.subplots(figsize=(6.3, 3.0))
+        for series, rows in table.groupby("series", sort=False):
+            days = [0.0, *rows["days"]] if rows["days"].iloc[0] > 0 else list(rows["days"])
+            share = (
+                [0.0, *rows["cumulative_percent"]]
+                if len(days) > len(rows)
+                else list(rows["cumulative_percent"])
+            )
+            ax.step(days, share, where="post", label=str(series), color=COLOURS.get(str(series)))
+        ax.set_xscale("symlog", linthresh=1)
+        ax.set_xlim(left=0)
+        ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+        ax.set(xlabel=xlabel, ylabel="% of values at most x days", ylim=(0, 100))
+        ax.legend(title="series")
+        _finish(fig, Path(path), marker)

@@ -18,7 +18,6 @@ from pathlib import Path
 
 import numpy as np
 
-BACKENDS = ("torch", "onnx", "onnx-int8")
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 #: Texts tokenised in one call (their word pieces are kept, the tokenizer's objects not).
 TOKENIZED_AT_ONCE = 2048

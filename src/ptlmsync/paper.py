@@ -21,14 +21,16 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from ptlmsync import outputs
 from ptlmsync.demo import DEMO_MARKER
-from ptlmsync.vocab import AGE_GROUPS, LAG_ORDER, PATTERN_NAMES, PATTERN_ORDER
+from ptlmsync.vocab import AGE_GROUPS, LAG_ORDER, PATTERN_NAMES, PATTERN_ORDER, Source
 
 log = logging.getLogger(__name__)
 
 VAR = re.compile(r"\{\{<\s*var\s+([\w.]+)\s*>\}\}")
 INCLUDE = re.compile(r"\{\{<\s*include\s+(\S+)\s*>\}\}")
 FIG_ID = re.compile(r"\{#(fig-[\w-]+)[^}]*\}")
+FIG_ATTRS = re.compile(r"\{#(fig-[\w-]+)([^}]*)\}")
 TBL_ID = re.compile(r"\{#(tbl-[\w-]+)\}")
 XREF = re.compile(r"@((?:fig|tbl)-[\w-]+)")
 FIG_CAPTION = re.compile(r"!\[([^\]]*)\]\(([^)]+)\)\{#(fig-[\w-]+)")
@@ -40,62 +42,9 @@ CONDITIONAL = re.compile(
     re.MULTILINE,
 )
 
-#: Tables shown in the paper: file stem -> columns to show (tables the run does not
-#: produce are skipped; the manuscript shows them only where they are available).
-PAPER_TABLES = {
-    "lag_distribution": ["lag", "n", "percent"],
-    "pattern_distribution": ["pattern", "n", "percent"],
-    "switch_days_by_pattern": ["group", "n_switches", "n_families", "mean_days", "median_days"],
-    "kruskal": ["unit", "grouping", "H", "dof", "p", "epsilon2", "n"],
-    "switch_days_by_lag": ["group", "n_switches", "n_families", "mean_days", "median_days"],
-    "switch_days_by_age": ["group", "n_switches", "n_families", "mean_days", "median_days"],
-    "funnel": ["step", "n"],
-    "automated_vs_other": [
-        "group",
-        "n_group",
-        "n_families",
-        "median_family_days",
-        "top_pattern",
-        "percent_top_pattern",
-        "p",
-    ],
-    # observed share, chance share (null model), excess, the Bonferroni p-value and the
-    # verdict; the chance interval, raw counts, p and delays stay in the CSV (eleven
-    # columns do not fit a page)
-    "propagation": [
-        "kind",
-        "direction",
-        "n_changes",
-        "percent_propagated",
-        "expected_percent",
-        "excess",
-        "p_bonferroni",
-        "beyond_chance",
-    ],
-    "chi2_change_types_by_age": ["age_group", "chi2", "dof", "p_bonferroni", "cramers_v"],
-    "topics": ["platform", "change_type", "terms", "percent", "coherence", "stability", "example"],
-    "comparison_with_study": ["key", "study", "this_run", "difference", "note"],
-    "resolution_sensitivity": [
-        "resolution",
-        "n_families",
-        "percent_pattern_changed",
-        "percent_lag_changed",
-        "n_switches",
-        "mean_switch_days",
-        "n_switches_changed",
-    ],
-    "window_sensitivity": [
-        "window_days",
-        "n_families",
-        "n_pattern_changed",
-        "percent_pattern_changed",
-        "n_lag_changed",
-    ],
-}
 
-
-#: The data sources a run can have; each gets a ``source-<name>`` flag.
-SOURCES = ("demo", "replication", "live", "snapshot")
+#: The demo's banner at the top of every HTML page (both renderers include it).
+DEMO_BANNER = "demo-banner.html"
 
 
 class PaperError(RuntimeError):
@@ -132,10 +81,28 @@ def format_value(value, key: str = "") -> str:
 
 
 def variables(numbers: dict) -> dict:
-    """``numbers.json`` with every leaf formatted for print (nested keys kept)."""
-    return {
-        k: variables(v) if isinstance(v, dict) else format_value(v, k) for k, v in numbers.items()
-    }
+    """``numbers.json`` with every leaf formatted for print (nested keys kept). Each
+    p-value ``k`` also has ``k_stated``, the whole statement ("p < 0.001", "p = 0.0412"),
+    so that the text never writes "p = " before a value that carries its own relation
+    (Quarto substitutes variables verbatim)."""
+    out = {}
+    for k, v in numbers.items():
+        if isinstance(v, dict):
+            out[k] = variables(v)
+            continue
+        out[k] = format_value(v, k)
+        if is_p_value(k) and not k.endswith("_stated"):
+            out[f"{k}_stated"] = p_stated(v)
+    return out
+
+
+def p_stated(value) -> str:
+    """A p-value as a statement: "p < 0.001", "p = 0.0412" ("p n/a" where undefined)."""
+    if value is None or isinstance(value, bool) or not isinstance(value, float | int):
+        return "p n/a" if value is None else f"p = {value}"
+    if pd.isna(value):
+        return "p n/a"
+    return f"p {format_p(value)}" if value < 0.001 else f"p = {format_p(value)}"
 
 
 def lookup(tree: dict, dotted: str):
@@ -158,23 +125,6 @@ def subtitle(numbers: dict) -> str:
     if numbers["source"] == "replication":
         return "A re-analysis of the original study's published files"
     return f"Results computed on {numbers['source']} data extracted {numbers['extraction_date']}"
-
-
-#: Dunn tables shown as significance matrices.
-SIGNIFICANCE_MATRICES = ("dunn_pattern", "dunn_pattern_per_family", "dunn_lag", "dunn_age")
-
-#: Relative column widths (percent) of tables with a long text column: pandoc sizes the
-#: columns of a wide pipe table by the dashes of its separator line.
-COLUMN_WIDTHS = {
-    "comparison_with_study": [38, 8, 8, 8, 38],
-    "topics": [6, 15, 25, 9, 10, 10, 25],
-    # the resolution in one line; each count or share wide enough for its header words
-    "resolution_sensitivity": [18, 9, 14, 14, 11, 12, 22],
-    "propagation": [20, 11, 11, 12, 12, 10, 12, 12],
-}
-#: Tables printed with every digit they have (the study's figures are compared digit by
-#: digit); the others with four significant digits.
-FULL_PRECISION = {"comparison_with_study"}
 
 
 def with_widths(table: str, widths: list[int]) -> str:
@@ -221,10 +171,22 @@ def _p_cell(p) -> str:
     return f"**{text}**" if p < 0.05 else text
 
 
-def markdown_table(csv_path: Path, columns: list[str]) -> str:
-    df = pd.read_csv(csv_path, keep_default_na=False, na_values=[""])
+def markdown_table(
+    csv_path: Path, columns: list[str], widths: tuple[int, ...] = (), full_precision=False
+) -> str:
+    """The table's ``columns`` as a pipe table (``Shown`` in ptlmsync.outputs)."""
+    # the study's figures as it printed them ("0.140", never 0.14)
+    df = pd.read_csv(csv_path, keep_default_na=False, na_values=[""], dtype={"study": str})
     if "note" in df:
         df["note"] = df["note"].fillna("")
+    if csv_path.stem == "comparison_with_study":
+        df = comparison_rows(df, csv_path.parent)
+    for column in ("evidence", "text"):
+        if column in df:
+            df[column] = df[column].fillna("").map(plain)
+    empty = EMPTY_WHEN.get(csv_path.stem)
+    if empty and empty in df:  # no empty category in a table
+        df = df[df[empty] > 0]
     if csv_path.stem == "topics":  # the largest topic of each group with one
         df = df[df["rank"] == 1].assign(
             terms=lambda d: d["terms"].map(lambda t: ", ".join(str(t).split(", ")[:5])),
@@ -247,7 +209,7 @@ def markdown_table(csv_path: Path, columns: list[str]) -> str:
         for c in columns
     ]
     for column in columns:
-        shown[column] = _table_cells(shown[column], column, csv_path.stem in FULL_PRECISION)
+        shown[column] = _table_cells(shown[column], column, full_precision)
     # headers with spaces wrap in a narrow column; "n_pattern_changed" would run over
     # its neighbours in the PDF
     shown.columns = [TABLE_HEADERS.get(c, c.replace("_", " ")) for c in columns]
@@ -257,12 +219,70 @@ def markdown_table(csv_path: Path, columns: list[str]) -> str:
         disable_numparse=True,
         colalign=["right" if n else "left" for n in numeric],
     )
-    widths = COLUMN_WIDTHS.get(csv_path.stem)
-    return with_widths(table, widths) if widths else table
+    return with_widths(table, list(widths)) if widths else table
 
 
 #: Headers printed otherwise than their column's name.
-TABLE_HEADERS = {"epsilon2": "ε²"}
+TABLE_HEADERS = {
+    "epsilon2": "ε²",
+    "key": "figure",
+    "rq": "question",
+    "this_run": "this run",
+    "p90": "90th pct.",
+    "q1": "1st quartile",
+    "q3": "3rd quartile",
+    "percent_same_day": "% same day",
+    "percent_over_30": "% over 30 days",
+    "percent_days_longest_tenth": "% of days in the longest tenth",
+    "largest_difference": "largest difference",
+    "not_computable": "not computable",
+    "not_holding": "not holding",
+    "not_checkable": "not checkable",
+}
+
+#: Tables whose rows with nothing in a count column are left out of the paper (an
+#: empty category), by that column.
+EMPTY_WHEN = {
+    "lag_distribution": "n",
+    "pattern_distribution": "n",
+    "switch_days_by_lag": "n_switches",
+    "switch_days_by_pattern": "n_switches",
+    "switch_days_by_age": "n_switches",
+}
+
+#: Research questions as the comparison's appendix names them.
+RQ_SHORT = {"dataset": "data", "method": "method"}
+
+
+def comparison_rows(df: pd.DataFrame, tables_dir: Path) -> pd.DataFrame:
+    """The comparison's appendix: the compared figures (those not computable are named
+    in a sentence) in the order of the research questions, each by its label
+    (ptlmsync.comparison.figure_label), its notes by their numbers in the notes table."""
+    from ptlmsync.comparison import DIFFERS, MATCHES, RQS, figure_label
+    from ptlmsync.tables import note_pieces
+
+    notes_csv = tables_dir / "comparison_notes.csv"
+    numbers = {}
+    if notes_csv.exists():
+        notes = pd.read_csv(notes_csv, keep_default_na=False)
+        numbers = dict(zip(notes["text"], notes["note"], strict=True))
+    df = df[df["status"].isin([MATCHES, DIFFERS])].copy()
+    df["order"] = df["rq"].map({rq: i for i, rq in enumerate(RQS)})
+    df = df.sort_values("order", kind="stable")
+    df["note"] = [
+        ", ".join(str(numbers[p]) for p in note_pieces(k, n) if p in numbers)
+        for k, n in zip(df["key"], df["note"], strict=True)
+    ]
+    df["key"] = df["key"].map(figure_label)
+    df["rq"] = df["rq"].map(lambda rq: RQ_SHORT.get(rq, rq))
+    return df
+
+
+def plain(text: str) -> str:
+    """A note or evidence without the run's table and key names."""
+    text = re.sub(r"the run wrote no \w+ table \(it needs ([^)]*)\)", r"not without \1", text)
+    text = re.sub(r"checked under [\w.]+", "checked by the claim on automation", text)
+    return text
 
 
 def _table_cells(values: pd.Series, column: str, full: bool) -> pd.Series:
@@ -278,6 +298,9 @@ def _table_cells(values: pd.Series, column: str, full: bool) -> pd.Series:
 
     numbers = [number(v) for v in values]
     whole = all(v.is_integer() for v in numbers if v is not None)
+    # one precision per quantity: a column with a value from 1 on prints every value with
+    # one decimal (mean days 0.9 beside 127.4, never 0.87 beside 127.4)
+    large = any(abs(v) >= 1 for v in numbers if v is not None)
 
     def positional(v: float, digits: int) -> str:
         return np.format_float_positional(float(f"{v:.{digits}g}"), trim="-")
@@ -292,7 +315,7 @@ def _table_cells(values: pd.Series, column: str, full: bool) -> pd.Series:
             return positional(x, 6)
         if whole:
             return str(int(x))
-        return f"{x:.1f}" if abs(x) >= 1 or x == 0 else positional(x, 3)
+        return f"{x:.1f}" if large or x == 0 else positional(x, 3)
 
     return values.map(cell).astype(object)
 
@@ -343,22 +366,26 @@ def prepare_build(paper_dir, tables_dir, figures_dir, build_dir, paper_tables=No
         "labels-by-construction": bool(numbers.get("demo"))
         and bool(numbers.get("labels_available", True))
         and not (numbers.get("labels") or {}).get("remote"),
-        **{f"source-{name}": numbers.get("source") == name for name in SOURCES},
+        # one flag per data source, for the manuscript's source-specific text
+        **{f"source-{name}": numbers.get("source") == name for name in Source},
         **validation_flags(numbers.get("sync_validation") or {}),
     }
     (build / "_metadata.yml").write_text(yaml.safe_dump(meta))
     if numbers.get("demo"):
         mark_demo(build, numbers.get("marker") or DEMO_MARKER)
     (build / "_tables").mkdir()
-    for stem, columns in (PAPER_TABLES if paper_tables is None else paper_tables).items():
+    for stem, shown in (outputs.paper_tables() if paper_tables is None else paper_tables).items():
         csv = Path(tables_dir) / f"{stem}.csv"
         if csv.exists():
-            (build / "_tables" / f"{stem}.md").write_text(markdown_table(csv, columns) + "\n")
-    for stem in SIGNIFICANCE_MATRICES:
-        csv = Path(tables_dir) / f"{stem}.csv"
-        if csv.exists():
-            (build / "_tables" / f"{stem}.md").write_text(significance_matrix(csv) + "\n")
+            (build / "_tables" / f"{stem}.md").write_text(table_text(csv, shown) + "\n")
     return build
+
+
+def table_text(csv: Path, shown: outputs.Shown) -> str:
+    """A table as the paper shows it: a significance matrix or a pipe table."""
+    if shown.matrix:
+        return significance_matrix(csv)
+    return markdown_table(csv, list(shown.columns), shown.widths, shown.full_precision)
 
 
 def mark_demo(build: Path, marker: str) -> None:
@@ -368,6 +395,14 @@ def mark_demo(build: Path, marker: str) -> None:
     qmd = build / "index.qmd"
     front, body = split_front_matter(qmd.read_text())
     front["title"] = f"{marker}: {front.get('title') or 'ptlm-sync'}"
+    # the HTML's "running header": a banner that stays at the top of the window
+    (build / DEMO_BANNER).write_text(
+        '<div style="position: sticky; top: 0; z-index: 10; background: #fff4f4; '
+        "color: #a00000; text-align: center; font-size: 0.8em; padding: 0.2em; "
+        f'border-bottom: 1px solid #a00000;">{marker} — generated by the workflow, not '
+        "real repositories</div>\n"
+    )
+    front.setdefault("format", {}).setdefault("html", {})["include-before-body"] = DEMO_BANNER
     body = FIG_CAPTION.sub(
         lambda m: f"![{marker}. {m.group(1)}]({m.group(2)}){{#{m.group(3)}", body
     )
@@ -475,8 +510,22 @@ def resolve(body: str, build: Path, numbers: dict, html: bool = False) -> str:
             lambda m: f"[]{{#{m.group(2)}}}\n\n: {labels[m.group(2)]}: {m.group(1)}", body
         )
         return XREF.sub(lambda m: f"[{labels[m.group(1)]}](#{m.group(1)})", body)
-    body = TBL_ID.sub("", FIG_ID.sub("", body))
+    # the figure's label goes (Typst numbers it), its width stays, as in Quarto's PDF
+    body = FIG_ATTRS.sub(lambda m: f"{{{m.group(2).strip()}}}" if m.group(2).strip() else "", body)
+    body = TBL_ID.sub("", body)
     return XREF.sub(lambda m: labels[m.group(1)], body)
+
+
+def quarto_page(build: Path) -> dict:
+    """The page Quarto would set for the Typst PDF (``_quarto.yml``'s ``format.typst``:
+    paper size, margins, font size) as pandoc's Typst template variables."""
+    project = build / "_quarto.yml"
+    if not project.exists():
+        return {}
+    typst_format = ((yaml.safe_load(project.read_text()) or {}).get("format") or {}).get("typst")
+    if not isinstance(typst_format, dict):
+        return {}
+    return {k: typst_format[k] for k in ("papersize", "margin", "fontsize") if k in typst_format}
 
 
 def _render_fallback(build: Path) -> None:
@@ -486,6 +535,7 @@ def _render_fallback(build: Path) -> None:
     front, body = split_front_matter((build / "index.qmd").read_text())
     front |= yaml.safe_load((build / "_metadata.yml").read_text())
     front.pop("format", None)
+    front = quarto_page(build) | front
     numbers = yaml.safe_load((build / "_variables.yml").read_text())
     if "abstract" in front:
         front["abstract"] = substitute(front["abstract"], numbers)
@@ -503,6 +553,8 @@ def _render_fallback(build: Path) -> None:
     common = ["--standalone", "--citeproc", f"--resource-path={build}"]
     preamble = build / "typst-preamble.typ"  # the same file Quarto includes
     header = [f"--include-in-header={preamble}"] if preamble.exists() else []
+    banner = build / DEMO_BANNER  # demo data: marked at the top of the HTML page too
+    banner = [f"--include-before-body={banner}"] if banner.exists() else []
     pypandoc.convert_file(
         str(md),
         "typst",
@@ -515,6 +567,6 @@ def _render_fallback(build: Path) -> None:
         str(html_md),
         "html",
         outputfile=str(build / "index.html"),
-        extra_args=[*common, "--embed-resources", "--mathml"],
+        extra_args=[*common, "--embed-resources", "--mathml", *banner],
         cworkdir=str(build),
     )

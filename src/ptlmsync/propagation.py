@@ -4,16 +4,13 @@ circular-shift null model, and the drift of each family's HF side behind its GH 
 
 from __future__ import annotations
 
-import fnmatch
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
 
 import numpy as np
 import pandas as pd
-import yaml
 
-OTHER = "other"
+from ptlmsync.artefacts import kind_of, parse_files
+
 CHANGE_COLUMNS = ["family", "platform", "series", "key", "date", "kind"]
 EVENT_COLUMNS = [
     "family",
@@ -59,38 +56,6 @@ DAY_SECONDS = 86_400
 _OFFSET = np.int64(1) << np.int64(34)
 #: Sources × draws held at once by the matching (memory: about 16 bytes each).
 _CHUNK = 4_000_000
-
-
-@cache
-def kind_patterns() -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """(kind, patterns) in the order of ``data/artefact_kinds.yaml``."""
-    raw = yaml.safe_load(
-        resources.files("ptlmsync").joinpath("data/artefact_kinds.yaml").read_text()
-    )
-    return tuple((k["kind"], tuple(p.lower() for p in k["patterns"])) for k in raw["kinds"])
-
-
-def kinds() -> list[str]:
-    return [kind for kind, _ in kind_patterns()] + [OTHER]
-
-
-@cache
-def kind_of(path: str) -> str:
-    """The artefact kind of one path (the first kind whose pattern matches)."""
-    path = path.lower().lstrip("/")
-    name = path.rsplit("/", 1)[-1]
-    for kind, patterns in kind_patterns():
-        for pattern in patterns:
-            if fnmatch.fnmatchcase(path if "/" in pattern else name, pattern):
-                return kind
-    return OTHER
-
-
-def parse_files(files) -> list[tuple[str, str]]:
-    """``"<A|M|D|T>\\t<path>"`` lines as (change, path) pairs; none where unknown."""
-    if not isinstance(files, str) or not files:
-        return []
-    return [tuple(line.split("\t", 1)) for line in files.split("\n") if "\t" in line]
 
 
 def changes(commits: pd.DataFrame) -> pd.DataFrame:

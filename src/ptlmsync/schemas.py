@@ -117,6 +117,67 @@ FAMILY_COMMITS = pa.DataFrameSchema(
     name="family_commits",
 )
 
+# --- reference tables a user supplies (gold labels, manual codes, manual links) --------
+
+
+def normalised(values: pd.Series, normalise) -> pd.Series:
+    """``values`` in the project's spelling where ``normalise`` knows them; the others as
+    they are, so that the schema's check names their lines."""
+
+    def one(value):
+        try:
+            return normalise(str(value))
+        except ValueError:
+            return value
+
+    return values.map(one)
+
+
+def gold_labels_schema(change_types: list[str]) -> pa.DataFrameSchema:
+    """Manually labelled commits (``label.gold_table``): platform, key, label."""
+    return pa.DataFrameSchema(
+        {
+            "platform": _str(checks=pa.Check.isin(["GH", "HF"])),
+            "key": _str(),
+            "label": _str(checks=pa.Check.isin(change_types)),
+        },
+        strict="filter",
+        name="gold_labels",
+    )
+
+
+def manual_codes_schema(lags: list[str], is_code) -> pa.DataFrameSchema:
+    """Manually coded families (``sync.validation_table``): family, lag, code."""
+    return pa.DataFrameSchema(
+        {
+            "family": _str(),
+            "lag": _str(checks=pa.Check.isin(lags)),
+            "code": _str(checks=pa.Check(is_code, element_wise=True, name="pattern code")),
+        },
+        strict="filter",
+        name="manual_codes",
+    )
+
+
+def _links_have_a_repo(df: pd.DataFrame) -> pd.Series:
+    repo = df["github_repo"].fillna("").astype(str)
+    return (df["action"] != "link") | repo.str.match(GH_REPO_PATTERN)
+
+
+#: Manual links (``crawl.manual_links``): model_id, github_repo, action, note.
+MANUAL_LINKS = pa.DataFrameSchema(
+    {
+        "model_id": _str(checks=pa.Check.str_matches(GH_REPO_PATTERN), unique=True),
+        "github_repo": _str(nullable=True),
+        "action": _str(checks=pa.Check.isin(["link", "exclude"])),
+        "note": _str(nullable=True),
+    },
+    checks=pa.Check(_links_have_a_repo, name="action 'link' needs github_repo as owner/repo"),
+    strict="filter",
+    name="manual_links",
+)
+
+
 _DATE_COLUMNS = {
     "models": ["created_at", "last_modified"],
     "hf_commits": ["date"],
@@ -167,9 +228,18 @@ def validate(df: pd.DataFrame, schema: pa.DataFrameSchema, where: str) -> pd.Dat
 def _describe(err: SchemaErrors, where: str) -> str:
     cases = err.failure_cases
     lines = [f"{where}: does not follow the {err.schema.name} table contract:"]
-    for (column, check), group in cases.groupby(["column", "check"], dropna=False, sort=False):
-        rows = group["index"].dropna()
+    missing = cases[cases["check"] == "column_in_dataframe"]
+    if len(missing):
+        lines.append(f"  missing columns {missing['failure_case'].tolist()}")
+    table_checks = {check.name for check in err.schema.checks}
+    rest = cases[cases["check"] != "column_in_dataframe"]
+    for (column, check), group in rest.groupby(["column", "check"], dropna=False, sort=False):
+        rows = group["index"].dropna().drop_duplicates()
         at = f" at {_row_labels(rows, where)}" if len(rows) else ""
+        if check in table_checks:  # a check across columns: said once, by its lines
+            if column == rest.loc[rest["check"] == check, "column"].iloc[0]:
+                lines.append(f"  {check}: failed{at}")
+            continue
         values = group["failure_case"].head(3).tolist()
         lines.append(f"  column {column!r}: {check} failed{at}; values {values}")
     return "\n".join(lines)

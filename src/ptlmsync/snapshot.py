@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from ptlmsync import demo
+from ptlmsync.crawl.records import CrawlStatus
 from ptlmsync.schemas import (
     FAMILY_COMMITS,
     TableError,
@@ -27,10 +28,12 @@ from ptlmsync.schemas import (
     validate,
 )
 from ptlmsync.text import clean_text, hf_commit_text
+from ptlmsync.vocab import Source
 
 log = logging.getLogger(__name__)
 
-SOURCES = ("demo", "snapshot", "live")
+#: The sources whose snapshot this module collects (the replication has its own stage).
+SOURCES = (Source.DEMO, Source.SNAPSHOT, Source.LIVE)
 SNAPSHOT_FILES = ("models.csv", "hf_commits.parquet", "gh_commits.parquet")
 HF_USERS = "hf_users.csv"
 #: The crawl's status of every repository (optional in a snapshot directory).
@@ -290,8 +293,8 @@ def exclusion_reasons(
         if family in set(exclude):
             reason = CONFIGURED_EXCLUSION
         elif (family, "GH") not in dated.index:
-            status = gh_status.get(family, "ok")
-            reason = status if status != "ok" else NO_GH_COMMITS
+            status = gh_status.get(family, CrawlStatus.OK)
+            reason = status if status != CrawlStatus.OK else NO_GH_COMMITS
         elif (family, "HF") not in dated.index:
             reason = NO_HF_COMMITS
         else:

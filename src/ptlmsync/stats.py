@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ptlmsync.taxonomy import UNLABELLED, load_taxonomy
+from ptlmsync.label.taxonomy import UNLABELLED, load_taxonomy
 from ptlmsync.vocab import AGE_GROUPS
 
 
@@ -76,14 +76,14 @@ def crosstab(df: pd.DataFrame, row: str, categories: list[str]) -> pd.DataFrame:
 
 
 def majority_labels(labels: pd.DataFrame) -> pd.DataFrame:
-    """One label per commit: the most frequent across runs, ties broken by run 1."""
+    """One label per commit: the most frequent across repeats, ties broken by repeat 1."""
     ids = [c for c in ("platform", "family", "series", "key") if c in labels.columns]
     counts = (
         labels.groupby([*ids, "label"])
-        .agg(votes=("run", "size"), first_run=("run", "min"))
+        .agg(votes=("repeat", "size"), first_repeat=("repeat", "min"))
         .reset_index()
     )
-    counts = counts.sort_values(["votes", "first_run"], ascending=[False, True], kind="stable")
+    counts = counts.sort_values(["votes", "first_repeat"], ascending=[False, True], kind="stable")
     return counts.drop_duplicates(ids)[[*ids, "label"]].reset_index(drop=True)
 
 
@@ -468,28 +468,6 @@ def dunn(switches: pd.DataFrame, families: pd.DataFrame, grouping: str) -> pd.Da
         return pd.DataFrame()
     matrix = sp.posthoc_dunn(joined, val_col="days", group_col=grouping, p_adjust="bonferroni")
     return matrix.rename_axis("group").reset_index()
-
-
-def read_labels(label_paths, statistics_run="majority") -> pd.DataFrame:
-    """One label per commit from the per-family label files: the majority across runs
-    (ties broken by run 1), or the labels of run ``statistics_run``. Commits whose label
-    is ``Unlabelled`` are kept here; :func:`labelled_only` removes them."""
-    labels = pd.concat([pd.read_parquet(p) for p in label_paths])
-    if statistics_run == "majority":
-        return majority_labels(labels)
-    chosen = labels[labels["run"] == int(statistics_run)]
-    if chosen.empty and len(labels):
-        raise ValueError(
-            f"config key 'label.statistics_run': run {statistics_run} was not "
-            f"labelled (runs: {sorted(labels['run'].unique())})"
-        )
-    return chosen.drop(columns=["run"]).reset_index(drop=True)
-
-
-def labelled_only(labels: pd.DataFrame) -> pd.DataFrame:
-    """The commits every change-type statistic uses: those with a change type (the
-    labeller's ``Unlabelled`` commits are excluded everywhere in the same way)."""
-    return labels[labels["label"] != UNLABELLED].reset_index(drop=True)
 
 
 def unlabelled_commits(labels: pd.DataFrame) -> pd.DataFrame:

@@ -75,6 +75,12 @@ def plot_study_figures(
             families_csv, contributors_csv, fig, marker
         ),
         "switch_days": lambda: _switch_days(t, fig, marker),
+        "switch_days_ecdf": lambda: figures.ecdf(
+            t("switch_days_ecdf"),
+            fig("switch_days_ecdf"),
+            marker,
+            xlabel="days to the next commit on the other platform (symmetric log scale)",
+        ),
         "propagation": lambda: _propagation(t, fig, marker),
     }
     plots |= {name: partial(_bar_figure, name, t, fig, marker) for name in BAR_FIGURES}

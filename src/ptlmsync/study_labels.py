@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from ptlmsync.label.taxonomy import UNLABELLED, load_taxonomy
 from ptlmsync.schemas import TableError
-from ptlmsync.taxonomy import UNLABELLED, load_taxonomy
 from ptlmsync.text import clean_text
 
 log = logging.getLogger(__name__)
@@ -171,7 +171,7 @@ def validate(
     ``gemini_kappa``/``gemini_accuracy`` of the study's Gemini labels on the same commits
     (those with a Gemini label that is a change type). ``study`` None: the files were not
     read (no study commit can be in the run)."""
-    from ptlmsync.label_checks import scores
+    from ptlmsync.label.checks import scores
 
     labeller = ", ".join(sorted(labels["labeller"].dropna().astype(str).unique()))
     rows, disagreements = [], []

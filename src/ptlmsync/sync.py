@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, fields
 
 import pandas as pd
 
+from ptlmsync.config import options_from_config, schema_defaults
 from ptlmsync.vocab import Intensity, Lag, Platform, SyncType, pattern_code, pattern_name
 
 GH_SERIES = "GH"
@@ -18,19 +19,23 @@ GH_SERIES = "GH"
 TIME_RESOLUTIONS = ("full", "day")
 
 
+#: The coding's defaults: the schema's (config block ``sync``), which are the study's.
+_DEFAULTS = schema_defaults("sync")
+
+
 @dataclass(frozen=True)
 class SyncParams:
-    """Parameters of the coding; defaults are the study's (config key ``sync``)."""
+    """Parameters of the coding (config key ``sync``)."""
 
-    window_days: int = 14
-    rare_max_periods: int = 3
-    frequent_min_run: int = 5
-    vs_min_variants: int = 3
-    vs_min_periods: int = 3
-    min_year: int = 2016
-    phase_split: float = 0.5
-    gh_time_resolution: str = "full"
-    hf_time_resolution: str = "full"
+    window_days: int = _DEFAULTS["window_days"]
+    rare_max_periods: int = _DEFAULTS["rare_max_periods"]
+    frequent_min_streak: int = _DEFAULTS["frequent_min_streak"]
+    vs_min_variants: int = _DEFAULTS["vs_min_variants"]
+    vs_min_periods: int = _DEFAULTS["vs_min_periods"]
+    min_year: int = _DEFAULTS["min_year"]
+    phase_split: float = _DEFAULTS["phase_split"]
+    gh_time_resolution: str = _DEFAULTS["gh_time_resolution"]
+    hf_time_resolution: str = _DEFAULTS["hf_time_resolution"]
 
     def __post_init__(self):
         if self.window_days < 1:
@@ -52,7 +57,7 @@ class SyncParams:
 
     @classmethod
     def from_config(cls, sync_config: dict) -> SyncParams:
-        return cls(**{k: sync_config[k] for k in cls.config_keys() if k in sync_config})
+        return options_from_config(cls, "sync", sync_config)
 
 
 @dataclass(frozen=True)
@@ -152,7 +157,7 @@ def _n_crowded_periods(act: Activity, min_variants: int) -> int:
     return sum(1 for n in counts.values() if n >= min_variants)
 
 
-def longest_run(periods) -> int:
+def longest_streak(periods) -> int:
     """Length of the longest run of consecutive integers in ``periods``."""
     best = run = 0
     previous = None
@@ -168,7 +173,7 @@ def code_intensity(act: Activity, params: SyncParams) -> Intensity:
         return Intensity.NA
     if all(len(ps) <= params.rare_max_periods for ps in act.hf.values()):
         return Intensity.R
-    if any(longest_run(ps & act.gh) >= params.frequent_min_run for ps in act.hf.values()):
+    if any(longest_streak(ps & act.gh) >= params.frequent_min_streak for ps in act.hf.values()):
         return Intensity.F
     return Intensity.S
 
@@ -191,7 +196,7 @@ def phase_codes(act: Activity, params: SyncParams) -> tuple[str, str]:
 
 
 def code_family(commits: pd.DataFrame, params: SyncParams) -> dict:
-    """One row of ``results/<run>/sync/families.csv`` for a family's commits."""
+    """One row of ``results/<run>/sync/family_codes.csv`` for a family's commits."""
     commits = at_resolution(commits, params)
     act = _activity(commits, params.window_days)
     sync_type = code_sync_type(act, params)

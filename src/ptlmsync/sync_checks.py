@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from ptlmsync.agreement import kappa
 from ptlmsync.demo import is_demo_truth
-from ptlmsync.schemas import TableError
+from ptlmsync.schemas import TableError, manual_codes_schema, normalised, validate
 from ptlmsync.sync import TIME_RESOLUTIONS, SyncParams, code_family, switch_events
-from ptlmsync.vocab import PATTERN_NAMES, normalise_lag
+from ptlmsync.vocab import PATTERN_NAMES, Lag, normalise_lag
 
 MANUAL_COLUMNS = ["family", "lag", "code"]
 
@@ -22,38 +23,21 @@ def read_manual_codes(path: str | Path) -> pd.DataFrame:
     if not path.exists():
         raise TableError(f"{path}: missing; expected manually coded families {MANUAL_COLUMNS}")
     df = pd.read_csv(path, dtype=str)
-    missing = [c for c in MANUAL_COLUMNS if c not in df.columns]
-    if missing:
-        raise TableError(f"{path}: missing columns {missing}; expected {MANUAL_COLUMNS}")
-    df = df[MANUAL_COLUMNS].copy()
-    for i, row in df.iterrows():
-        try:
-            df.loc[i, "lag"] = normalise_lag(str(row["lag"]))
-        except ValueError as err:
-            raise TableError(f"{path}: line {i + 2}: column 'lag': {err}") from None
-        code = str(row["code"]).strip().upper()
-        if code not in PATTERN_NAMES and code != "NA" and not _is_code(code):
-            raise TableError(
-                f"{path}: line {i + 2}: column 'code': {row['code']!r} is not a "
-                "pattern code such as CSF or ASR"
-            )
-        df.loc[i, "code"] = code
-    return df
+    if "lag" in df:  # the study's spellings ("Upstream First", …) are taken
+        df["lag"] = normalised(df["lag"], normalise_lag)
+    if "code" in df:
+        df["code"] = df["code"].str.strip().str.upper()
+    schema = manual_codes_schema([lag.value for lag in Lag], _is_pattern_code)
+    return validate(df, schema, str(path))[MANUAL_COLUMNS]
+
+
+def _is_pattern_code(code) -> bool:
+    """A pattern code (CSF, ASR, …; an unnamed combination too) or NA."""
+    return isinstance(code, str) and (code in PATTERN_NAMES or code == "NA" or _is_code(code))
 
 
 def _is_code(code: str) -> bool:
     return len(code) == 3 and code[:2] in {"CS", "PS", "VS", "AS"} and code[2] in "RSF"
-
-
-def kappa(a: pd.Series, b: pd.Series) -> float:
-    """Cohen's kappa; 1.0 when both raters use one and the same category throughout."""
-    if len(a) == 0:
-        return float("nan")
-    if a.nunique() == 1 and b.nunique() == 1:
-        return 1.0 if a.iloc[0] == b.iloc[0] else 0.0
-    from sklearn.metrics import cohen_kappa_score  # 0.7 s to import: only where kappa is asked
-
-    return float(cohen_kappa_score(a, b))
 
 
 def compare_with_manual(coded: pd.DataFrame, manual: pd.DataFrame) -> pd.DataFrame:

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ptlmsync.config import options_from_config, schema_defaults
 from ptlmsync.text import text_hash
 from ptlmsync.topic_text import author_words, topic_text
 
@@ -47,23 +48,34 @@ TOPIC_COLUMNS = [
 N_EXAMPLES, EXAMPLE_LENGTH = 3, 120
 
 
+#: The topic model's defaults: the schema's (config block ``topics``).
+_DEFAULTS = schema_defaults("topics")
+
+
 @dataclass(frozen=True)
 class TopicParams:
-    embedding_model: str = OFFLINE_MODEL
-    embedding_backend: str = "onnx"
-    max_tokens: int = 128
-    min_documents: int = 15
-    min_cluster_size: int = 5
-    min_topic_share: float = 0.01
-    n_topics: int = 10
-    n_terms: int = 10
-    platform_words: tuple[str, ...] = ("github", "huggingface", "hugging", "face", "hub")
-    stop_words: tuple[str, ...] = ()
-    seed: int = 42
+    """The topic model's settings (config key ``topics``)."""
+
+    embedding_model: str = _DEFAULTS["embedding_model"]
+    embedding_backend: str = _DEFAULTS["embedding_backend"]
+    max_tokens: int = _DEFAULTS["max_tokens"]
+    min_documents: int = _DEFAULTS["min_documents"]
+    min_cluster_size: int = _DEFAULTS["min_cluster_size"]
+    min_topic_share: float = _DEFAULTS["min_topic_share"]
+    n_topics: int = _DEFAULTS["n_topics"]
+    n_terms: int = _DEFAULTS["n_terms"]
+    platform_words: tuple[str, ...] = tuple(_DEFAULTS["platform_words"])
+    stop_words: tuple[str, ...] = tuple(_DEFAULTS["stop_words"])
+    seed: int = _DEFAULTS["seed"]
     #: UMAP seeds of the extra fits that measure each topic's stability (none: off).
-    stability_seeds: tuple[int, ...] = (43,)
+    stability_seeds: tuple[int, ...] = tuple(_DEFAULTS["stability_seeds"])
     #: A topic is stable where its matched share (Jaccard index) is at least this.
-    stable_share: float = 0.75
+    stable_share: float = _DEFAULTS["stable_share"]
+
+    @classmethod
+    def from_config(cls, topics: dict) -> TopicParams:
+        """The settings of a ``topics:`` block (the schema's defaults for missing keys)."""
+        return options_from_config(cls, "topics", topics)
 
     def __post_init__(self):
         for name in ("platform_words", "stop_words", "stability_seeds"):  # YAML lists

@@ -3,10 +3,10 @@
 from pathlib import Path
 
 from ptlmsync.logs import log_to
-from ptlmsync.stages.crawl import assemble_snapshot
+from ptlmsync.stages.crawl import assemble_live_snapshot
 
 with log_to(snakemake.log[0]):
-    assemble_snapshot(
+    assemble_live_snapshot(
         models_csv=snakemake.input.models,
         extraction_json=snakemake.input.extraction,
         listing_rejected=snakemake.input.listing_rejected,

@@ -12,7 +12,7 @@ with log_to(snakemake.log[0]):
     crawl_family(
         family=snakemake.wildcards.family,
         models_csv=snakemake.input.models,
-        collect=snakemake.params.collect,
+        crawl=snakemake.params.crawl,
         raw_dir=CACHE["http"],
         clone_dir=CACHE["clones"],
         hf_out=snakemake.output.hf,

@@ -8,5 +8,5 @@ with log_to(snakemake.log[0]):
         labels=snakemake.input.labels,
         batches=snakemake.input.batches,
         unlabelled_out=snakemake.output.unlabelled,
-        statistics_run=snakemake.params.statistics_run,
+        statistics_repeat=snakemake.params.statistics_repeat,
     )

@@ -13,5 +13,5 @@ with log_to(snakemake.log[0]):
         **snakemake.output,
         cache_dir=CACHE["embeddings"],
         params=snakemake.params.topics,
-        statistics_run=snakemake.params.statistics_run,
+        statistics_repeat=snakemake.params.statistics_repeat,
     )

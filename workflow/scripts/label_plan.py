@@ -2,12 +2,12 @@
 
 from ptlmsync.config import cache_paths
 from ptlmsync.logs import log_to
-from ptlmsync.stages.label import plan_labelling
+from ptlmsync.stages.label import label_plan
 
 CACHE = cache_paths(snakemake.config)
 
 with log_to(snakemake.log[0]):
-    plan_labelling(
+    label_plan(
         **snakemake.input,
         **snakemake.output,
         n_shards=snakemake.params.n_shards,

@@ -5,5 +5,5 @@ from ptlmsync.stages.label import score_similarity
 
 with log_to(snakemake.log[0]):
     score_similarity(
-        **snakemake.input, **snakemake.output, statistics_run=snakemake.params.statistics_run
+        **snakemake.input, **snakemake.output, statistics_repeat=snakemake.params.statistics_repeat
     )

@@ -2,14 +2,14 @@
 
 from ptlmsync.config import cache_paths
 from ptlmsync.logs import log_to
-from ptlmsync.stages.crawl import select_and_link
+from ptlmsync.stages.crawl import select_models
 
 # The caches come from the config, not from params: moving cache_dir re-runs nothing.
 CACHE = cache_paths(snakemake.config)
 
 with log_to(snakemake.log[0]):
-    select_and_link(
-        collect=snakemake.params.collect,
+    select_models(
+        crawl=snakemake.params.crawl,
         exclude=snakemake.params.exclude,
         raw_dir=CACHE["http"],
         models_out=snakemake.output.models,

@@ -11,5 +11,5 @@ with log_to(snakemake.log[0]):
         study_dir=snakemake.input.study or None,
         validation_out=snakemake.output.validation,
         disagreements_out=snakemake.output.disagreements,
-        statistics_run=snakemake.params.statistics_run,
+        statistics_repeat=snakemake.params.statistics_repeat,
     )

@@ -16,7 +16,7 @@ from github.Requester import (
 )
 
 from ptlmsync.crawl.http_cache import CachingAdapter, RawCache
-from ptlmsync.crawl.records import Crawled, gh_row, nothing, read_listing
+from ptlmsync.crawl.records import Crawled, CrawlStatus, gh_row, nothing, read_listing
 from ptlmsync.crawl.retry import with_retries
 from ptlmsync.schemas import CRAWLED_GH_COLUMNS
 
@@ -113,12 +113,12 @@ def gh_commits(gh: Github, github_repo: str) -> Crawled:
     try:
         items = _items(gh, github_repo)
     except UnknownObjectException:
-        return _nothing("not_found")
+        return _nothing(CrawlStatus.NOT_FOUND)
     except GithubException as err:
         if err.status == 409:
-            return _nothing("empty_repository")
+            return _nothing(CrawlStatus.EMPTY_REPOSITORY)
         if err.status in (401, 403):
-            return _nothing("unauthorized")
+            return _nothing(CrawlStatus.UNAUTHORIZED)
         raise
     return read_listing("GH", github_repo, items, gh_row(github_repo), CRAWLED_GH_COLUMNS)
 

@@ -15,7 +15,14 @@ from huggingface_hub.utils import paginate
 from huggingface_hub.utils._http import hf_request_event_hook
 
 from ptlmsync.crawl.http_cache import CachingTransport, RawCache
-from ptlmsync.crawl.records import REJECTED_COLUMNS, Crawled, hf_row, nothing, read_listing
+from ptlmsync.crawl.records import (
+    REJECTED_COLUMNS,
+    Crawled,
+    CrawlStatus,
+    hf_row,
+    nothing,
+    read_listing,
+)
 from ptlmsync.crawl.retry import with_retries
 from ptlmsync.schemas import is_repo_id
 
@@ -177,12 +184,12 @@ def hf_commits(api: HfApi, model_id: str) -> Crawled:
     try:
         items = _commit_items(api, model_id)
     except GatedRepoError:  # a subclass of RepositoryNotFoundError: test it first
-        return _nothing("gated")
+        return _nothing(CrawlStatus.GATED)
     except RepositoryNotFoundError:
-        return _nothing("not_found")
+        return _nothing(CrawlStatus.NOT_FOUND)
     except HfHubHTTPError as err:
         if getattr(err.response, "status_code", None) in (401, 403):
-            return _nothing("unauthorized")
+            return _nothing(CrawlStatus.UNAUTHORIZED)
         raise
     return read_listing("HF", model_id, items, hf_row(model_id), HF_COMMIT_COLUMNS)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -10,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ptlmsync.schemas import GH_REPO_PATTERN, TableError
+from ptlmsync.schemas import MANUAL_LINKS, validate
 
 # owner/repo after github.com; the repo part stops at '/', white space, quotes, brackets
 _GITHUB_LINK = re.compile(
@@ -105,35 +104,26 @@ MANUAL_COLUMNS = ["model_id", "github_repo", "action", "note"]
 
 
 def read_manual_links(path: str | Path) -> dict[str, ManualLink]:
-    """``config/manual_links.csv``; a malformed row fails with file:line and the reason."""
+    """``config/manual_links.csv``; malformed rows fail naming the file, lines and reason."""
     path = Path(path)
     if not path.exists():
         return {}
-    with path.open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        missing = [c for c in MANUAL_COLUMNS if c not in (reader.fieldnames or [])]
-        if missing:
-            raise TableError(f"{path}:1: missing columns {missing}; expected {MANUAL_COLUMNS}")
-        links: dict[str, ManualLink] = {}
-        for line, row in enumerate(reader, start=2):
-            links[row["model_id"]] = _manual_row(path, line, row, links)
-    return links
-
-
-def _manual_row(path: Path, line: int, row: dict, seen: dict) -> ManualLink:
-    where = f"{path}:{line}"
-    model_id = (row["model_id"] or "").strip()
-    action = (row["action"] or "").strip().lower()
-    repo = (row["github_repo"] or "").strip() or None
-    if not re.match(GH_REPO_PATTERN, model_id):
-        raise TableError(f"{where}: model_id {model_id!r} is not of the form owner/name")
-    if model_id in seen:
-        raise TableError(f"{where}: model_id {model_id!r} is listed twice")
-    if action not in ("link", "exclude"):
-        raise TableError(f"{where}: action {row['action']!r} must be 'link' or 'exclude'")
-    if action == "link" and not (repo and re.match(GH_REPO_PATTERN, repo)):
-        raise TableError(f"{where}: action 'link' needs github_repo as owner/repo, got {repo!r}")
-    return ManualLink(model_id, repo, action, (row.get("note") or "").strip())
+    table = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    for column in ("model_id", "github_repo", "action"):
+        if column in table:
+            table[column] = table[column].str.strip()
+    if "action" in table:
+        table["action"] = table["action"].str.lower()
+    table = validate(table, MANUAL_LINKS, str(path))
+    return {
+        row.model_id: ManualLink(
+            row.model_id,
+            row.github_repo if isinstance(row.github_repo, str) else None,
+            row.action,
+            row.note.strip() if isinstance(row.note, str) else "",
+        )
+        for row in table.itertuples(index=False)
+    }
 
 
 def resolve_link(result: LinkResult, manual: dict[str, ManualLink]) -> LinkResult:

@@ -19,11 +19,24 @@ reason and action.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import NamedTuple
 
 import pandas as pd
 
 REJECTED_COLUMNS = ["platform", "target", "record", "field", "reason", "action"]
+
+
+class CrawlStatus(StrEnum):
+    """What the crawl got for one model or repository (``crawl/status.csv``)."""
+
+    OK = "ok"
+    NO_COMMITS = "no_commits"  # a model without commits
+    EMPTY_REPOSITORY = "empty_repository"  # a repository without commits
+    NOT_FOUND = "not_found"
+    UNAUTHORIZED = "unauthorized"  # private, or a token without access
+    GATED = "gated"  # a gated model the token may not read
+    ERROR = "error"  # an error that survived the retries
 
 
 class Crawled(NamedTuple):
@@ -51,7 +64,8 @@ def read_listing(platform: str, target: str, items: list, parse, columns: list[s
         check.add(position, item, parse)
     commits = pd.DataFrame(check.rows, columns=columns)
     commits["date"] = pd.to_datetime(commits["date"], utc=True)
-    return Crawled(commits, "ok" if len(commits) else "no_commits", check.rejected())
+    status = CrawlStatus.OK if len(commits) else CrawlStatus.NO_COMMITS
+    return Crawled(commits, status, check.rejected())
 
 
 def count_actions(rejected: pd.DataFrame) -> tuple[int, int]:

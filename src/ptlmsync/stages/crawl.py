@@ -1,6 +1,6 @@
 """Stage ``crawl`` (rules/crawl.smk, ``source: live``): select and link models (freezes
 the family list), crawl one family's commits (the fan-out), assemble the snapshot
-directory that the collect stage reads."""
+directory that the collect stage reads (config block ``crawl:``)."""
 
 from __future__ import annotations
 
@@ -11,17 +11,12 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
-from ptlmsync.crawl import github_api, gitlog, hub
-from ptlmsync.crawl.http_cache import RawAnswer, RawCache
-from ptlmsync.crawl.links import (
-    Decision,
-    LinkResult,
-    canonical_repos,
-    link_model,
-    read_manual_links,
-    resolve_link,
-)
-from ptlmsync.crawl.records import Crawled, count_actions, no_rejections, nothing
+from ptlmsync.crawl import hub
+from ptlmsync.crawl.fetch import guarded, link_decision, model_commits, repository_commits
+from ptlmsync.crawl.http_cache import RawCache
+from ptlmsync.crawl.links import Decision, canonical_repos, read_manual_links
+from ptlmsync.crawl.options import CrawlOptions
+from ptlmsync.crawl.records import Crawled, count_actions, no_rejections
 from ptlmsync.schemas import CRAWLED_GH_COLUMNS, MODEL_COLUMNS
 from ptlmsync.snapshot import family_id
 
@@ -32,8 +27,8 @@ log = logging.getLogger(__name__)
 STATUS_COLUMNS = ["family", "platform", "target", "status", "n_commits", "n_dropped", "n_repaired"]
 
 
-def select_and_link(
-    collect: dict,
+def select_models(
+    crawl: dict | CrawlOptions,
     exclude: list[str],
     raw_dir,
     models_out,
@@ -44,18 +39,20 @@ def select_and_link(
 ) -> pd.DataFrame:
     """Selected models, every link decision (for audit), the frozen family list and the
     listing entries rejected (``rejected_out``)."""
+    options = CrawlOptions.from_config(crawl)
     extraction = pd.Timestamp.now(tz="UTC").date().isoformat()  # the day of the listing
-    api = hub.hf_api(hub.hf_endpoint(collect.get("hf_endpoint")), RawCache(raw_dir))
+    api = hub.hf_api(hub.hf_endpoint(options.hf_endpoint), RawCache(raw_dir))
     models, rejected = hub.select_models(
         api,
-        collect["nlp_pipeline_tags"],
-        collect["min_downloads"],
-        collect.get("max_models"),
-        collect.get("models") or None,
+        list(options.nlp_pipeline_tags),
+        options.min_downloads,
+        options.max_models,
+        list(options.models) or None,
     )
-    manual = read_manual_links(collect["manual_links"]) if collect.get("manual_links") else {}
+    manual = read_manual_links(options.manual_links) if options.manual_links else {}
     results = [
-        _link(api, m, manual) for m in tqdm(models["model_id"], desc="model cards", mininterval=5)
+        link_decision(api, m, manual)
+        for m in tqdm(models["model_id"], desc="model cards", mininterval=5)
     ]
     links = pd.DataFrame(
         [
@@ -92,21 +89,10 @@ def select_and_link(
     return families
 
 
-def _link(api, model_id: str, manual: dict) -> LinkResult:
-    """The link decision of one model; a refused card (private or gated) is reported as
-    ``unauthorized`` (a manual link still applies) and the selection goes on."""
-    try:
-        card = hub.fetch_card(api, model_id) or ""
-    except hub.CardRefused as err:
-        log.warning("%s", err)
-        return resolve_link(LinkResult(model_id, (), (), Decision.UNAUTHORIZED, None), manual)
-    return resolve_link(link_model(model_id, card), manual)
-
-
 def crawl_family(
     family: str,
     models_csv,
-    collect: dict,
+    crawl: dict | CrawlOptions,
     raw_dir,
     clone_dir,
     hf_out,
@@ -117,17 +103,18 @@ def crawl_family(
 ) -> None:
     """One family's HF and GH commits; failures become typed statuses, never a crash, and
     malformed records are repaired or dropped one by one (``rejected_out``)."""
+    options = CrawlOptions.from_config(crawl)
     models = pd.read_csv(models_csv)
     models = models[models["family"] == family]
     github_repo = models["github_repo"].iloc[0]
     cache = RawCache(raw_dir)
-    api = hub.hf_api(hub.hf_endpoint(collect.get("hf_endpoint")), cache)
+    api = hub.hf_api(hub.hf_endpoint(options.hf_endpoint), cache)
     crawled = [
         (
             "HF",
             m,
-            _guarded(
-                lambda m=m: _hf_commits(m, collect, api, clone_dir, cache),
+            guarded(
+                lambda m=m: model_commits(m, options, api, clone_dir, cache),
                 m,
                 hub.HF_COMMIT_COLUMNS,
             ),
@@ -141,8 +128,8 @@ def crawl_family(
     users = sorted({u for a in named.dropna() for u in str(a).split(",") if u})
     logins = [hub.github_login_of(api, u) for u in users]
     pd.DataFrame({"hf_user": users, "github_login": logins}).to_csv(users_out, index=False)
-    gh = _guarded(
-        lambda: _gh_commits(github_repo, collect, cache, Path(clone_dir) / "gh" / family),
+    gh = guarded(
+        lambda: repository_commits(github_repo, options, cache, Path(clone_dir) / "gh" / family),
         github_repo,
         CRAWLED_GH_COLUMNS,
     )
@@ -174,120 +161,7 @@ def _status_row(family: str, platform: str, target: str, crawled: Crawled) -> tu
     return (family, platform, target, crawled.status, len(crawled.commits), n_dropped, n_repaired)
 
 
-def _guarded(fetch, target: str, columns: list[str]) -> Crawled:
-    """Run one fetch; an error that survived the retries becomes status ``error``, so one
-    bad model or repository never stops its family, nor the other families."""
-    try:
-        return fetch()
-    except Exception as err:
-        log.error("%s: %s: %s", target, type(err).__name__, err)
-        return nothing("error", columns)
-
-
-def _clone(url: str, dest: Path, cache: RawCache) -> Path:
-    """A clone of ``url`` at ``dest``, cloned or fetched once per raw-answer cache: a re-run
-    uses the clone as it is (no request), and deleting ``<cache_dir>/http/`` — what asks
-    the Hub and GitHub again — fetches the new commits too."""
-    if (dest / "HEAD").exists() and cache.get("GIT", url) is not None:
-        return dest
-    repo = gitlog.clone_bare(url, dest)
-    cache.put("GIT", url, RawAnswer(200, {}, b""))
-    return repo
-
-
-def _hf_commits(model_id: str, collect: dict, api, clone_dir, cache: RawCache) -> Crawled:
-    """One model's commits through the Hub API, or (``collect.hf_backend: git``) from a
-    blob-less bare clone of the model repository: one request per model, and files."""
-    if collect.get("hf_backend", "api") != "git":
-        return hub.hf_commits(api, model_id)
-    base = (collect.get("hf_clone_url") or api.endpoint).rstrip("/")
-    try:
-        clone = _clone(f"{base}/{model_id}", Path(clone_dir) / "hf" / model_id, cache)
-        commits = gitlog.read_commits(clone, model_id)
-    except gitlog.GitError as err:
-        log.warning("%s", err)
-        status = "unauthorized" if gitlog.refused(err) else "not_found"
-        return nothing(status, hub.HF_COMMIT_COLUMNS)
-    # a Hub commit's title is the message's first line, its message the rest
-    lines = commits["message"].astype(str).str.split("\n", n=1)
-    # the Hub's own commits name the user in a noreply address (the name is a display
-    # name); a commit pushed with git has its author's name only
-    user = commits["email"].map(gitlog.hf_user_of_email)
-    hf = pd.DataFrame(
-        {
-            "model_id": model_id,
-            "commit_id": commits["sha"],
-            "date": commits["date"],
-            "title": lines.str[0],
-            "message": lines.str[1].fillna("").str.strip(),
-            "authors": user.fillna(commits["author"]),
-            "files": commits["files"],
-            "author_is_user": user.notna(),
-        },
-        columns=[*hub.HF_COMMIT_COLUMNS, "author_is_user"],
-    )
-    return Crawled(hf, "ok" if len(hf) else "no_commits", no_rejections())
-
-
-def _gh_commits(github_repo: str, collect: dict, cache: RawCache, clone_path: Path) -> Crawled:
-    if collect["github_backend"] == "git":
-        url = gitlog.clone_url(collect["github_clone_url"], github_repo)
-        try:
-            commits = gitlog.read_log(_clone(url, clone_path, cache), github_repo, keep_email=True)
-        except gitlog.GitError as err:
-            log.warning("%s", err)
-            return nothing("not_found", CRAWLED_GH_COLUMNS)
-        commits = _gh_logins(github_repo, commits, collect, cache).drop(columns="author_email")
-        # a repository without commits is what the API calls empty (409)
-        return Crawled(commits, "ok" if len(commits) else "empty_repository", no_rejections())
-    client = github_api.github_client(collect.get("github_api_url"), cache)
-    return github_api.gh_commits(client, github_repo)
-
-
-def _gh_logins(github_repo: str, commits: pd.DataFrame, collect: dict, cache: RawCache):
-    """The git backend's commits with the GitHub logins of their authors: from noreply
-    addresses (no request), the rest asked of the REST API where GITHUB_TOKEN is set
-    (:func:`github_api.resolve_logins`). Without a token, or where the API fails, those
-    authors stay names (``author_identity: name``) and the family's shared contributors
-    are reported as unavailable."""
-    todo = commits.loc[commits["author_identity"] == "name", "author_email"]
-    n_noreply = commits.loc[commits["author_identity"] == "login", "author"].nunique()
-    if todo.empty:
-        log.info("%s: GH logins: %d from noreply addresses, none to ask", github_repo, n_noreply)
-        return commits
-    if not github_api.github_token():
-        log.warning(
-            "%s: GITHUB_TOKEN is not set: the GitHub logins of %d author e-mail(s) without a "
-            "noreply address are not asked; those authors stay names and the family's shared "
-            "contributors are unavailable",
-            github_repo,
-            todo.str.lower().nunique(),
-        )
-        return commits
-    client = github_api.github_client(collect.get("github_api_url"), cache)
-    misses = cache.misses
-    try:
-        commits, lookup = github_api.resolve_logins(client, github_repo, commits)
-    except Exception as err:  # the commits stand without logins; the analysis says so
-        log.error("%s: GitHub login look-up failed: %s: %s", github_repo, type(err).__name__, err)
-        return commits
-    log.info(
-        "%s: GH logins: %d from noreply addresses; %d e-mails asked by %s: %d requests "
-        "(%d not in the cache), %d logins, %d without an account, %d unanswered",
-        github_repo,
-        n_noreply,
-        lookup.identities,
-        lookup.method,
-        lookup.requests,
-        cache.misses - misses,
-        lookup.logins,
-        lookup.no_account,
-        lookup.unknown,
-    )
-    return commits
-
-
-def assemble_snapshot(
+def assemble_live_snapshot(
     models_csv,
     extraction_json,
     listing_rejected,
@@ -352,27 +226,33 @@ PART_FILES = (
 )
 
 
-def crawl_all(collect: dict, exclude: list[str], root: str | Path) -> Path:
+def crawl_all(crawl: dict | CrawlOptions, exclude: list[str], root: str | Path) -> Path:
     """The three crawl stages in one process (what the rules do; for scripts and tests).
 
     Returns the snapshot directory ``<root>/snapshot``.
     """
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
-    names = ("models.csv", "links.csv", "families.csv", "extraction.json", "listing_rejected.csv")
+    names = (
+        "models.csv",
+        "links.csv",
+        "selected_families.csv",
+        "extraction.json",
+        "listing_rejected.csv",
+    )
     paths = {n: root / n for n in names}
-    families = select_and_link(collect, exclude, root / "raw", *paths.values())
+    families = select_models(crawl, exclude, root / "raw", *paths.values())
     parts = []
     for family in families["family"]:
         d = root / "families" / family
         d.mkdir(parents=True, exist_ok=True)
         files = [d / n for n in PART_FILES]
-        crawl_family(family, paths["models.csv"], collect, root / "raw", root / "clones", *files)
+        crawl_family(family, paths["models.csv"], crawl, root / "raw", root / "clones", *files)
         parts.append(files)
     hf, gh, status, users, rejected = (
         (list(p) for p in zip(*parts, strict=True)) if parts else ([], [], [], [], [])
     )
-    assemble_snapshot(
+    assemble_live_snapshot(
         paths["models.csv"],
         paths["extraction.json"],
         paths["listing_rejected.csv"],

@@ -1,7 +1,7 @@
 """Stage ``label`` (rules/label.smk): change-type labels per family batch, their
 agreement with a gold table, and the GH/HF similarity of the labels per family.
 
-The per-shard and per-batch jobs import only pandas and the labellers.
+The per-shard and per-batch jobs import only pandas and :mod:`ptlmsync.label`.
 """
 
 from __future__ import annotations
@@ -28,12 +28,9 @@ def label_text_shard(
     prefix, each owned by one shard), so the cache is shared by every family, run and
     shard count.
     """
-    from ptlmsync.labellers import (
-        USAGE_COLUMNS,
-        label_texts,
-        make_labeller,
-        save_prefix_caches,
-    )
+    from ptlmsync.label.backends import make_labeller
+    from ptlmsync.label.cache import save_prefix_caches
+    from ptlmsync.label.engine import USAGE_COLUMNS, label_texts
     from ptlmsync.text import text_hash
 
     mine = texts_by_shard(batches, n_shards)[shard]
@@ -41,17 +38,17 @@ def label_text_shard(
     cache = answer_cache(labeller, cache_dir, shard, n_shards)
     rows, used = [], []
     try:
-        for run in range(1, label_config["runs"] + 1):
+        for repeat in range(1, label_config["repeats"] + 1):
             by_text, run_usage = label_texts(
-                labeller, mine, run, cache, label_config["commits_per_request"]
+                labeller, mine, repeat, cache, label_config["commits_per_request"]
             )
-            rows += [(text_hash(t), run, lab, why) for t, (lab, why) in by_text.items()]
+            rows += [(text_hash(t), repeat, lab, why) for t, (lab, why) in by_text.items()]
             used.append(
                 {
                     "family": f"(shard {shard})",
                     "labeller": labeller.name,
                     "model": labeller.model,
-                    "run": run,
+                    "repeat": repeat,
                     **run_usage.__dict__,
                 }
             )
@@ -62,10 +59,10 @@ def label_text_shard(
     table = pd.DataFrame(used, columns=USAGE_COLUMNS)
     table.to_csv(usage, index=False)
     log.info(
-        "shard %d: %d distinct texts x %d runs: %d requests, %d cache hits, %d unlabelled",
+        "shard %d: %d distinct texts x %d repeats: %d requests, %d cache hits, %d unlabelled",
         shard,
         len(mine),
-        label_config["runs"],
+        label_config["repeats"],
         table["requests"].sum(),
         table["cache_hits"].sum(),
         table["unlabelled"].sum(),
@@ -75,7 +72,7 @@ def label_text_shard(
 def answer_cache(labeller, cache_dir, shard: int, n_shards: int):
     """The cached answers of text shard ``shard`` for ``labeller``; the offline labeller
     recomputes its answers, so its cache starts empty and is never saved."""
-    from ptlmsync.labellers import LabelCache, open_prefix_caches
+    from ptlmsync.label.cache import LabelCache, open_prefix_caches
 
     if labeller.remote:
         return open_prefix_caches(cache_dir, shard, n_shards)
@@ -85,7 +82,7 @@ def answer_cache(labeller, cache_dir, shard: int, n_shards: int):
 def texts_by_shard(batches, n_shards: int) -> list[list[str]]:
     """The run's distinct commit texts, split into the text shards (by text hash), each
     in the order the family batches give them."""
-    from ptlmsync.labellers import shard_of
+    from ptlmsync.label.cache import shard_of
     from ptlmsync.text import text_hash
 
     texts = pd.concat([pd.read_parquet(b, columns=["text"]) for b in batches])["text"]
@@ -95,29 +92,29 @@ def texts_by_shard(batches, n_shards: int) -> list[list[str]]:
     return shards
 
 
-def plan_labelling(
+def label_plan(
     *, batches, n_shards: int, plan, cache_dir, label_config: dict, plan_config: dict
 ) -> None:
-    """The cost plan of the labelling (:mod:`ptlmsync.label_plan`), one row per run;
+    """The cost plan of the labelling (:mod:`ptlmsync.label.plan`), one row per run;
     reads the answer cache, asks nothing."""
-    from ptlmsync import label_plan
-    from ptlmsync.labellers import labeller_identity
+    from ptlmsync.label import plan as planning
+    from ptlmsync.label.backends import labeller_identity
 
     labeller = labeller_identity(label_config)
     shards = texts_by_shard(batches, n_shards)
     # every cached answer (all prefixes: the one shard of one), read only: never saved
     cache = answer_cache(labeller, cache_dir, 0, 1)
-    table = label_plan.plan_labelling(
+    table = planning.plan_labelling(
         labeller,
         shards,
-        label_config["runs"],
+        label_config["repeats"],
         cache,
         label_config["commits_per_request"],
         plan_config,
     )
     table.to_csv(plan, index=False)
     log.info(
-        "plan: %d runs: %d requests, %d input and %d output tokens, cost %s (%s)",
+        "plan: %d repeats: %d requests, %d input and %d output tokens, cost %s (%s)",
         len(table),
         table["requests"].sum(),
         table["input_tokens"].sum(),
@@ -128,14 +125,15 @@ def plan_labelling(
 
 
 #: One shard's answers: the text's hash, the run, the label and why it is Unlabelled.
-SHARD_COLUMNS = ["text_hash", "run", "label", "reason"]
+SHARD_COLUMNS = ["text_hash", "repeat", "label", "reason"]
 
 
-def label_family_batch(*, commits, shards, labels, label_config: dict) -> None:
+def label_batch(*, commits, shards, labels, label_config: dict) -> None:
     """A family batch's labels (every commit, every run): its commits joined with the
     shards' answers by text hash; the offline labeller then lets files decide what no
     rule decided."""
-    from ptlmsync.labellers import LABEL_COLUMNS, label_by_files, make_labeller
+    from ptlmsync.label.backends import label_by_files, make_labeller
+    from ptlmsync.label.reading import LABEL_COLUMNS
     from ptlmsync.text import text_hash
 
     families = list(read_batches([commits]).values())
@@ -155,24 +153,20 @@ def label_family_batch(*, commits, shards, labels, label_config: dict) -> None:
     log.info("batch: %d labels of %d commits", len(table), len(batch))
 
 
-def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
-
-
 def validate_labels(
     *, labels, usage, gold, validation_out, confusion_out, usage_out
 ) -> pd.DataFrame:
     """Per-run kappa per platform, its mean and spread, per-type precision and recall, the
     confusion matrix of the statistics labels, and the labeller's usage summed over
     families. ``gold`` is None where no gold table exists."""
-    from ptlmsync.label_checks import agreement, read_gold
+    from ptlmsync.label.checks import agreement, read_gold
 
     all_labels = pd.concat([pd.read_parquet(p) for p in labels], ignore_index=True)
     all_usage = pd.concat([pd.read_csv(p) for p in usage], ignore_index=True)
-    totals = all_usage.drop(columns=["family"]).groupby(["labeller", "model", "run"]).sum()
+    totals = all_usage.drop(columns=["family"]).groupby(["labeller", "model", "repeat"]).sum()
     totals.reset_index().assign(family="(all)").to_csv(usage_out, index=False)
     if gold is None:
-        validation = pd.DataFrame(columns=["measure", "platform", "run", "change_type", "value"])
+        validation = pd.DataFrame(columns=["measure", "platform", "repeat", "change_type", "value"])
         confusion = pd.DataFrame(columns=["platform", "gold", "predicted", "n"])
     else:
         validation, confusion = agreement(all_labels, read_gold(gold))
@@ -181,12 +175,13 @@ def validate_labels(
     return validation
 
 
-def score_similarity(*, labels, family_list, similarity, statistics_run="majority") -> None:
+def score_similarity(*, labels, family_list, similarity, statistics_repeat="majority") -> None:
     """Jaccard similarity of the change types each family uses on GH and on HF."""
     from ptlmsync import stats
+    from ptlmsync.label.reading import labelled_only, read_labels
 
     names = pd.read_csv(family_list)["family"].tolist()
-    chosen = stats.labelled_only(stats.read_labels(labels, statistics_run))
+    chosen = labelled_only(read_labels(labels, statistics_repeat))
     sim = stats.similarity(chosen, names)
     sim.assign(jaccard=sim["jaccard"].round(4)).to_csv(similarity, index=False)
 
@@ -199,18 +194,18 @@ def validate_study_labels(
     study_dir,
     validation_out,
     disagreements_out,
-    statistics_run="majority",
+    statistics_repeat="majority",
 ) -> pd.DataFrame:
     """This run's labels (those the statistics use) against the original study's hand
     labels on the commits of the run that the study labelled
     (:mod:`ptlmsync.study_labels`). ``study_dir`` None: a run whose data cannot hold a
     study commit (the demo's fictional families); the files are not read."""
-    from ptlmsync import stats
+    from ptlmsync.label.reading import read_labels
     from ptlmsync.study_files import STUDY_LABEL_FILES, lf_digest
     from ptlmsync.study_labels import match_commits, read_study_labels, validate
 
     every = pd.concat([pd.read_parquet(p) for p in labels], ignore_index=True)
-    chosen = stats.read_labels(labels, statistics_run)
+    chosen = read_labels(labels, statistics_repeat)
     chosen["labeller"] = ", ".join(sorted(every["labeller"].dropna().astype(str).unique()))
     if study_dir is None:
         study = None
@@ -241,14 +236,14 @@ def validate_study_labels(
     return validation
 
 
-def describe_unlabelled(*, labels, batches, unlabelled_out, statistics_run="majority") -> None:
+def describe_unlabelled(*, labels, batches, unlabelled_out, statistics_repeat="majority") -> None:
     """The Unlabelled commits (of the labels the statistics use) by the artefact kind of
     their files and the change type it suggests
-    (:func:`ptlmsync.label_checks.unlabelled_by_kind`)."""
-    from ptlmsync import stats
-    from ptlmsync.label_checks import unlabelled_by_kind
+    (:func:`ptlmsync.label.checks.unlabelled_by_kind`)."""
+    from ptlmsync.label.checks import unlabelled_by_kind
+    from ptlmsync.label.reading import read_labels
 
-    chosen = stats.read_labels(labels, statistics_run)
+    chosen = read_labels(labels, statistics_repeat)
     columns = ["platform", "key", "files"]  # files: optional (missing where unknown)
     commits = pd.concat(
         [pd.read_parquet(b).reindex(columns=columns) for b in batches], ignore_index=True

@@ -8,12 +8,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from ptlmsync.comparison import compare_with_study, comparison_numbers
+from ptlmsync.comparison import study_numbers
 from ptlmsync.demo import marker_of
+from ptlmsync.label.checks import unlabelled_kind_numbers
 from ptlmsync.numbers import (
+    comparison_text,
     crawl_numbers,
     excluded_numbers,
-    funnel,
+    findings_numbers,
     label_numbers,
     propagation_numbers,
     resolution_numbers,
@@ -24,105 +26,46 @@ from ptlmsync.numbers import (
     validation_numbers,
 )
 from ptlmsync.snapshot import read_meta
+from ptlmsync.study_labels import study_label_numbers
 from ptlmsync.sync import SyncParams
 from ptlmsync.sync_checks import resolution_label
+from ptlmsync.tables import SUMMARIES, RuleInputs, make_tables
 from ptlmsync.vocab import STUDY_WINDOW_DAYS
 
 
-def compile_numbers(
-    *,
-    tables: list[str],
-    families,
-    switches,
-    meta,
-    validation=None,
-    sensitivity=None,
-    resolution=None,
-    label_validation=None,
-    label_usage=None,
-    study_validation=None,
-    unlabelled_kinds=None,
-    crawl_status=None,
-    crawl_rejected=None,
-    drift=None,
-    crawl_links=None,
-    excluded,
-    contributors,
-    numbers_out,
-    funnel_out,
-    metadata_out,
-    comparison_out,
-    sensitivity_out=None,
-    resolution_out=None,
-    run: dict,
-) -> dict:
-    """``numbers.json`` (every scalar the paper quotes), the comparison with the original
-    study, and ``metadata.json`` (the run's source, marker and exactly the tables and
-    figures it wrote).
+def compile_numbers(*, inputs: dict, tables: list[str], numbers_out, metadata_out, run: dict):
+    """``numbers.json`` (every scalar the paper quotes), the tables of ``compile_numbers``
+    (the funnel, the comparison with the original study) and ``metadata.json`` (the
+    run's source, marker and exactly the tables and figures it wrote).
 
-    ``run`` holds the run's name, sync and label configuration, the unavailable tables,
-    the figure names and the window of the reference codes; optional inputs are None
-    where the source has none (the robustness tables need raw commits; the crawl's
-    statuses and rejected records exist in live runs only).
+    ``inputs`` are the rule's input files by name (optional ones absent or empty where
+    the source has none: the crawl's files exist in live runs only, labels and drift
+    where the data has raw commits); ``run`` holds the run's name, sync, label and topic
+    configuration, the unavailable tables, the figure names and the settings of the
+    reference codes.
     """
     tables_dir = Path(numbers_out).parent
-    snapshot = read_meta(meta)
-    unavailable = list(run["unavailable"])
-    window = run["sync"]["window_days"]
-    robustness = _copy_tables([(sensitivity, sensitivity_out), (resolution, resolution_out)])
-    numbers = run_numbers(
-        snapshot, pd.read_csv(families), pd.read_csv(switches), tables_dir, unavailable
+    data = RuleInputs(inputs, run, tables_dir=tables_dir)
+    snapshot = read_meta(inputs["meta"])
+    numbers = run_numbers(snapshot, data.families, data.switches, tables_dir, run["unavailable"])
+    numbers |= _configuration_numbers(run, tables_dir)
+    numbers |= _check_numbers(data, tables_dir)
+    numbers |= _analysis_numbers(data, tables_dir)
+    data.numbers = numbers
+    made = make_tables("compile_numbers", data, tables)
+    for name, (key, summarise) in SUMMARIES.items():
+        if name in made:
+            numbers[key] = summarise(made[name])
+    numbers["findings"] = findings_numbers(tables_dir)
+    numbers["study_extraction_date"] = (
+        study_numbers().set_index("key").loc["dataset.extraction_date", "value"]
     )
-    numbers["run_name"] = run["name"]
-    numbers["labels_available"] = "change_types_by_platform" not in unavailable
-    numbers["commits_available"] = sensitivity is not None
-    numbers["sync"] = dict(run["sync"])
-    numbers["sync"]["window_note"] = (
-        "as in the original study"
-        if window == STUDY_WINDOW_DAYS
-        else f"the original study used {STUDY_WINDOW_DAYS}"
-    )
-    numbers["sync_validation"] = validation_numbers(
-        pd.read_csv(validation) if validation else None,
-        window,
-        run["reference_window_days"],
-        resolution_label(SyncParams.from_config(run["sync"])),
-        run.get("reference_resolution"),
-    )
-    numbers["sensitivity"] = sensitivity_numbers(robustness.get(sensitivity_out), window)
-    numbers["resolution"] = resolution_numbers(robustness.get(resolution_out))
-    if label_validation:
-        numbers["labels"] = label_numbers(
-            pd.read_csv(label_validation), pd.read_csv(label_usage), run["label"]
+    if {"comparison_with_study", "claims_with_study"} <= set(made):
+        numbers["comparison_text"] = comparison_text(
+            made["comparison_with_study"], made["claims_with_study"], bool(numbers.get("demo"))
         )
-    if study_validation:  # the study's hand labels; what the Unlabelled commits' files say
-        from ptlmsync.label_checks import unlabelled_kind_numbers
-        from ptlmsync.study_labels import study_label_numbers
-
-        numbers["study_labels"] = study_label_numbers(pd.read_csv(study_validation))
-        numbers["unlabelled_kinds"] = unlabelled_kind_numbers(
-            pd.read_csv(unlabelled_kinds, keep_default_na=False) if unlabelled_kinds else None
-        )
-    topics_csv = tables_dir / "topics.csv"
-    numbers["topics"] = topic_numbers(
-        run["topics"],
-        pd.read_csv(topics_csv) if "topics" not in unavailable and topics_csv.exists() else None,
-    )
-    numbers["rq4"] = propagation_numbers(*_rq4_tables(tables_dir, drift))
-    numbers["excluded"] = excluded_numbers(pd.read_csv(excluded))
-    numbers["shared_contributors"] = shared_contributor_numbers(pd.read_csv(contributors))
-    funnel(numbers, pd.read_csv(crawl_links) if crawl_links else None).to_csv(
-        funnel_out, index=False
-    )
-    numbers["propagation_max_days"] = run["propagation_max_days"]
-    numbers["propagation_null_draws"] = run["propagation_null_draws"]
-    if crawl_status:
-        numbers["crawl"] = crawl_numbers(pd.read_csv(crawl_status), pd.read_csv(crawl_rejected))
-    comparison = compare_with_study(numbers, tables_dir)
-    comparison.to_csv(comparison_out, index=False)
-    numbers["comparison"] = comparison_numbers(comparison)
     Path(numbers_out).write_text(json.dumps(numbers, indent=2, default=float))
-    written = [*tables, excluded, comparison_out, funnel_out, *robustness]
+    written = [*inputs["tables"], *tables]
     metadata = {
         "run_name": run["name"],
         "source": snapshot["source"],
@@ -131,10 +74,80 @@ def compile_numbers(
         "extraction_date": snapshot["extraction_date"],
         "tables": sorted(Path(p).stem for p in written),
         "figures": sorted(run["figures"]),
-        "unavailable": unavailable,
+        "unavailable": list(run["unavailable"]),
     }
     Path(metadata_out).write_text(json.dumps(metadata, indent=2))
     return numbers
+
+
+def _read(tables_dir: Path, name: str) -> pd.DataFrame | None:
+    """A table of the run where it wrote one."""
+    path = tables_dir / f"{name}.csv"
+    return pd.read_csv(path) if path.exists() else None
+
+
+def _configuration_numbers(run: dict, tables_dir: Path) -> dict:
+    """The run's name, what its data allows and its coding settings."""
+    window = run["sync"]["window_days"]
+    note = (
+        "as in the original study"
+        if window == STUDY_WINDOW_DAYS
+        else f"the original study used {STUDY_WINDOW_DAYS}"
+    )
+    return {
+        "run_name": run["name"],
+        "labels_available": "change_types_by_platform" not in run["unavailable"],
+        "commits_available": (tables_dir / "window_sensitivity.csv").exists(),
+        "sync": {**run["sync"], "window_note": note},
+    }
+
+
+def _check_numbers(data: RuleInputs, tables_dir: Path) -> dict:
+    """How far the codes and labels can be trusted: the validation against manual codes,
+    the codes' robustness, the labels against gold and the study's hand labels."""
+    run, paths = data.params, data.paths
+    window = run["sync"]["window_days"]
+    checks = {
+        "sync_validation": validation_numbers(
+            pd.read_csv(paths["validation"]) if paths.get("validation") else None,
+            window,
+            run["reference_window_days"],
+            resolution_label(SyncParams.from_config(run["sync"])),
+            run.get("reference_resolution"),
+        ),
+        "sensitivity": sensitivity_numbers(_read(tables_dir, "window_sensitivity"), window),
+        "resolution": resolution_numbers(_read(tables_dir, "resolution_sensitivity")),
+    }
+    if paths.get("label_validation"):
+        checks["labels"] = label_numbers(
+            pd.read_csv(paths["label_validation"]), pd.read_csv(paths["label_usage"]), run["label"]
+        )
+    if paths.get("study_validation"):  # the study's hand labels; the Unlabelled commits' files
+        kinds = paths.get("unlabelled_kinds")
+        checks["study_labels"] = study_label_numbers(pd.read_csv(paths["study_validation"]))
+        checks["unlabelled_kinds"] = unlabelled_kind_numbers(
+            pd.read_csv(kinds, keep_default_na=False) if kinds else None
+        )
+    return checks
+
+
+def _analysis_numbers(data: RuleInputs, tables_dir: Path) -> dict:
+    """Topics, propagation (RQ4), the excluded families, shared contributors, the crawl."""
+    run, paths = data.params, data.paths
+    topics = _read(tables_dir, "topics") if "topics" not in run["unavailable"] else None
+    analyses = {
+        "topics": topic_numbers(run["topics"], topics),
+        "rq4": propagation_numbers(*_rq4_tables(tables_dir, paths.get("drift"))),
+        "excluded": excluded_numbers(pd.read_csv(tables_dir / "excluded_families.csv")),
+        "shared_contributors": shared_contributor_numbers(data.contributors),
+        "propagation_max_days": run["propagation_max_days"],
+        "propagation_null_draws": run["propagation_null_draws"],
+    }
+    if paths.get("crawl_status"):
+        analyses["crawl"] = crawl_numbers(
+            pd.read_csv(paths["crawl_status"]), pd.read_csv(paths["crawl_rejected"])
+        )
+    return analyses
 
 
 def _rq4_tables(tables_dir: Path, drift) -> tuple[pd.DataFrame, ...]:
@@ -152,16 +165,6 @@ def _rq4_tables(tables_dir: Path, drift) -> tuple[pd.DataFrame, ...]:
         pd.read_csv(drift),
         pd.read_csv(tables_dir / "automated_vs_other.csv"),
     )
-
-
-def _copy_tables(pairs: list[tuple]) -> dict[str, pd.DataFrame]:
-    """Copy each (source, output) pair whose source exists; return the copies by output."""
-    copied = {}
-    for source, out in pairs:
-        if source:
-            copied[out] = pd.read_csv(source)
-            copied[out].to_csv(out, index=False)
-    return copied
 
 
 def render_paper(*, sources: list[str], numbers, figures: list[str], pdf, html, build, renderer):

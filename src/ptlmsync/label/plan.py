@@ -18,13 +18,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from ptlmsync.labellers import LabelCache, request_items, uncached
-from ptlmsync.taxonomy import load_taxonomy
+from ptlmsync.label.cache import LabelCache
+from ptlmsync.label.engine import request_items, uncached
+from ptlmsync.label.taxonomy import load_taxonomy
 
 CHARS_PER_TOKEN = 4
 
 PLAN_COLUMNS = [
-    "run",
+    "repeat",
     "labeller",
     "model",
     "prompt",
@@ -73,21 +74,21 @@ def request_tokens(
     )
 
 
-def plan_run(
+def plan_repeat(
     labeller,
     shards: Iterable[list[str]],
-    run: int,
+    repeat: int,
     cache: LabelCache,
     chunk_size: int,
     count: Callable[[str], int],
 ) -> dict:
     """One run's row of the plan: the texts of every shard (distinct within it), asked
-    in chunks of ``chunk_size`` as :func:`ptlmsync.labellers.label_texts` asks them."""
+    in chunks of ``chunk_size`` as :func:`ptlmsync.label.engine.label_texts` asks them."""
     row = dict.fromkeys(["distinct_texts", "texts_to_ask", "requests"], 0)
     row |= {"input_tokens": 0, "output_tokens": 0}
     system_tokens = count(labeller.prompt.system()) if labeller.remote else 0
     for texts in shards:
-        todo = uncached(labeller, texts, run, cache) if labeller.remote else []
+        todo = uncached(labeller, texts, repeat, cache) if labeller.remote else []
         row["distinct_texts"] += len(texts)
         row["texts_to_ask"] += len(todo)
         for start in range(0, len(todo), chunk_size):
@@ -113,20 +114,20 @@ def price(input_tokens: int, output_tokens: int, prices: dict) -> float:
 def plan_labelling(
     labeller,
     shards: list[list[str]],
-    runs: int,
+    repeats: int,
     cache: LabelCache,
     chunk_size: int,
     plan_config: dict,
 ) -> pd.DataFrame:
-    """The plan: one row per labelling run (see the module's docstring)."""
+    """The plan: one row per repeat of the labelling (see the module's docstring)."""
     count, how = token_counter(plan_config.get("tokenizer"))
     rows = []
-    for run in range(1, runs + 1):
-        row = plan_run(labeller, shards, run, cache, chunk_size, count)
+    for repeat in range(1, repeats + 1):
+        row = plan_repeat(labeller, shards, repeat, cache, chunk_size, count)
         rows.append(
             row
             | {
-                "run": run,
+                "repeat": repeat,
                 "labeller": labeller.name,
                 "model": labeller.model,
                 "prompt": labeller.prompt.name if labeller.remote else "",

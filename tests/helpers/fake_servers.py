@@ -50,7 +50,9 @@ class FakeServer:
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        # a short poll: close() waits up to one poll for the serving thread to stop
+        serve = threading.Thread(target=self.httpd.serve_forever, args=(0.01,), daemon=True)
+        serve.start()
 
     def fail(self, path: str, *answers: tuple[int, dict, bytes]) -> None:
         """The next requests of ``path`` get these answers, then the real one."""
@@ -294,7 +296,7 @@ def gh_commit(
 
 
 def crawl_config(hub: FakeHub, github: FakeGitHub) -> dict:
-    """The ``collect:`` config section that crawls these servers with the API backend."""
+    """The ``crawl:`` config section that crawls these servers with the API backend."""
     return {
         "hf_endpoint": hub.url,
         "github_api_url": github.url,

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from ptlmsync.taxonomy import load_taxonomy
+from ptlmsync.label.taxonomy import load_taxonomy
 
 _MERGE_PR = re.compile(r"^merge pull request #\d+ from \S+\s*", re.IGNORECASE)
 _REVERT = re.compile(r'^revert "(.*)"', re.IGNORECASE)
@@ -94,12 +94,35 @@ def is_vague(text: str) -> bool:
     return all(_GENERIC.match(word) for word in re.findall(r"\w+", subject))
 
 
+#: A merged pull request whose title announces a release: the release of a model (the
+#: study's "add model", Model Structure) - unless the release is of the package (a
+#: version number, PyPI, "prepare") or of its build (an image, CI); a release workflow
+#: is decided before (CI and automation), a bare release commit stays Sharing.
+_RELEASE = re.compile(r"\breleas(e[sd]?|ing)\b(?! notes?\b)", re.IGNORECASE)
+_PACKAGE_RELEASE = re.compile(
+    r"(?<![\w.])v?\d+(\.\d+)+\b|pypi|\bprep(are|ares|aring|aration)?\b|\bpackag|"
+    r"docker|\bimages?\b|\bbuil(d|t)\b|\bci\b",
+    re.IGNORECASE,
+)
+
+_SHARING_RELEASE = ("Sharing", "releases")
+
+
 def rule_label(text: str) -> tuple[str, str] | None:
     """(change type, the rule that gave it) of one cleaned commit message; None where no
     tag or rule decides."""
     tag, subject, body = split_message(text)
     if tag in TAG_TYPES:
         return TAG_TYPES[tag], f"tag {tag}"
+    decided = _first_rule(subject, body)
+    title = title_of(subject)
+    model_release = _RELEASE.search(title) and not _PACKAGE_RELEASE.search(title)
+    if model_release and _MERGE_PR.match(text.strip()) and decided in (None, _SHARING_RELEASE):
+        return "Model Structure", "model release (a merged pull request)"
+    return decided
+
+
+def _first_rule(subject: str, body: str) -> tuple[str, str] | None:
     for part in dict.fromkeys((title_of(subject), subject, body[:300])):
         for rule in load_taxonomy().rules:
             if rule.pattern.search(part):

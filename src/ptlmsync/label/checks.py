@@ -9,13 +9,14 @@ from pathlib import Path
 import pandas as pd
 from sklearn.metrics import precision_recall_fscore_support
 
+from ptlmsync.agreement import kappa
+from ptlmsync.artefacts import kind_of, kinds, parse_files
 from ptlmsync.demo import is_demo_truth
-from ptlmsync.schemas import TableError
+from ptlmsync.label.taxonomy import UNLABELLED, load_taxonomy
+from ptlmsync.schemas import gold_labels_schema, normalised, validate
 from ptlmsync.stats import majority_labels
-from ptlmsync.sync_checks import kappa
-from ptlmsync.taxonomy import UNLABELLED, load_taxonomy
 
-VALIDATION_COLUMNS = ["measure", "platform", "run", "change_type", "value"]
+VALIDATION_COLUMNS = ["measure", "platform", "repeat", "change_type", "value"]
 
 
 def agreement(labels: pd.DataFrame, gold: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -28,11 +29,11 @@ def agreement(labels: pd.DataFrame, gold: pd.DataFrame) -> tuple[pd.DataFrame, p
     for the majority labels (Unlabelled counts as a miss in recall).
     """
     rows = []
-    for (platform, run), group in labels.groupby(["platform", "run"]):
+    for (platform, repeat), group in labels.groupby(["platform", "repeat"]):
         joined = group.merge(gold, on=["platform", "key"], suffixes=("", "_gold"))
         got = scores(joined["label_gold"], joined["label"])
         rows += [
-            {"measure": m, "platform": platform, "run": run, "value": got[m]}
+            {"measure": m, "platform": platform, "repeat": repeat, "value": got[m]}
             for m in ("n", "coverage", "kappa")
         ]
     per_run = pd.DataFrame(rows, columns=VALIDATION_COLUMNS)
@@ -111,20 +112,10 @@ def read_gold(path) -> pd.DataFrame:
         truth = pd.read_parquet(path)
         return truth.rename(columns={"change_type": "label"})[["platform", "key", "label"]]
     gold = pd.read_csv(path, dtype=str)
-    missing = [c for c in ("platform", "key", "label") if c not in gold.columns]
-    if missing:
-        raise TableError(f"{path}: missing columns {missing}; expected platform, key, label")
-    tax = load_taxonomy()
-    for i, row in gold.iterrows():
-        if row["platform"] not in ("GH", "HF"):
-            raise TableError(
-                f"{path}: line {i + 2}: column 'platform': {row['platform']!r} is not GH or HF"
-            )
-        try:
-            gold.loc[i, "label"] = tax.normalise(str(row["label"]))
-        except ValueError as err:
-            raise TableError(f"{path}: line {i + 2}: column 'label': {err}") from None
-    return gold[["platform", "key", "label"]]
+    taxonomy = load_taxonomy()
+    if "label" in gold:  # the study's and common spellings of a type are taken
+        gold["label"] = normalised(gold["label"], taxonomy.normalise)
+    return validate(gold, gold_labels_schema(list(taxonomy.names)), str(path))
 
 
 #: Unlabelled commits by the artefact kind of their files (``labels/unlabelled_by_kind.csv``).
@@ -145,8 +136,6 @@ def main_kind(files) -> str:
     """The artefact kind of most of a commit's files (ties: the kind listed first in
     ``artefact_kinds.yaml``); :data:`FILES_UNKNOWN` where the files are not known,
     :data:`NO_FILES` where it changed none."""
-    from ptlmsync.propagation import kind_of, kinds, parse_files
-
     if not isinstance(files, str):
         return FILES_UNKNOWN
     counts: dict[str, int] = {}
@@ -169,8 +158,6 @@ def unlabelled_by_kind(labels: pd.DataFrame, commits: pd.DataFrame) -> pd.DataFr
     with ``files`` where known. ``n_single_kind``: those whose files are all of that kind;
     ``percent``: of the platform's Unlabelled commits; ``n_commits``: the platform's
     commits."""
-    from ptlmsync.propagation import kind_of, parse_files
-
     file_kinds = load_taxonomy().file_kinds
     files = commits.drop_duplicates(["platform", "key"]).set_index(["platform", "key"])
     files = files["files"] if "files" in files else pd.Series(None, index=files.index)

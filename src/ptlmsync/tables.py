@@ -1,0 +1,591 @@
+"""One function per table of a ``tabulate_*`` rule or of ``compile_numbers``, named as
+the table (its declaration, :data:`ptlmsync.outputs.TABLES`, says which rule writes it).
+
+Each takes the rule's :class:`RuleInputs`, which reads an input file the first time a
+table asks for it, and returns the table. :func:`make_tables` makes every table a rule
+declares, in declaration order, so a table may use one made before it
+(``data.table(name)``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from ptlmsync import stats
+from ptlmsync.contributors import shared_level
+from ptlmsync.outputs import TABLES
+from ptlmsync.vocab import LAG_ORDER, PATTERN_ORDER, SWITCH_GROUPINGS
+
+
+class RuleInputs:
+    """A rule's inputs (file paths by name) and parameters, read when first used."""
+
+    def __init__(self, paths: dict, params: dict | None = None, **values):
+        # an optional input the source has none of is empty: left out
+        self.paths = {name: path for name, path in paths.items() if path}
+        self.params = dict(params or {})
+        self.__dict__.update(values)  # values the rule computed (numbers, tables_dir)
+        self._made: dict[str, pd.DataFrame] = {}
+
+    def table(self, name: str) -> pd.DataFrame:
+        """A table of this rule, made once."""
+        if name not in self._made:
+            self._made[name] = globals()[name](self)
+        return self._made[name]
+
+    @cached_property
+    def every_label(self) -> pd.DataFrame:
+        """Every commit's label of the statistics repeat, Unlabelled included."""
+        from ptlmsync.label.reading import read_labels
+
+        return read_labels(self.paths["labels"], self.params.get("statistics_repeat", "majority"))
+
+    @cached_property
+    def labels(self) -> pd.DataFrame:
+        """The labelled commits (the Unlabelled left out of every change-type statistic)."""
+        from ptlmsync.label.reading import labelled_only
+
+        return labelled_only(self.every_label)
+
+    @cached_property
+    def families(self) -> pd.DataFrame:
+        return pd.read_csv(self.paths["families"])
+
+    @cached_property
+    def contributors(self) -> pd.DataFrame:
+        return pd.read_csv(self.paths["contributors"])
+
+    @cached_property
+    def similarity(self) -> pd.DataFrame:
+        """The similarity scores with their unscored reason ("" where scored; the study's
+        published scores have no such column)."""
+        sim = pd.read_csv(self.paths["similarity"], dtype={"unscored_reason": str})
+        if "unscored_reason" not in sim:
+            sim["unscored_reason"] = ""
+        sim["unscored_reason"] = sim["unscored_reason"].fillna("")
+        return sim
+
+    @cached_property
+    def scores(self) -> pd.DataFrame:
+        return stats.scored(self.similarity)
+
+    @cached_property
+    def switches(self) -> pd.DataFrame:
+        return pd.read_csv(self.paths["switches"])
+
+    @cached_property
+    def family_means(self) -> pd.DataFrame:
+        """One value per family: the robustness unit of the switch tests."""
+        return stats.per_family_days(self.switches)
+
+    @cached_property
+    def groupings(self) -> pd.DataFrame:
+        """The families' lag, pattern and maturity under the switch groupings' names."""
+        return self.families.rename(columns={"age_group": "age"})
+
+
+def make_tables(rule: str, data: RuleInputs, outputs: list[str]) -> dict[str, pd.DataFrame]:
+    """Every table ``rule`` declares and ``outputs`` asks for, written to its path."""
+    from ptlmsync.outputs import write_tables
+
+    wanted = {Path(p).stem for p in outputs}
+    made = {t.name: data.table(t.name) for t in TABLES if t.rule == rule and t.name in wanted}
+    write_tables(made, outputs)
+    return made
+
+
+# --- tabulate_change_types: change types per platform, maturity group and pattern -------
+
+
+def unlabelled_commits(data: RuleInputs) -> pd.DataFrame:
+    return stats.unlabelled_commits(data.every_label)
+
+
+def change_types_by_platform(data: RuleInputs) -> pd.DataFrame:
+    return stats.change_types_by_platform(data.labels)
+
+
+def change_types_by_age(data: RuleInputs) -> pd.DataFrame:
+    return stats.change_types_by_age(data.labels, data.families)
+
+
+def chi2_change_types_by_age(data: RuleInputs) -> pd.DataFrame:
+    return stats.chi2_change_types_by_age(data.table("change_types_by_age"))
+
+
+def pattern_change_types_gh(data: RuleInputs) -> pd.DataFrame:
+    return stats.pattern_change_types_gh(data.labels, data.families)
+
+
+def pattern_change_types_hf(data: RuleInputs) -> pd.DataFrame:
+    return stats.pattern_change_types_hf(data.labels, data.families)
+
+
+def chi2_pattern_platform(data: RuleInputs) -> pd.DataFrame:
+    return stats.chi2_pattern_platform(data.labels, data.families)
+
+
+# --- tabulate_similarity: over the families with a score ------------------------------
+
+
+def similarity(data: RuleInputs) -> pd.DataFrame:
+    """Every family, the unscored with their reason."""
+    return data.similarity[stats.SIMILARITY_COLUMNS]
+
+
+def similarity_histogram(data: RuleInputs) -> pd.DataFrame:
+    return stats.similarity_histogram(data.scores["jaccard"])
+
+
+def similarity_by_age(data: RuleInputs) -> pd.DataFrame:
+    ages = data.families.set_index("family")["age_group"]
+    return stats.similarity_by(data.scores, ages, "age_group", stats.AGE_GROUPS)
+
+
+def similarity_by_contributors(data: RuleInputs) -> pd.DataFrame:
+    known = data.contributors.dropna(subset=["n_shared_authors"]).set_index("family")
+    levels = known["n_shared_authors"].map(shared_level)
+    return stats.similarity_by(data.scores, levels, "shared_contributors", stats.SHARED_LEVELS)
+
+
+def chi2_similarity_contributors(data: RuleInputs) -> pd.DataFrame:
+    return stats.chi2_similarity_contributors(data.scores, data.contributors)
+
+
+# --- tabulate_patterns: lag and pattern distributions ---------------------------------
+
+
+def lag_distribution(data: RuleInputs) -> pd.DataFrame:
+    return stats.distribution(data.families["lag"], LAG_ORDER, "lag")
+
+
+def lag_by_age(data: RuleInputs) -> pd.DataFrame:
+    return stats.crosstab(data.families, "lag", LAG_ORDER)
+
+
+def pattern_distribution(data: RuleInputs) -> pd.DataFrame:
+    return stats.distribution(data.families["pattern"], PATTERN_ORDER, "pattern")
+
+
+def pattern_by_age(data: RuleInputs) -> pd.DataFrame:
+    return stats.crosstab(data.families, "pattern", PATTERN_ORDER)
+
+
+def pattern_by_release(data: RuleInputs) -> pd.DataFrame:
+    return stats.pattern_by_release(data.families, PATTERN_ORDER)
+
+
+def contributors_by_pattern(data: RuleInputs) -> pd.DataFrame:
+    return stats.contributors_by_pattern(data.families, data.contributors)
+
+
+def spearman_contributors(data: RuleInputs) -> pd.DataFrame:
+    return stats.spearman_contributors(data.families, data.contributors)
+
+
+# --- tabulate_switches: days to the other platform; Kruskal-Wallis and Dunn ----------
+# The tests compare the named groups only, as the study did (an "Unnamed" pattern stays
+# in the summary tables, outside the tests); the study's unit is the switch event, the
+# per-family means are the robustness check.
+
+
+def _switch_days(data: RuleInputs, grouping: str) -> pd.DataFrame:
+    return stats.switch_days_by(data.switches, data.groupings, grouping, SWITCH_GROUPINGS[grouping])
+
+
+def _named(data: RuleInputs, grouping: str) -> pd.DataFrame:
+    """The families in a named group of ``grouping``."""
+    return data.groupings[data.groupings[grouping].isin(SWITCH_GROUPINGS[grouping])]
+
+
+def switch_days_by_lag(data: RuleInputs) -> pd.DataFrame:
+    return _switch_days(data, "lag")
+
+
+def switch_days_by_pattern(data: RuleInputs) -> pd.DataFrame:
+    return _switch_days(data, "pattern")
+
+
+def switch_days_by_age(data: RuleInputs) -> pd.DataFrame:
+    return _switch_days(data, "age")
+
+
+def kruskal(data: RuleInputs) -> pd.DataFrame:
+    """Per grouping: the test over switch events, then over family means."""
+    rows = [
+        {"unit": unit, **stats.kruskal(values, _named(data, grouping), grouping)}
+        for grouping in SWITCH_GROUPINGS
+        for unit, values in (("switch event", data.switches), ("family mean", data.family_means))
+    ]
+    return pd.DataFrame(rows, columns=["unit", "grouping", "H", "dof", "p", "epsilon2", "n"])
+
+
+def dunn_lag(data: RuleInputs) -> pd.DataFrame:
+    return stats.dunn(data.switches, _named(data, "lag"), "lag")
+
+
+def dunn_pattern(data: RuleInputs) -> pd.DataFrame:
+    return stats.dunn(data.switches, _named(data, "pattern"), "pattern")
+
+
+def dunn_age(data: RuleInputs) -> pd.DataFrame:
+    return stats.dunn(data.switches, _named(data, "age"), "age")
+
+
+def dunn_lag_per_family(data: RuleInputs) -> pd.DataFrame:
+    return stats.dunn(data.family_means, _named(data, "lag"), "lag")
+
+
+def dunn_pattern_per_family(data: RuleInputs) -> pd.DataFrame:
+    return stats.dunn(data.family_means, _named(data, "pattern"), "pattern")
+
+
+def dunn_age_per_family(data: RuleInputs) -> pd.DataFrame:
+    return stats.dunn(data.family_means, _named(data, "age"), "age")
+
+
+#: The series of the time to the other platform: per direction (switch events) and one
+#: value per family (the median of its events).
+SWITCH_SERIES = ("GH→HF", "HF→GH", "family median")
+
+
+def _switch_series(data: RuleInputs) -> dict[str, pd.Series]:
+    s = data.switches
+    return {
+        "GH→HF": s.loc[(s["source"] == "GH") & (s["target"] == "HF"), "days"],
+        "HF→GH": s.loc[(s["source"] == "HF") & (s["target"] == "GH"), "days"],
+        "family median": s.groupby("family")["days"].median(),
+    }
+
+
+def switch_days_distribution(data: RuleInputs) -> pd.DataFrame:
+    """Days to the other platform as distributions (whole days, as the switch events
+    count them): per direction over the switch events, and over the families' medians;
+    quartiles, the 90th percentile, the shares on the same day and after more than 30
+    days, and the share of all days held by the longest tenth of the values."""
+    rows = []
+    every = {"all events": data.switches["days"], **_switch_series(data)}
+    for series, days in every.items():
+        days = days.dropna().astype(float).sort_values()
+        if days.empty:
+            continue
+        top = days.iloc[int(len(days) * 0.9) :]
+        rows.append(
+            {
+                "series": series,
+                "n": len(days),
+                "mean": days.mean(),
+                "q1": days.quantile(0.25),
+                "median": days.median(),
+                "q3": days.quantile(0.75),
+                "p90": days.quantile(0.9),
+                "percent_same_day": 100 * float((days < 1).mean()),
+                "percent_over_30": 100 * float((days > 30).mean()),
+                "percent_days_longest_tenth": 100 * float(top.sum() / days.sum())
+                if days.sum()
+                else 0.0,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def switch_days_ecdf(data: RuleInputs) -> pd.DataFrame:
+    """The empirical cumulative distribution of each series: the share of values at most
+    ``days`` at every distinct value."""
+    rows = []
+    for series, days in _switch_series(data).items():
+        days = days.dropna().astype(float)
+        if days.empty:
+            continue
+        counts = days.value_counts().sort_index()
+        share = 100 * counts.cumsum() / len(days)
+        rows += [
+            {"series": series, "days": d, "cumulative_percent": c}
+            for d, c in zip(counts.index, share, strict=True)
+        ]
+    return pd.DataFrame(rows, columns=["series", "days", "cumulative_percent"])
+
+
+# --- compile_numbers: made after numbers.json's figures (data.numbers, data.tables_dir) --
+
+
+#: The study's published files (its replication package's ``dataset/`` folder): what each
+#: holds, what it feeds in this run, and whether the run recomputes that or takes it as
+#: the study published it.
+PUBLISHED_FILES = (
+    (
+        "complete_dataset.csv",
+        "HF models with their family",
+        "families' models and ages",
+        "recomputed by this run",
+    ),
+    (
+        "must_exclude_from_all_analysis.csv",
+        "families the study excluded",
+        "the exclusions",
+        "taken as the study published it",
+    ),
+    (
+        "grouped_data_RQ2.csv",
+        "each family's lag, pattern and maturity group",
+        "every share, cross-table and grouping of the tests",
+        "taken as the study published it",
+    ),
+    (
+        "GH_HF_commit_time_differences.csv",
+        "switch events with their days",
+        "days to the other platform, Kruskal–Wallis and Dunn tests",
+        "events taken as published; statistics recomputed",
+    ),
+    (
+        "family_similarity_scores.csv",
+        "each family's Jaccard similarity",
+        "similarity histogram, terciles and their tests",
+        "scores taken as published; statistics recomputed",
+    ),
+    (
+        "family_author_comparison.csv",
+        "each family's authors per platform",
+        "contributor counts, shared contributors and their test",
+        "recomputed by this run",
+    ),
+    (
+        "RQ2_early_late_pattern.csv",
+        "each family's early and late pattern",
+        "the change of pattern with age",
+        "taken as the study published it",
+    ),
+    (
+        "unique_sample_families.csv",
+        "the study's automatic and manual codes of a sample",
+        "the agreement of the two codings",
+        "recomputed by this run",
+    ),
+    (
+        "all_auto_and_manual_patterns.csv",
+        "automatic and manual codes of every family",
+        "nothing (the sample file holds the manual codes)",
+        "not used",
+    ),
+    (
+        "dunn_test_results.csv",
+        "the study's Dunn p-values",
+        "nothing (the run computes its own)",
+        "not used",
+    ),
+)
+
+
+def data_inputs(data: RuleInputs) -> pd.DataFrame:
+    """What the run's data are made of: the study's published files (rows, what each
+    feeds, recomputed or taken as published), or the tables of the snapshot a demo,
+    live or snapshot run analyses."""
+    n = data.numbers
+    if n.get("source") == "replication":
+        from ptlmsync.snapshot import read_meta
+
+        directory = Path(read_meta(data.paths["meta"]).get("replication_dir") or "")
+        rows = []
+        for name, holds, feeds, use in PUBLISHED_FILES:
+            path = directory / name
+            count = sum(1 for _ in path.open()) - 1 if path.exists() else None
+            rows.append({"input": name, "rows": count, "holds": holds, "feeds": feeds, "use": use})
+        return pd.DataFrame(rows)
+    origin = "generated by the workflow" if n.get("demo") else "collected"
+    rows = [
+        (
+            "models",
+            n.get("n_models"),
+            "HF models with family and GH repository",
+            "families, maturity",
+            origin,
+        ),
+        (
+            "GH commits",
+            n.get("n_gh_commits"),
+            "dated commits with message and author",
+            "coding, switches, labels, contributors",
+            origin,
+        ),
+        (
+            "HF commits",
+            n.get("n_hf_commits"),
+            "dated commits with message and author",
+            "coding, switches, labels, contributors",
+            origin,
+        ),
+    ]
+    if n.get("demo"):
+        rows.append(
+            (
+                "designed codes and types",
+                n.get("n_gh_commits", 0) + n.get("n_hf_commits", 0),
+                "each family's designed pattern and lag, each commit's designed type",
+                "the checks of the coding and the labels",
+                origin,
+            )
+        )
+    return pd.DataFrame(rows, columns=["input", "rows", "holds", "feeds", "use"])
+
+
+def funnel(data: RuleInputs) -> pd.DataFrame:
+    """The data-collection funnel as far as the run knows it."""
+    from ptlmsync.numbers import funnel as funnel_table
+
+    links = data.paths.get("crawl_links")
+    return funnel_table(data.numbers, pd.read_csv(links) if links else None)
+
+
+def comparison_with_study(data: RuleInputs) -> pd.DataFrame:
+    """Every published figure of the study beside this run's, with its status."""
+    from ptlmsync.comparison import compare_with_study
+
+    return compare_with_study(data.numbers, data.tables_dir, data.families, data.contributors)
+
+
+def claims_with_study(data: RuleInputs) -> pd.DataFrame:
+    """Every qualitative claim of the study with this run's verdict and evidence."""
+    from ptlmsync.comparison import check_claims
+
+    return check_claims(data.numbers, data.tables_dir, data.families, data.contributors)
+
+
+#: How the paper names the groups of the comparison (comparison.RQS), in its order.
+COMPARISON_QUESTIONS = {
+    "dataset": "Data set",
+    "method": "Method (coding, labelling, maturity groups)",
+    "RQ1": "RQ1 change types and similarity",
+    "RQ2": "RQ2 lag and patterns",
+    "RQ3": "RQ3 time to the other platform, contributors",
+    "RQ4": "RQ4 propagation and automation",
+}
+
+
+def comparison_by_rq(data: RuleInputs) -> pd.DataFrame:
+    """Per research question: the study's figures compared, matching, differing and not
+    computable, and its claims holding, not holding and not checkable."""
+    from ptlmsync.comparison import CANNOT, DIFFERS, DOES_NOT_HOLD, HOLDS, MATCHES
+
+    figures, claims = data.table("comparison_with_study"), data.table("claims_with_study")
+    rows = []
+    for rq, question in COMPARISON_QUESTIONS.items():
+        f, c = figures[figures["rq"] == rq], claims[claims["rq"] == rq]
+        if f.empty and c.empty:  # no empty row
+            continue
+        rows.append(
+            {
+                "question": question,
+                "figures": len(f),
+                "matching": int((f["status"] == MATCHES).sum()),
+                "differing": int((f["status"] == DIFFERS).sum()),
+                "not_computable": len(f) - int(f["status"].isin([MATCHES, DIFFERS]).sum()),
+                "claims": len(c),
+                "holding": int((c["verdict"] == HOLDS).sum()),
+                "not_holding": int((c["verdict"] == DOES_NOT_HOLD).sum()),
+                "not_checkable": int((c["verdict"] == CANNOT).sum()),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def note_pieces(key: str, note: str) -> list[str]:
+    """A comparison row's note as its parts: the study's own note on the figure, then what
+    the run adds (why it differs, why it cannot compute the figure)."""
+    from ptlmsync.comparison import study_numbers
+
+    own = study_numbers().set_index("key")["note"].get(key, "")
+    note = note or ""
+    if own and note.startswith(own):
+        rest = note[len(own) :].removeprefix("; ")
+        return [own, *([rest] if rest else [])]
+    return [note] if note else []
+
+
+def comparison_notes(data: RuleInputs) -> pd.DataFrame:
+    """The notes of the compared figures, each once, numbered in the order the paper
+    meets them: the differing figures first, then the matching ones."""
+    from ptlmsync.comparison import DIFFERS, MATCHES
+
+    table = data.table("comparison_with_study")
+    ordered = pd.concat([table[table["status"] == DIFFERS], table[table["status"] == MATCHES]])
+    pieces = [
+        p
+        for key, note in zip(ordered["key"], ordered["note"], strict=True)
+        for p in note_pieces(key, note)
+    ]
+    unique = list(dict.fromkeys(pieces))
+    return pd.DataFrame({"note": range(1, len(unique) + 1), "text": unique})
+
+
+def note_refs(data: RuleInputs, key: str, note: str) -> str:
+    """The numbers of a comparison row's notes ("1, 3"; "" without a note)."""
+    numbers = dict(
+        zip(
+            data.table("comparison_notes")["text"],
+            data.table("comparison_notes")["note"],
+            strict=True,
+        )
+    )
+    return ", ".join(str(numbers[p]) for p in note_pieces(key, note) if p in numbers)
+
+
+def comparison_differences(data: RuleInputs) -> pd.DataFrame:
+    """The differing figures by kind (comparison.figure_group): how many of the kind's
+    compared figures differ, the largest difference, the study's and this run's value
+    where one figure differs, and the numbers of their notes."""
+    from ptlmsync.comparison import DIFFERS, MATCHES, figure_group, figure_label
+
+    table = data.table("comparison_with_study")
+    compared = table[table["status"].isin([MATCHES, DIFFERS])].assign(
+        group=lambda t: t["key"].map(figure_group)
+    )
+    rows = []
+    for group, rows_of in compared.groupby("group", sort=False):
+        differing = rows_of[rows_of["status"] == DIFFERS]
+        if differing.empty:
+            continue
+        one = len(differing) == 1
+        refs = dict.fromkeys(
+            r
+            for k, n in zip(differing["key"], differing["note"], strict=True)
+            for r in note_refs(data, k, n).split(", ")
+            if r
+        )
+        largest = differing["difference"].astype(float).abs().max()
+        rows.append(
+            {
+                "figures": figure_label(differing["key"].iloc[0]) if one else group,
+                "differing": f"{len(differing)} of {len(rows_of)}",
+                "study": differing["study"].iloc[0] if one else "–",
+                "this_run": differing["this_run"].iloc[0] if one else "–",
+                "largest_difference": largest,
+                "notes": ", ".join(refs),
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=["figures", "differing", "study", "this_run", "largest_difference", "notes"],
+    )
+
+
+def _comparison_numbers(table: pd.DataFrame) -> dict:
+    from ptlmsync.comparison import comparison_numbers
+
+    return comparison_numbers(table)
+
+
+def _claim_numbers(table: pd.DataFrame) -> dict:
+    from ptlmsync.comparison import claim_numbers
+
+    return claim_numbers(table)
+
+
+#: numbers.json entries that summarise a table of compile_numbers: table -> (key, function)
+SUMMARIES: dict[str, tuple[str, Callable[[pd.DataFrame], dict]]] = {
+    "comparison_with_study": ("comparison", _comparison_numbers),
+    "claims_with_study": ("claims", _claim_numbers),
+}

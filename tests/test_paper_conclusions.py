@@ -1,0 +1,328 @@
+"""The paper's conclusions follow the data: built from deliberately contrary small tables
+(no significant test, another ranking, another direction), the manuscript's sentences
+say the contrary — none of them reads the same whatever the data."""
+
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from ptlmsync.numbers import comparison_text, findings_numbers
+from ptlmsync.paper import (
+    VAR,
+    apply_conditions,
+    is_p_value,
+    prepare_build,
+    resolve,
+    split_front_matter,
+    substitute,
+    variables,
+)
+
+REPO = Path(__file__).resolve().parents[1]
+INDEX = REPO / "paper/index.qmd"
+PATTERNS = ["Frequent", "Intermittent", "Disperse"]
+
+
+def write(tables: Path, name: str, frame: pd.DataFrame) -> None:
+    frame.to_csv(tables / f"{name}.csv", index=False)
+
+
+def contrary_tables(tables: Path) -> None:
+    """Small tables that contradict the original study's findings: no test significant,
+    the Simultaneous families slowest, GH slower to follow HF than HF to follow GH, no
+    tail, similarity peaking among the Matured families."""
+    write(
+        tables,
+        "kruskal",
+        pd.DataFrame(
+            [
+                {"unit": u, "grouping": g, "H": 1.2, "dof": 2, "p": 0.55, "epsilon2": 0.001, "n": 9}
+                for g in ("lag", "pattern", "age")
+                for u in ("switch event", "family mean")
+            ]
+        ),
+    )
+    write(
+        tables,
+        "switch_days_by_lag",
+        pd.DataFrame(
+            {
+                "group": ["Simultaneous", "GH first", "HF first"],
+                "n_switches": [4, 3, 2],
+                "n_families": [2, 2, 1],
+                "mean_days": [30.0, 10.0, 5.0],
+                "median_days": [30.0, 10.0, 5.0],
+            }
+        ),
+    )
+    write(
+        tables,
+        "chi2_change_types_by_age",
+        pd.DataFrame(
+            {
+                "age_group": ["Recent", "Intermediate", "Matured"],
+                "chi2": [3.0, 4.0, 5.0],
+                "dof": [14] * 3,
+                "p": [0.3, 0.3, 0.3],
+                "p_bonferroni": [0.9, 0.9, 0.9],
+                "cramers_v": [0.05] * 3,
+                "n": [50] * 3,
+            }
+        ),
+    )
+    write(
+        tables,
+        "switch_days_distribution",
+        pd.DataFrame(
+            {
+                "series": ["all events", "GH→HF", "HF→GH", "family median"],
+                "n": [9, 5, 4, 5],
+                "mean": [10.0, 4.0, 20.0, 10.0],
+                "q1": [8.0, 3.0, 15.0, 8.0],
+                "median": [10.0, 4.0, 20.0, 10.0],
+                "q3": [12.0, 5.0, 25.0, 12.0],
+                "p90": [14.0, 6.0, 28.0, 14.0],
+                "percent_same_day": [0.0] * 4,
+                "percent_over_30": [0.0] * 4,
+                "percent_days_longest_tenth": [12.0, 14.0, 13.0, 12.0],
+            }
+        ),
+    )
+    matrix = pd.DataFrame(1.0, index=PATTERNS, columns=PATTERNS)
+    write(tables, "dunn_pattern", matrix.rename_axis("group").reset_index())
+    write(tables, "dunn_pattern_per_family", matrix.rename_axis("group").reset_index())
+    write(
+        tables,
+        "similarity_by_age",
+        pd.DataFrame(
+            {
+                "similarity_level": ["high"] * 3,
+                "age_group": ["Recent", "Intermediate", "Matured"],
+                "n": [1, 1, 4],
+                "percent_within_age": [10.0, 20.0, 40.0],
+                "denominator": [10, 5, 10],
+            }
+        ),
+    )
+    write(
+        tables,
+        "chi2_similarity_contributors",
+        pd.DataFrame(
+            {
+                "design": ["study_computed", "study_text", "three_levels"],
+                "chi2": [0.5, 0.4, 0.6],
+                "dof": [2, 2, 4],
+                "p": [0.7, 0.8, 0.9],
+                "cramers_v": [0.05, 0.04, 0.06],
+                "n": [30, 20, 30],
+            }
+        ),
+    )
+    write(
+        tables,
+        "pattern_by_age",
+        pd.DataFrame(
+            {
+                "pattern": ["Frequent", "Disperse", "Frequent", "Disperse"],
+                "age_group": ["Recent", "Recent", "Matured", "Matured"],
+                "percent_within_age": [70.0, 30.0, 0.0, 100.0],
+            }
+        ),
+    )
+    write(
+        tables,
+        "contributors_by_pattern",
+        pd.DataFrame(
+            {
+                "pattern": ["Frequent", "Disperse"],
+                "platform": ["GH", "GH"],
+                "median": [1.0, 9.0],
+            }
+        ),
+    )
+    write(
+        tables,
+        "spearman_contributors",
+        pd.DataFrame({"platform": ["GH", "HF"], "rho": [0.2, 0.1], "p": [0.6, 0.8], "n": [9, 9]}),
+    )
+
+
+@pytest.fixture
+def contrary(tmp_path):
+    tables = tmp_path / "tables"
+    tables.mkdir()
+    contrary_tables(tables)
+    return tables, findings_numbers(tables)
+
+
+def test_the_findings_follow_contrary_data(contrary):
+    _, found = contrary
+    assert found["change_types_by_age"] == (
+        "differs significantly between the platforms in no maturity group"
+    )
+    assert "across none of the groupings" in found["switch_tests"]
+    assert found["robustness"].startswith("with one value per family the tests reach the same")
+    assert found["lag_ranking"].startswith("Simultaneous (30.0 days), GH first (10.0 days)")
+    assert found["slowest_lag"] == "Simultaneous"
+    assert found["direction"].startswith("GH takes longer to follow HF")
+    assert "and in the median" in found["direction"]
+    assert "similar story" in found["tail"] and "the tail" not in found["tail"]
+    assert found["dunn_pattern"].startswith("0 of the 3 pairs")
+    assert "Matured" in found["similarity_peak"]
+    assert found["contributor_designs"] == "the robustness checks reach the same verdict"
+    assert found["pattern_by_age"] == (
+        "the most common pattern is Frequent among Recent families (70.0%) and Disperse "
+        "among Matured families (100.0%)"
+    )
+    assert found["contributors"] == (
+        "on GH the median family has from 1 (Frequent) to 9 (Disperse) contributors"
+    )
+    assert (
+        found["spearman"]
+        == "positive and not significant on GH and positive and not significant on HF"
+    )
+
+
+def test_the_findings_follow_data_like_the_study(tmp_path):
+    """The same tables turned the study's way give the study's conclusions."""
+    tables = tmp_path
+    contrary_tables(tables)
+    kruskal = pd.read_csv(tables / "kruskal.csv").assign(p=1e-9)
+    kruskal.loc[(kruskal["unit"] == "family mean") & (kruskal["grouping"] == "lag"), "p"] = 0.3
+    write(tables, "kruskal", kruskal)
+    chi2 = pd.read_csv(tables / "chi2_change_types_by_age.csv")
+    chi2["p_bonferroni"] = [1e-6, 0.2, 1e-6]
+    write(tables, "chi2_change_types_by_age", chi2)
+    dist = pd.read_csv(tables / "switch_days_distribution.csv")
+    dist["mean"] = [15.0, 18.0, 12.0, 30.0]
+    dist["median"] = [0.0, 1.0, 0.0, 3.0]
+    write(tables, "switch_days_distribution", dist)
+    found = findings_numbers(tables)
+    assert found["change_types_by_age"] == (
+        "differs significantly between the platforms in the Recent and Matured groups, "
+        "not in the Intermediate group"
+    )
+    assert found["switch_tests"] == (
+        "per switch event, the days differ significantly across patterns, lags and maturity groups"
+    )
+    assert "but not for lags" in found["robustness"]
+    assert "rest on the many events of a few families" in found["robustness"]
+    assert found["direction"].startswith("HF takes longer to follow GH")
+    assert "the means describe the tail" in found["tail"]
+
+
+def placeholder_numbers(text: str) -> dict:
+    """A number for every variable the manuscript uses (1), as a nested dict."""
+    tree: dict = {}
+    for key in set(VAR.findall(text)):
+        *groups, leaf = key.split(".")
+        node = tree
+        for part in groups:
+            node = node.setdefault(part, {})
+        node.setdefault(leaf, 1)
+    return tree
+
+
+def merge(into: dict, values: dict) -> dict:
+    for key, value in values.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            merge(into[key], value)
+        else:
+            into[key] = value
+    return into
+
+
+def rendered_text(tmp_path, tables: Path, numbers: dict) -> str:
+    """The manuscript as the fallback resolves it (conditions, includes, variables)."""
+    (tables / "numbers.json").write_text(json.dumps(numbers, default=float))
+    figures = tmp_path / "figures"
+    figures.mkdir(exist_ok=True)
+    build = prepare_build(REPO / "paper", tables, figures, tmp_path / "build", paper_tables={})
+    index = build / "index.qmd"
+    for include in re.findall(r"\{\{< include (\S+) >\}\}", index.read_text()):
+        (build / include).write_text("| a |\n|---|\n| 1 |\n")
+    front, body = split_front_matter(index.read_text())
+    front |= yaml.safe_load((build / "_metadata.yml").read_text())
+    formatted = yaml.safe_load((build / "_variables.yml").read_text())
+    body = apply_conditions(body, front)
+    text = substitute(front["abstract"], formatted) + resolve(body, build, formatted)
+    return " ".join(text.split())
+
+
+def test_the_manuscript_states_the_contrary_conclusions(tmp_path, contrary):
+    tables, found = contrary
+    numbers = merge(
+        placeholder_numbers(INDEX.read_text()),
+        {
+            "source": "live",
+            "demo": False,
+            "labels_available": True,
+            "commits_available": True,
+            "findings": found,
+            "sync_validation": {"n_families": 0},
+        },
+    )
+    text = rendered_text(tmp_path, tables, numbers)
+    assert "differs significantly between the platforms in no maturity group" in text
+    assert "per switch event, the days differ significantly across none of the groupings" in text
+    assert "Simultaneous (30.0 days), GH first (10.0 days) and HF first (5.0 days)" in text
+    assert "GH takes longer to follow HF than the other way round" in text
+    assert "high similarity is most common among Matured families" in text
+    # nothing the original study found is asserted regardless of the data
+    for stated in (
+        "in every maturity group",
+        "HF first (22",
+        "differ significantly across patterns",
+        "the means describe the tail",
+    ):
+        assert stated not in text, stated
+
+
+def test_no_p_value_is_printed_after_an_equals_sign_by_the_manuscript():
+    """Quarto substitutes variables verbatim: "p = {{< var x.p >}}" would print
+    "p = < 0.001". The manuscript uses the whole statement (``…p_stated``)."""
+    text = INDEX.read_text()
+    bare = [k for k in VAR.findall(text) if is_p_value(k.split(".")[-1])]
+    assert all(k.endswith("_stated") for k in bare), bare
+    assert variables({"t": {"p": 1e-12}, "u": {"p": 0.0412}}) == {
+        "t": {"p": "< 0.001", "p_stated": "p < 0.001"},
+        "u": {"p": "0.0412", "p_stated": "p = 0.0412"},
+    }
+
+
+def test_the_comparison_is_told_from_its_tables():
+    figures = pd.DataFrame(
+        {
+            "key": ["lag_distribution.GH first", "similarity_histogram.0.2-0.3", "labels.kappa.GH"],
+            "rq": ["RQ2", "RQ1", "method"],
+            "status": ["matches", "differs", "not computable"],
+            "note": [
+                "",
+                "a reason",
+                "not computable by this run: the run wrote no x table (it needs commit labels)",
+            ],
+        }
+    )
+    claims = pd.DataFrame(
+        {
+            "key": ["switch_days.average_delay", "automation.evidence"],
+            "verdict": ["does not hold", "cannot be checked"],
+        }
+    )
+    text = comparison_text(figures, claims, demo=False)
+    assert text["abstract"].startswith(
+        "Of the original study's 3 published figures, 2 can be recomputed from this run's "
+        "data: 1 match at the study's printed precision and 1 differ: the similarity "
+        "histogram (1 of 1)"
+    )
+    assert "0 hold, 1 do not (an average delay of 9.32 days)" in text["abstract"]
+    assert text["not_computable"] == "the labelling kappas (1): they need commit labels"
+    assert text["verdict"]["switch_days_average_delay"] == "does not hold"
+    assert (
+        "no figure of this run is compared"
+        in comparison_text(figures, claims, demo=True)["abstract"]
+    )
