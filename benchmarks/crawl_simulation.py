@@ -1,7 +1,7 @@
 """Benchmark: a study-size live crawl against local servers (no network).
 
 1,000 models, 300 GitHub repositories and 150,000 commits are served by the test suite's
-fake Hub and GitHub (tests/fake_servers.py, the real wire formats on 127.0.0.1). The
+fake Hub and GitHub (tests/helpers/fake_servers.py, the real wire formats on 127.0.0.1). The
 crawl runs twice into the same raw cache; it prints the requests made against the
 minimum the page sizes allow, and the wall times. Usage:
 
@@ -18,7 +18,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from fake_servers import FakeGitHub, FakeHub, crawl_config, gh_commit, hf_commit, hub_model
+from helpers.fake_servers import FakeGitHub, FakeHub, crawl_config, gh_commit, hf_commit, hub_model
 
 from ptlmsync.stages.crawl import crawl_all
 

@@ -29,8 +29,8 @@ from study_size import build_snapshot, timed, workflow_copy
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
-from fake_servers import FakeLLM  # noqa: E402
-from test_labellers import honest  # noqa: E402
+from helpers.fake_servers import FakeLLM  # noqa: E402
+from helpers.labels import honest  # noqa: E402
 
 
 def main() -> None:

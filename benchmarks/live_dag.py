@@ -19,7 +19,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from conftest import copy_workflow
+from helpers.workflow import copy_workflow
 
 
 def freeze_family_list(work: Path, n_families: int) -> None:

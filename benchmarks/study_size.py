@@ -46,6 +46,17 @@ def _pad(series: pd.DataFrame, n: int, rng) -> pd.DataFrame:
     return pd.concat([series, more.assign(date=more["date"] + jitter)])
 
 
+def no_study_labels(folder: Path) -> Path:
+    """The study's two hand-label files with their columns and no commit: the synthetic
+    snapshot holds none of the study's commits, and the run must not need the network."""
+    from ptlmsync.study_labels import STUDY_COLUMNS
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, columns, manual, gemini in STUDY_COLUMNS.values():
+        (folder / name).write_text(";".join([*columns, manual, gemini]) + "\n")
+    return folder
+
+
 def build_snapshot(
     out: Path,
     n_families: int,
@@ -212,7 +223,14 @@ def main() -> None:
             messages,
         )
         work = workflow_copy(root)
-        config = ["--config", "source=snapshot", f"snapshot_dir={root / 'snapshot'}", *args.set]
+        labels = no_study_labels(root / "study-labels")
+        config = [
+            "--config",
+            "source=snapshot",
+            f"snapshot_dir={root / 'snapshot'}",
+            f"study_labels_dir={labels}",
+            *args.set,
+        ]
         rows.append({"run": "cold", **size, **timed(work, *config)})
         by_rule = time_by_rule(work)
         rows.append({"run": "no-op", **size, **timed(work, *config)})
@@ -250,6 +268,7 @@ def main() -> None:
                         "--config",
                         "source=snapshot",
                         f"snapshot_dir={sub / 'snapshot'}",
+                        f"study_labels_dir={labels}",
                         *args.set,
                     ),
                 }

@@ -72,6 +72,19 @@ def test_topic_text_of_each_commit_uses_its_own_familys_authors():
     assert docs["doc"].tolist() == ["tuned mojtaba", "komeili tuned"]
 
 
+def test_a_familys_own_name_is_removed_from_its_commits_only():
+    docs = pd.DataFrame(
+        {
+            "family": ["acme__tundra-lm", "other__model"],
+            "author": ["ann", "bob"],
+            "text": ["tundra tokenizer for acme", "tundra tokenizer for acme"],
+        }
+    )
+    docs = with_topic_text(docs, TopicParams(platform_words=()))
+    # "lm" is under three letters: gone as every short word is
+    assert docs["doc"].tolist() == ["tokenizer for", "tundra tokenizer for acme"]
+
+
 def test_npmi_coherence_of_terms_that_always_or_never_co_occur():
     texts = ["update tokenizer vocab", "tokenizer vocab merges", "readme usage citation"]
     # tokenizer and vocab share both of their texts: P(t, v) = P(t) = P(v) = 2/3, so

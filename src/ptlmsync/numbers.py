@@ -97,6 +97,15 @@ def topic_numbers(topics: dict, table: pd.DataFrame | None = None) -> dict:
         "stability_seeds": ", ".join(str(s) for s in seeds),
         "stable_percent": round(100 * float(topics.get("stable_share", 0.75)), 1),
         "stability_measured": bool(seeds) and measured,
+        # groups (platform x change type) with at least one topic
+        "n_groups_with_topic": 0
+        if table is None
+        else int(
+            table.loc[table["rank"] > 0, ["platform", "change_type"]].drop_duplicates().shape[0]
+        ),
+        "n_groups": 0
+        if table is None
+        else int(table[["platform", "change_type"]].drop_duplicates().shape[0]),
     }
     if not numbers["stability_measured"]:
         return numbers | dict.fromkeys(STABILITY_KEYS)
@@ -634,7 +643,7 @@ def comparison_text(figures: pd.DataFrame, claims: pd.DataFrame, demo: bool) -> 
         f"precision and {n_diff} differ"
         + (f": {_and(differing)}" if differing else "")
         + (
-            ", each for a reason found in the published files"
+            ", each with what the published files show about it in a note"
             if n_diff and not unexplained
             else f", {unexplained} of them for no reason found"
             if unexplained
@@ -716,6 +725,10 @@ def _top_by(rows: pd.DataFrame, group: str, category: str, value: str) -> list[s
     return out
 
 
+#: How the text names the families of one and of several models.
+RELEASE_WORDS = {"single": "single-model", "multiple": "multi-model"}
+
+
 def _figure_findings(table) -> dict:
     """What the figures of lags, patterns and contributors by group show, in words."""
     found: dict = {}
@@ -741,7 +754,7 @@ def _figure_findings(table) -> dict:
     if release is not None and len(release):
         found["pattern_by_release"] = "the most common pattern is " + _and(
             _top_by(
-                release.assign(release=release["release"].replace({"multiple": "multi"}) + "-model"),
+                release.assign(release=release["release"].map(RELEASE_WORDS)),
                 "release",
                 "pattern",
                 "percent_of_all",

@@ -361,6 +361,7 @@ def prepare_build(paper_dir, tables_dir, figures_dir, build_dir, paper_tables=No
         and not (numbers.get("rq4") or {}).get("files_available"),
         "comparable": not numbers.get("demo", False),
         "topic-stability": bool((numbers.get("topics") or {}).get("stability_measured")),
+        "topics-found": bool((numbers.get("topics") or {}).get("n_groups_with_topic")),
         # the offline rules labelling the demo's commits, whose messages the generator
         # wrote from the rules' own vocabulary: agreement by construction
         "labels-by-construction": bool(numbers.get("demo"))

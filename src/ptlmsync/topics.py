@@ -367,11 +367,17 @@ def topics_table(
 
 
 def with_topic_text(docs: pd.DataFrame, params: TopicParams) -> pd.DataFrame:
-    """``docs`` with a ``doc`` column (the topic text) and without commits left empty."""
+    """``docs`` with a ``doc`` column (the topic text) and without commits left empty.
+
+    A family's own names say nothing about what a commit changes: the words of its
+    authors and of its id (the GH owner and repository) are dropped from its commits,
+    with the platform words."""
     platform = frozenset(w.lower() for w in params.platform_words)
     if {"family", "author"} <= set(docs.columns):
         authors = docs.groupby("family")["author"].agg(author_words)
-        drop = docs["family"].map({f: words | platform for f, words in authors.items()})
+        drop = docs["family"].map(
+            {f: words | platform | author_words([f]) for f, words in authors.items()}
+        )
     else:
         drop = pd.Series([platform] * len(docs), index=docs.index)
     texts = [topic_text(t, d) for t, d in zip(docs["text"], drop, strict=True)]
