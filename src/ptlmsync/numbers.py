@@ -875,6 +875,8 @@ def _switch_findings(table) -> dict:
         if "family" in counts:
             text += f", {counts['family'][0]} of {counts['family'][1]} per family mean"
         found["dunn_pattern"] = text
+    else:
+        found["dunn_pattern"] = "no two patterns have switch events to compare"
     return found
 
 
