@@ -111,6 +111,7 @@ def test_a_figure_matches_when_equal_at_the_studys_printed_precision(tables):
         "n_compared": 3,
         "n_matching": 1,
         "n_differing": 2,
+        "n_differing_reproduced_the_studys_way": 0,  # not the published files
         "n_not_computable": 33,
     }
 
@@ -123,6 +124,9 @@ def test_a_known_difference_is_explained_only_on_the_published_files(tables):
     numbers["published_files"] = False
     elsewhere = compare_with_study(numbers, tables).set_index("key")
     assert "77.5" not in elsewhere.loc["similarity.percent_above_0.3", "note"]
+    # the share the study printed rounded down: reproduced the study's way, on its files only
+    assert on_published.loc["similarity.percent_above_0.3", "reproduced_the_studys_way"]
+    assert not elsewhere.loc["similarity.percent_above_0.3", "reproduced_the_studys_way"]
 
 
 def test_a_demo_run_is_marked_as_not_comparable(tables):

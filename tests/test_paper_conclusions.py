@@ -300,6 +300,7 @@ def test_the_comparison_is_told_from_its_tables():
             "key": ["lag_distribution.GH first", "similarity_histogram.0.2-0.3", "labels.kappa.GH"],
             "rq": ["RQ2", "RQ1", "method"],
             "status": ["matches", "differs", "not computable"],
+            "reproduced_the_studys_way": [False, True, False],
             "note": [
                 "",
                 "a reason",
@@ -319,6 +320,8 @@ def test_the_comparison_is_told_from_its_tables():
         "data: 1 match at the study's printed precision and 1 differ: the similarity "
         "histogram (1 of 1)"
     )
+    assert "reproduce 1 of these when computed the study's way" in text["abstract"]
+    assert "and 0 not" in text["abstract"]
     assert "0 hold, 1 do not (an average delay of 9.32 days)" in text["abstract"]
     assert text["not_computable"] == "the labelling kappas (1): they need commit labels"
     assert text["verdict"]["switch_days_average_delay"] == "does not hold"

@@ -635,6 +635,8 @@ def comparison_text(figures: pd.DataFrame, claims: pd.DataFrame, demo: bool) -> 
         .str.contains("no explanation recorded")
         .sum()
     )
+    differs = figures["status"] == DIFFERS
+    reproduced = int((differs & figures["reproduced_the_studys_way"].astype(bool)).sum())
     abstract = (
         "As the data are synthetic, no figure of this run is compared with the original study's."
         if demo
@@ -643,10 +645,11 @@ def comparison_text(figures: pd.DataFrame, claims: pd.DataFrame, demo: bool) -> 
         f"precision and {n_diff} differ"
         + (f": {_and(differing)}" if differing else "")
         + (
-            ", each with what the published files show about it in a note"
-            if n_diff and not unexplained
-            else f", {unexplained} of them for no reason found"
-            if unexplained
+            f"; the published files reproduce {reproduced} of these when computed the "
+            "study's way (its bin edges, its rounding, its counting of unknown authors) and "
+            f"{n_diff - reproduced} not"
+            + (f" ({unexplained} without any explanation found)" if unexplained else "")
+            if n_diff
             else ""
         )
         + f". Of its {len(claims)} qualitative claims, {len(verdicts[HOLDS])} hold, "
