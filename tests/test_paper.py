@@ -207,3 +207,31 @@ def test_unavailable_analyses_are_named_in_words():
 def test_the_pdf_keeps_each_figure_s_width_as_quarto_does(tmp_path):
     out = resolve("See @fig-a.\n![A](a.png){#fig-a width=50%}\n![B](b.png){#fig-b}\n", tmp_path, {})
     assert "![A](a.png){width=50%}" in out and "![B](b.png)\n" in out and "{#" not in out
+
+
+def test_robustness_sentences_follow_their_numbers_including_zero():
+    import pandas as pd
+
+    from ptlmsync.numbers import resolution_numbers, sensitivity_numbers
+
+    summary = pd.DataFrame({"window_days": [7, 14, 21], "percent_pattern_changed": [12.5, 0, 4]})
+    assert sensitivity_numbers(summary, 14)["text"] == (
+        "between 4.0% and 12.5% of the families change pattern (most at 7 days)"
+    )
+    none = summary.assign(percent_pattern_changed=0.0)
+    assert sensitivity_numbers(none, 14)["text"] == (
+        "no family changes pattern at any of these lengths"
+    )
+    table = pd.DataFrame(
+        {
+            "resolution": ["GH full, HF full", "GH day, HF day"],
+            "percent_pattern_changed": [0.0, 0.0],
+            "percent_lag_changed": [0.0, 0.0],
+        }
+    )
+    assert resolution_numbers(table)["text"] == "no family changes pattern or lag"
+    table.loc[1, "percent_lag_changed"] = 0.5
+    assert resolution_numbers(table)["text"] == (
+        "at most 0.0% of the families change pattern (with GH day, HF day) and at most 0.5% "
+        "change lag"
+    )

@@ -138,14 +138,19 @@ STABILITY_KEYS = (
 )
 
 
+def _percent(value: float) -> str:
+    """A share as the paper prints shares: one decimal from 1 on, else 3 significant digits."""
+    return f"{value:.1f}" if value >= 1 or value == 0 else f"{value:.3g}"
+
+
 def sensitivity_numbers(summary: pd.DataFrame | None, window: int) -> dict:
     if summary is None:
         return dict.fromkeys(
-            ["windows", "max_percent_changed", "max_changed_window", "min_percent_changed"]
+            ["windows", "text", "max_percent_changed", "max_changed_window", "min_percent_changed"]
         )
     others = summary[summary["window_days"] != window]
     worst = others.sort_values("percent_pattern_changed").iloc[-1] if len(others) else None
-    return {
+    numbers = {
         "windows": ", ".join(str(w) for w in summary["window_days"]),
         "max_percent_changed": float(worst["percent_pattern_changed"]) if len(others) else 0.0,
         "max_changed_window": int(worst["window_days"]) if len(others) else window,
@@ -153,6 +158,14 @@ def sensitivity_numbers(summary: pd.DataFrame | None, window: int) -> dict:
         if len(others)
         else 0.0,
     }
+    numbers["text"] = (
+        f"between {_percent(numbers['min_percent_changed'])}% and "
+        f"{_percent(numbers['max_percent_changed'])}% "
+        f"of the families change pattern (most at {numbers['max_changed_window']} days)"
+        if numbers["max_percent_changed"] > 0
+        else "no family changes pattern at any of these lengths"
+    )
+    return numbers
 
 
 def validation_numbers(
@@ -198,16 +211,24 @@ def _setting(window_days: int, resolution: str | None) -> str:
 def resolution_numbers(table: pd.DataFrame | None) -> dict:
     """The largest change of the time-resolution robustness check (None without commits)."""
     if table is None or len(table) < 2:
-        keys = ["configured", "max_percent_changed", "max_changed_setting"]
+        keys = ["configured", "text", "max_percent_changed", "max_changed_setting"]
         more = ["max_lag_percent_changed", "max_switches_changed", "n_switches"]
         return dict.fromkeys([*keys, *more])
     others = table.iloc[1:]  # the first row is the configured resolution
     worst = others.sort_values("percent_pattern_changed", kind="stable").iloc[-1]
+    pattern, lag = (
+        float(worst["percent_pattern_changed"]),
+        float(others["percent_lag_changed"].max()),
+    )
     return {
         "configured": table["resolution"].iloc[0],
-        "max_percent_changed": float(worst["percent_pattern_changed"]),
+        "text": f"at most {_percent(pattern)}% of the families change pattern (with "
+        f"{worst['resolution']}) and at most {_percent(lag)}% change lag"
+        if pattern or lag
+        else "no family changes pattern or lag",
+        "max_percent_changed": pattern,
         "max_changed_setting": worst["resolution"],
-        "max_lag_percent_changed": float(others["percent_lag_changed"].max()),
+        "max_lag_percent_changed": lag,
         "max_switches_changed": int(others["n_switches_changed"].max())
         if "n_switches_changed" in others
         else None,
@@ -441,9 +462,19 @@ def _change_type_numbers(table) -> dict:
     ct = table("change_types_by_platform")
     if ct is None:
         return {}
+    n_unlabelled = int(table("unlabelled_commits")["n_unlabelled"].sum())
     return {
         "n_labelled": int(ct["n"].sum()),
-        "n_unlabelled_excluded": int(table("unlabelled_commits")["n_unlabelled"].sum()),
+        "n_unlabelled_excluded": n_unlabelled,
+        "unlabelled_text": f"{n_unlabelled:,} commits stayed Unlabelled — no rule decided "
+        "them, or the answers about them stayed invalid; they are counted with their "
+        "reason, never given a default type, and excluded from every change-type statistic"
+        if n_unlabelled
+        else "No commit stayed Unlabelled",
+        "unlabelled_clause": f"{n_unlabelled:,} commits stayed Unlabelled and are left out "
+        "of the change-type statistics, so the shares describe the labelled commits"
+        if n_unlabelled
+        else "no commit stayed Unlabelled, so the shares describe every commit",
         "top_change_type": {
             platform: {"name": top_type["change_type"], "percent": float(top_type["percent"])}
             for platform, group in ct.groupby("platform")
