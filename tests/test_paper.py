@@ -232,6 +232,7 @@ def test_robustness_sentences_follow_their_numbers_including_zero():
     assert resolution_numbers(table)["text"] == "no family changes pattern or lag"
     table.loc[1, "percent_lag_changed"] = 0.5
     assert resolution_numbers(table)["text"] == (
-        "at most 0.0% of the families change pattern (with GH day, HF day) and at most 0.5% "
+        # zero as every number of the paper prints it (paper.format_value)
+        "at most 0% of the families change pattern (with GH day, HF day) and at most 0.5% "
         "change lag"
     )

@@ -139,8 +139,10 @@ STABILITY_KEYS = (
 
 
 def _percent(value: float) -> str:
-    """A share as the paper prints shares: one decimal from 1 on, else 3 significant digits."""
-    return f"{value:.1f}" if value >= 1 or value == 0 else f"{value:.3g}"
+    """A share as the paper prints every number (``paper.format_value``)."""
+    from ptlmsync.paper import format_value
+
+    return format_value(float(value))
 
 
 def sensitivity_numbers(summary: pd.DataFrame | None, window: int) -> dict:
@@ -398,13 +400,24 @@ def funnel(numbers: dict, links: pd.DataFrame | None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["step", "n"])
 
 
+def run_table(tables_dir: Path, name: str, unavailable=()) -> pd.DataFrame | None:
+    """The run's table ``name``; None where the run wrote none (or an empty file), or
+    where it is among the ``unavailable``."""
+    path = Path(tables_dir) / f"{name}.csv"
+    if name in unavailable or not path.exists():
+        return None
+    try:
+        return pd.read_csv(path)
+    except pd.errors.EmptyDataError:  # a table without columns (e.g. no groups to test)
+        return None
+
+
 def run_numbers(meta, families, switches, tables_dir: Path, unavailable: list[str]) -> dict:
     """Every scalar of the run's data and statistics tables the paper quotes, under
     stable keys (``compile_numbers`` adds the checks and the configuration)."""
 
     def table(name):
-        path = tables_dir / f"{name}.csv"
-        return pd.read_csv(path) if path.exists() and name not in unavailable else None
+        return run_table(tables_dir, name, unavailable)
 
     return {
         **_source_numbers(meta, unavailable),
@@ -707,10 +720,12 @@ GROUPING_WORDS = {"pattern": "patterns", "lag": "lags", "age": "maturity groups"
 
 
 def _p_stated(p) -> str:
-    """ "p < 0.001" or "p = 0.0412" (three significant digits)."""
+    """ "p < 0.001" or "p = 0.0412", as the paper states p-values (``paper.p_stated``)."""
+    from ptlmsync.paper import p_stated
+
     if p is None or pd.isna(p):
         return "no p-value"
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3g}"
+    return p_stated(float(p))
 
 
 def _significant(p) -> bool | None:
@@ -722,11 +737,7 @@ def findings_numbers(tables_dir: Path) -> dict:
     that contrary data give contrary sentences (each None where the run lacks the table)."""
 
     def table(name):
-        path = Path(tables_dir) / f"{name}.csv"
-        try:
-            return pd.read_csv(path) if path.exists() else None
-        except pd.errors.EmptyDataError:
-            return None
+        return run_table(tables_dir, name)
 
     found: dict = {}
     chi2 = table("chi2_change_types_by_age")

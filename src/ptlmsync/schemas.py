@@ -231,15 +231,15 @@ def _describe(err: SchemaErrors, where: str) -> str:
     missing = cases[cases["check"] == "column_in_dataframe"]
     if len(missing):
         lines.append(f"  missing columns {missing['failure_case'].tolist()}")
-    table_checks = {check.name for check in err.schema.checks}
-    rest = cases[cases["check"] != "column_in_dataframe"]
-    for (column, check), group in rest.groupby(["column", "check"], dropna=False, sort=False):
+    across = cases["check"].isin([check.name for check in err.schema.checks])
+    # a check across columns is reported by pandera once per column: said once, by lines
+    for check, group in cases[across].groupby("check", sort=False):
         rows = group["index"].dropna().drop_duplicates()
+        lines.append(f"  {check}: failed at {_row_labels(rows, where)}")
+    rest = cases[~across & (cases["check"] != "column_in_dataframe")]
+    for (column, check), group in rest.groupby(["column", "check"], dropna=False, sort=False):
+        rows = group["index"].dropna()
         at = f" at {_row_labels(rows, where)}" if len(rows) else ""
-        if check in table_checks:  # a check across columns: said once, by its lines
-            if column == rest.loc[rest["check"] == check, "column"].iloc[0]:
-                lines.append(f"  {check}: failed{at}")
-            continue
         values = group["failure_case"].head(3).tolist()
         lines.append(f"  column {column!r}: {check} failed{at}; values {values}")
     return "\n".join(lines)

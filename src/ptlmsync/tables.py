@@ -16,6 +16,20 @@ from pathlib import Path
 import pandas as pd
 
 from ptlmsync import stats
+from ptlmsync.comparison import (
+    CANNOT,
+    DIFFERS,
+    DOES_NOT_HOLD,
+    HOLDS,
+    MATCHES,
+    check_claims,
+    claim_numbers,
+    compare_with_study,
+    comparison_numbers,
+    figure_group,
+    figure_label,
+    study_numbers,
+)
 from ptlmsync.contributors import shared_level
 from ptlmsync.outputs import TABLES
 from ptlmsync.vocab import LAG_ORDER, PATTERN_ORDER, SWITCH_GROUPINGS
@@ -442,15 +456,11 @@ def funnel(data: RuleInputs) -> pd.DataFrame:
 
 def comparison_with_study(data: RuleInputs) -> pd.DataFrame:
     """Every published figure of the study beside this run's, with its status."""
-    from ptlmsync.comparison import compare_with_study
-
     return compare_with_study(data.numbers, data.tables_dir, data.families, data.contributors)
 
 
 def claims_with_study(data: RuleInputs) -> pd.DataFrame:
     """Every qualitative claim of the study with this run's verdict and evidence."""
-    from ptlmsync.comparison import check_claims
-
     return check_claims(data.numbers, data.tables_dir, data.families, data.contributors)
 
 
@@ -468,7 +478,6 @@ COMPARISON_QUESTIONS = {
 def comparison_by_rq(data: RuleInputs) -> pd.DataFrame:
     """Per research question: the study's figures compared, matching, differing and not
     computable, and its claims holding, not holding and not checkable."""
-    from ptlmsync.comparison import CANNOT, DIFFERS, DOES_NOT_HOLD, HOLDS, MATCHES
 
     figures, claims = data.table("comparison_with_study"), data.table("claims_with_study")
     rows = []
@@ -495,7 +504,6 @@ def comparison_by_rq(data: RuleInputs) -> pd.DataFrame:
 def note_pieces(key: str, note: str) -> list[str]:
     """A comparison row's note as its parts: the study's own note on the figure, then what
     the run adds (why it differs, why it cannot compute the figure)."""
-    from ptlmsync.comparison import study_numbers
 
     own = study_numbers().set_index("key")["note"].get(key, "")
     note = note or ""
@@ -508,7 +516,6 @@ def note_pieces(key: str, note: str) -> list[str]:
 def comparison_notes(data: RuleInputs) -> pd.DataFrame:
     """The notes of the compared figures, each once, numbered in the order the paper
     meets them: the differing figures first, then the matching ones."""
-    from ptlmsync.comparison import DIFFERS, MATCHES
 
     table = data.table("comparison_with_study")
     ordered = pd.concat([table[table["status"] == DIFFERS], table[table["status"] == MATCHES]])
@@ -537,7 +544,6 @@ def comparison_differences(data: RuleInputs) -> pd.DataFrame:
     """The differing figures by kind (comparison.figure_group): how many of the kind's
     compared figures differ, the largest difference, the study's and this run's value
     where one figure differs, and the numbers of their notes."""
-    from ptlmsync.comparison import DIFFERS, MATCHES, figure_group, figure_label
 
     table = data.table("comparison_with_study")
     compared = table[table["status"].isin([MATCHES, DIFFERS])].assign(
@@ -572,20 +578,8 @@ def comparison_differences(data: RuleInputs) -> pd.DataFrame:
     )
 
 
-def _comparison_numbers(table: pd.DataFrame) -> dict:
-    from ptlmsync.comparison import comparison_numbers
-
-    return comparison_numbers(table)
-
-
-def _claim_numbers(table: pd.DataFrame) -> dict:
-    from ptlmsync.comparison import claim_numbers
-
-    return claim_numbers(table)
-
-
 #: numbers.json entries that summarise a table of compile_numbers: table -> (key, function)
 SUMMARIES: dict[str, tuple[str, Callable[[pd.DataFrame], dict]]] = {
-    "comparison_with_study": ("comparison", _comparison_numbers),
-    "claims_with_study": ("claims", _claim_numbers),
+    "comparison_with_study": ("comparison", comparison_numbers),
+    "claims_with_study": ("claims", claim_numbers),
 }

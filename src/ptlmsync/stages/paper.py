@@ -20,6 +20,7 @@ from ptlmsync.numbers import (
     propagation_numbers,
     resolution_numbers,
     run_numbers,
+    run_table,
     sensitivity_numbers,
     shared_contributor_numbers,
     topic_numbers,
@@ -80,12 +81,6 @@ def compile_numbers(*, inputs: dict, tables: list[str], numbers_out, metadata_ou
     return numbers
 
 
-def _read(tables_dir: Path, name: str) -> pd.DataFrame | None:
-    """A table of the run where it wrote one."""
-    path = tables_dir / f"{name}.csv"
-    return pd.read_csv(path) if path.exists() else None
-
-
 def _configuration_numbers(run: dict, tables_dir: Path) -> dict:
     """The run's name, what its data allows and its coding settings."""
     window = run["sync"]["window_days"]
@@ -115,8 +110,8 @@ def _check_numbers(data: RuleInputs, tables_dir: Path) -> dict:
             resolution_label(SyncParams.from_config(run["sync"])),
             run.get("reference_resolution"),
         ),
-        "sensitivity": sensitivity_numbers(_read(tables_dir, "window_sensitivity"), window),
-        "resolution": resolution_numbers(_read(tables_dir, "resolution_sensitivity")),
+        "sensitivity": sensitivity_numbers(run_table(tables_dir, "window_sensitivity"), window),
+        "resolution": resolution_numbers(run_table(tables_dir, "resolution_sensitivity")),
     }
     if paths.get("label_validation"):
         checks["labels"] = label_numbers(
@@ -134,7 +129,7 @@ def _check_numbers(data: RuleInputs, tables_dir: Path) -> dict:
 def _analysis_numbers(data: RuleInputs, tables_dir: Path) -> dict:
     """Topics, propagation (RQ4), the excluded families, shared contributors, the crawl."""
     run, paths = data.params, data.paths
-    topics = _read(tables_dir, "topics") if "topics" not in run["unavailable"] else None
+    topics = run_table(tables_dir, "topics", run["unavailable"])
     analyses = {
         "topics": topic_numbers(run["topics"], topics),
         "rq4": propagation_numbers(*_rq4_tables(tables_dir, paths.get("drift"))),
