@@ -71,15 +71,15 @@ def build_snapshot(
     models, hf_rows, gh_rows = [], [], []
     for i in range(n_families):
         code, lag = demo.DESIGNS[i % len(demo.DESIGNS)]
-        n_variants = int(rng.integers(3 if code == "VSS" else 1, 6))
+        n_models = int(rng.integers(3 if code == "VSS" else 1, 6))
         length = int(rng.integers(40 if code == "VSS" else 16, 150))
-        gh_p, hf_p = demo.design_timeline(code, lag, n_variants, length, rng)
+        gh_p, hf_p = demo.design_timeline(code, lag, n_models, length, rng)
         commits = demo._timeline_commits(gh_p, hf_p, extraction, length, rng)
-        gh = _pad(commits[commits["series"] == "GH"], gh_per_family, rng)
+        gh = _pad(commits[commits["repository"] == "GH"], gh_per_family, rng)
         owner, repo = f"bench-{i:04d}", f"model-{i:04d}"
-        ids = [f"{owner}/{repo}-v{v}" for v in range(n_variants)]
+        ids = [f"{owner}/{repo}-v{v}" for v in range(n_models)]
         for v, model_id in enumerate(ids):
-            series = _pad(commits[commits["series"] == f"v{v}"], hf_per_family // n_variants, rng)
+            series = _pad(commits[commits["repository"] == f"v{v}"], hf_per_family // n_models, rng)
             created = series["date"].min()
             models.append(
                 (

@@ -28,7 +28,7 @@ def random_families(n_families: int, n_commits: int, seed: int = 0) -> list[pd.D
                 {
                     "family": f"f{i}",
                     "platform": np.where(series == "GH", "GH", "HF"),
-                    "series": series,
+                    "repository": series,
                     "key": [f"k{j}" for j in range(size)],
                     "date": start + pd.to_timedelta(seconds, unit="s"),
                     "text": "",

@@ -16,7 +16,7 @@ rule collect_snapshot:
     benchmark:
         benchmark_file("collect", "collect_snapshot")
     conda:
-        "../envs/collect.yaml"
+        "../envs/crawl.yaml"
     params:
         source=config["source"],
         snapshot_dir=config["snapshot_dir"],

@@ -104,9 +104,19 @@ def reference_resolution():
     return None
 
 
-def propagation_max_days():
-    """How long a change may take to count as propagated (default: one window)."""
-    return config["propagation"]["max_days"] or config["sync"]["window_days"]
+def propagation_params():
+    """The propagation: options (ptlmsync.propagation.PropagationParams) with max_days
+    resolved (null: one sync window), so a window change re-runs propagation only where
+    the window is its answer time."""
+    from dataclasses import asdict
+
+    from ptlmsync.propagation import PropagationParams
+
+    params = PropagationParams.from_config(config["propagation"])
+    return {
+        **asdict(params),
+        "max_days": params.answer_days(config["sync"]["window_days"]),
+    }
 
 
 def table_file(name):
@@ -168,8 +178,7 @@ def paper_run_params():
         "unavailable": UNAVAILABLE,
         "reference_window_days": reference_window_days(),
         "reference_resolution": reference_resolution(),
-        "propagation_max_days": propagation_max_days(),
-        "propagation_null_draws": config["propagation"]["null_draws"],
+        "propagation": propagation_params(),
         "figures": figures_of_rule(),
     }
 
@@ -203,10 +212,10 @@ def source_snapshot():
 
 
 def labelling_params():
-    """The label: keys that change the labels (ptlmsync.label.backends.CHANGES_LABELS)."""
-    from ptlmsync.label.backends import CHANGES_LABELS
+    """The label: keys that change the labels (LabelOptions.CHANGES_LABELS)."""
+    from ptlmsync.label.options import LabelOptions
 
-    return {key: config["label"][key] for key in CHANGES_LABELS}
+    return LabelOptions.labelling_keys(config["label"])
 
 
 def study_labels():

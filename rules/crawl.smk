@@ -10,7 +10,7 @@ checkpoint select_models:
     benchmark:
         benchmark_file("crawl", "select_models")
     conda:
-        "../envs/collect.yaml"
+        "../envs/crawl.yaml"
     resources:
         hf_api=1,
     params:
@@ -34,7 +34,7 @@ rule crawl_family:
     benchmark:
         benchmark_file("crawl", "{family}")
     conda:
-        "../envs/collect.yaml"
+        "../envs/crawl.yaml"
     resources:
         hf_api=1,
         github_api=1,
@@ -67,6 +67,6 @@ rule assemble_live_snapshot:
     benchmark:
         benchmark_file("crawl", "assemble_live_snapshot")
     conda:
-        "../envs/collect.yaml"
+        "../envs/crawl.yaml"
     script:
         "../workflow/scripts/assemble_live_snapshot.py"

@@ -107,7 +107,7 @@ if not config["study_labels_dir"]:
         benchmark:
             benchmark_file("label", "fetch_study_labels")
         conda:
-            "../envs/collect.yaml"
+            "../envs/crawl.yaml"
         script:
             "../workflow/scripts/fetch_study_labels.py"
 

@@ -31,9 +31,7 @@ rule trace_propagation:
     conda:
         "../envs/stats.yaml"
     params:
-        max_days=propagation_max_days(),
-        null_draws=config["propagation"]["null_draws"],
-        seed=config["propagation"]["seed"],
+        propagation=propagation_params(),
         # the switch events' dates, to find those the sync commits make
         resolution={
             "GH": config["sync"]["gh_time_resolution"],

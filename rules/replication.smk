@@ -8,7 +8,7 @@ if not config["replication_dir"]:
         benchmark:
             benchmark_file("replication", "fetch_study_files")
         conda:
-            "../envs/collect.yaml"
+            "../envs/crawl.yaml"
         params:
             url=config["replication_url"],
         script:

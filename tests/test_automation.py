@@ -90,7 +90,7 @@ def commits(*rows) -> pd.DataFrame:
     """Family commits from (family, platform, key, date, text)."""
     df = pd.DataFrame(rows, columns=["family", "platform", "key", "date", "text"])
     df["date"] = pd.to_datetime(df["date"], utc=True)
-    return df.assign(series=df["platform"], author="someone")
+    return df.assign(repository=df["platform"], author="someone")
 
 
 GH_A, GH_B = "a" * 40, "b" * 40

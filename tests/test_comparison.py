@@ -63,7 +63,7 @@ def test_every_key_of_the_study_is_mapped_to_the_runs_tables(tmp_path):
     for name in ("lag_distribution", "similarity_histogram", "contributors_by_pattern", "kruskal"):
         (tmp_path / f"{name}.csv").write_text("n,denominator\n")
     table = compare_with_study(
-        {}, tmp_path, families=pd.DataFrame(columns=["age_group", "age_days"])
+        {}, tmp_path, families=pd.DataFrame(columns=["maturity", "age_days"])
     )
     assert set(table["status"]) == {"not computable"} and table["matches"].isna().all()
 
@@ -184,8 +184,8 @@ def test_change_types_and_their_chi_square_tests(tmp_path):
     )
     write(
         tmp_path,
-        "chi2_change_types_by_age",
-        age_group=["Recent"],
+        "chi2_change_types_by_maturity",
+        maturity=["Recent"],
         chi2=[2675.859],
         cramers_v=[0.19614],
     )
@@ -195,9 +195,9 @@ def test_change_types_and_their_chi_square_tests(tmp_path):
     assert table.loc["change_types.GH.External Documentation", "matches"]  # 21.0
     assert table.loc["change_types.GH.Training Infrastructure", "this_run"] == 0  # none of it
     assert not table.loc["change_types.HF.Preprocessing", "matches"]  # 100 % of HF
-    assert table.loc["chi2_change_types_by_age.Recent.chi2", "matches"]
-    assert table.loc["chi2_change_types_by_age.Recent.cramers_v", "matches"]
-    assert table.loc["chi2_change_types_by_age.Matured.chi2", "status"] == "not computable"
+    assert table.loc["chi2_change_types_by_maturity.Recent.chi2", "matches"]
+    assert table.loc["chi2_change_types_by_maturity.Recent.cramers_v", "matches"]
+    assert table.loc["chi2_change_types_by_maturity.Matured.chi2", "status"] == "not computable"
     assert not table.loc["chi2_pattern_platform.Frequent.chi2", "matches"]  # 698.4 vs 698.33
 
 
@@ -221,28 +221,28 @@ def test_similarity_histogram_from_counts_not_rounded_percentages(tmp_path):
 def test_similarity_and_patterns_within_groups(tmp_path):
     write(
         tmp_path,
-        "similarity_by_age",
+        "similarity_by_maturity",
         similarity_level=["low", "high"],
-        age_group=["Recent", "Intermediate"],
+        maturity=["Recent", "Intermediate"],
         n=[58, 42],
         denominator=[110, 110],
     )
     write(
         tmp_path,
-        "pattern_by_age",
+        "pattern_by_maturity",
         pattern=["Dense partial", "Disperse"],
-        age_group=["Intermediate", "Intermediate"],
+        maturity=["Intermediate", "Intermediate"],
         n=[5, 46],
-        n_age_group=[110, 110],
+        n_maturity=[110, 110],
         n_all=[325, 325],
     )
     write(
         tmp_path,
-        "lag_by_age",
+        "lag_by_maturity",
         lag=["GH first"],
-        age_group=["Matured"],
+        maturity=["Matured"],
         n=[71],
-        n_age_group=[105],
+        n_maturity=[105],
         n_all=[325],
     )
     write(
@@ -254,12 +254,12 @@ def test_similarity_and_patterns_within_groups(tmp_path):
         denominator=[325, 325],
     )
     table = figures_of(tmp_path)
-    assert table.loc["similarity_by_age.Recent.low", "matches"]  # 58/110 = 52.73
-    assert table.loc["similarity_by_age.Intermediate.high", "matches"]  # 42/110 = 38.18
+    assert table.loc["similarity_by_maturity.Recent.low", "matches"]  # 58/110 = 52.73
+    assert table.loc["similarity_by_maturity.Intermediate.high", "matches"]  # 42/110 = 38.18
     # 5/110 = 4.545 rounds to 4.5 (the rounded 4.55 would invite 4.6)
-    assert table.loc["pattern_by_age.Intermediate.Dense partial", "matches"]
-    assert not table.loc["pattern_by_age.Intermediate.Disperse", "matches"]  # 41.8 vs 40.9
-    assert table.loc["lag_by_age.Matured.GH first", "matches"]  # of all families: 21.8
+    assert table.loc["pattern_by_maturity.Intermediate.Dense partial", "matches"]
+    assert not table.loc["pattern_by_maturity.Intermediate.Disperse", "matches"]  # 41.8 vs 40.9
+    assert table.loc["lag_by_maturity.Matured.GH first", "matches"]  # of all families: 21.8
     assert table.loc["pattern_by_release.multiple.Disperse", "matches"]  # 23.69
     assert not table.loc["pattern_by_release.single.Sparse", "matches"]  # 11.4 vs 11.7
 
@@ -292,7 +292,7 @@ def test_maturity_groups_sizes_and_age_bounds(tmp_path):
         {
             "family": list("abcd"),
             "age_days": [1.0, 113.2, 500.0, 1867.4],
-            "age_group": ["Recent", "Recent", "Matured", "Matured"],
+            "maturity": ["Recent", "Recent", "Matured", "Matured"],
         }
     )
     table = figures_of(tmp_path, families=families)
@@ -315,7 +315,7 @@ def test_contributor_medians_switch_days_and_spearman(tmp_path):
         platform=["GH", "HF"],
         median=[48.5, 3.5],
     )
-    write(tmp_path, "switch_days_by_age", group=["Recent"], n_switches=[812], mean_days=[9.06])
+    write(tmp_path, "switch_days_by_maturity", group=["Recent"], n_switches=[812], mean_days=[9.06])
     write(
         tmp_path,
         "spearman_contributors",
@@ -326,7 +326,7 @@ def test_contributor_medians_switch_days_and_spearman(tmp_path):
     table = figures_of(tmp_path)
     assert table.loc["contributors_median.GH.Frequent", "matches"]
     assert not table.loc["contributors_median.HF.Frequent", "matches"]  # 3.5 vs 6.5
-    assert table.loc["switch_days_by_age.Recent", "matches"]  # 9.06 -> 9 (whole days)
+    assert table.loc["switch_days_by_maturity.Recent", "matches"]  # 9.06 -> 9 (whole days)
     assert table.loc["spearman_contributors_pattern.GH.rho", "matches"]
     assert table.loc["spearman_contributors_pattern.HF.rho", "status"] == "not computable"
 
@@ -432,12 +432,12 @@ def test_switch_days_differ_between_lags_in_the_studys_order(tmp_path):
 
 def test_switch_days_differ_between_every_pair_of_maturity_groups(tmp_path):
     means = {"Recent": 9.06, "Intermediate": 9.17, "Matured": 24.49}
-    write_groups(tmp_path, "age", means, 1e-27, lambda a, b: 0.02)
-    assert verdicts(tmp_path)["kruskal_age.all_pairs_significant"] == "holds"
+    write_groups(tmp_path, "maturity", means, 1e-27, lambda a, b: 0.02)
+    assert verdicts(tmp_path)["kruskal_maturity.all_pairs_significant"] == "holds"
     write_groups(
-        tmp_path, "age", means, 1e-27, lambda a, b: 0.7 if "Matured" not in (a, b) else 0.02
+        tmp_path, "maturity", means, 1e-27, lambda a, b: 0.7 if "Matured" not in (a, b) else 0.02
     )
-    assert verdicts(tmp_path)["kruskal_age.all_pairs_significant"] == "does not hold"
+    assert verdicts(tmp_path)["kruskal_maturity.all_pairs_significant"] == "does not hold"
 
 
 def test_the_average_delay_is_the_mean_over_every_switch_event(tmp_path):
@@ -483,9 +483,9 @@ def test_similarity_peaks_in_the_intermediate_group(tmp_path):
     def by_age(high, denominator=(110, 110, 105)):
         write(
             tmp_path,
-            "similarity_by_age",
+            "similarity_by_maturity",
             similarity_level=["high"] * 3,
-            age_group=["Recent", "Intermediate", "Matured"],
+            maturity=["Recent", "Intermediate", "Matured"],
             n=high,
             denominator=list(denominator),
         )

@@ -167,8 +167,12 @@ def test_the_schema_offers_exactly_the_sources_the_code_knows():
 
 
 def test_every_label_key_is_declared_to_change_the_labels_or_not():
-    from ptlmsync.label.backends import CHANGES_LABELS, LEAVES_LABELS
+    from dataclasses import fields
+
+    from ptlmsync.label.options import LabelOptions
 
     keys = set(load_schema()["properties"]["label"]["properties"])
-    assert not set(CHANGES_LABELS) & set(LEAVES_LABELS)
-    assert keys == set(CHANGES_LABELS) | set(LEAVES_LABELS)  # a new key needs a decision
+    changes, leaves = set(LabelOptions.CHANGES_LABELS), set(LabelOptions.LEAVES_LABELS)
+    assert not changes & leaves
+    assert keys == changes | leaves  # a new key needs a decision
+    assert {f.name for f in fields(LabelOptions)} == keys

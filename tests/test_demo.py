@@ -7,7 +7,7 @@ from ptlmsync.demo import generate_demo
 from ptlmsync.label.taxonomy import load_taxonomy
 from ptlmsync.schemas import GH_COMMITS, HF_COMMITS, MODELS, validate
 from ptlmsync.snapshot import family_commits
-from ptlmsync.stats import age_groups, family_ages
+from ptlmsync.stats import family_ages, maturity_groups
 from ptlmsync.sync import SyncParams, code_family
 from ptlmsync.vocab import LAG_ORDER, PATTERN_ORDER
 
@@ -57,7 +57,7 @@ def test_every_change_type_occurs_on_both_platforms(demo):
 def test_ages_span_three_maturity_groups(demo):
     ages = family_ages(demo.models, "2025-06-30")
     assert ages.max() - ages.min() > 3 * 365
-    assert set(age_groups(ages)) == {"Recent", "Intermediate", "Matured"}
+    assert set(maturity_groups(ages)) == {"Recent", "Intermediate", "Matured"}
 
 
 def test_some_families_share_contributors_and_some_do_not(demo):

@@ -24,9 +24,11 @@ def test_offline_labeller_on_the_held_out_gh_repositories(shared_data):
     holdout = gold[gold["split"] == "holdout"].merge(commits, on=["repo", "sha"])
     predicted = pd.Series([offline_label(clean_text(m))[0] for m in holdout["message"]])
     got = scores(holdout["label"].reset_index(drop=True), predicted)
-    assert got["n"] >= 480  # blind two-annotator labels: 315 + 182 held-out commits
-    # measured (session 8): kappa 0.747, accuracy 0.793, coverage 0.924 (README)
-    assert got["kappa"] >= 0.74 and got["accuracy"] >= 0.79 and got["coverage"] >= 0.92
+    # blind two-annotator labels: 315 + 182 + 138 held-out commits (the last drawn in
+    # session 9 from the hard kinds, measured once: kappa 0.573 alone)
+    assert got["n"] >= 630
+    # measured (session 9, all 635): kappa 0.707, accuracy 0.756, coverage 0.931 (README)
+    assert got["kappa"] >= 0.70 and got["accuracy"] >= 0.75 and got["coverage"] >= 0.92
 
 
 def test_offline_labeller_on_the_held_out_hub_convention_titles(shared_data):

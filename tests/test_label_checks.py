@@ -20,7 +20,7 @@ def labels(run, predicted):
         {
             "platform": "GH",
             "family": "f",
-            "series": "GH",
+            "repository": "GH",
             "key": list("abcd"),
             "label": predicted,
             "repeat": run,

@@ -11,6 +11,7 @@ from helpers.labels import honest, label_all_shards, openai_label_config, write_
 from ptlmsync.label.backends import OpenAICompatibleLabeller, labeller_identity
 from ptlmsync.label.cache import LabelCache
 from ptlmsync.label.engine import request_items
+from ptlmsync.label.options import LabelOptions
 from ptlmsync.label.plan import plan_labelling, price, token_counter
 from ptlmsync.label.prompts import PROMPTS
 from ptlmsync.label.taxonomy import load_taxonomy
@@ -41,7 +42,7 @@ def test_price_per_million_tokens_and_none_without_prices():
 
 def test_requests_are_chunks_per_shard_and_cached_texts_are_not_asked(tmp_path):
     config = {"backend": "openai_compatible", "openai_compatible": {"model": "m"}}
-    labeller = labeller_identity(config)
+    labeller = labeller_identity(LabelOptions.from_config(config))
     shards = [["aa", "bb", "cc"], ["dd"], []]  # chunks of 2: 2 + 1 + 0 requests
     cache = LabelCache(tmp_path / "c.parquet")
     cache.entries[LabelCache.key(labeller, 2, "aa")] = ("Sharing", "")  # run 2 knows "aa"
@@ -67,7 +68,7 @@ def test_requests_are_chunks_per_shard_and_cached_texts_are_not_asked(tmp_path):
 
 
 def test_the_offline_labeller_plans_no_request(tmp_path):
-    labeller = labeller_identity({"backend": "offline"})
+    labeller = labeller_identity(LabelOptions())
     plan = plan_labelling(labeller, [["aa", "bb"]], 1, LabelCache(tmp_path / "c"), 50, {})
     assert plan.loc[0, ["distinct_texts", "requests", "input_tokens", "cost"]].tolist() == [
         2,
@@ -87,7 +88,9 @@ def test_the_identity_keys_answers_as_the_labeller_does():
     client = OpenAICompatibleLabeller(
         "m", "http://127.0.0.1:9/v1", prompt="detailed", generation={"temperature": 0}
     )
-    assert LabelCache.key(labeller_identity(config), 1, "t") == LabelCache.key(client, 1, "t")
+    assert LabelCache.key(
+        labeller_identity(LabelOptions.from_config(config)), 1, "t"
+    ) == LabelCache.key(client, 1, "t")
 
 
 def test_the_plan_foresees_the_requests_a_run_makes_and_none_after_it(tmp_path):
@@ -121,4 +124,4 @@ def test_an_unknown_backend_is_named_before_any_client_is_made():
 
     for build in (labeller_identity, make_labeller):
         with pytest.raises(ValueError, match=r"label\.backend.*'claude'"):
-            build({"backend": "claude"})
+            build(LabelOptions(backend="claude"))

@@ -41,7 +41,7 @@ def contrary_tables(tables: Path) -> None:
         pd.DataFrame(
             [
                 {"unit": u, "grouping": g, "H": 1.2, "dof": 2, "p": 0.55, "epsilon2": 0.001, "n": 9}
-                for g in ("lag", "pattern", "age")
+                for g in ("lag", "pattern", "maturity")
                 for u in ("switch event", "family mean")
             ]
         ),
@@ -61,10 +61,10 @@ def contrary_tables(tables: Path) -> None:
     )
     write(
         tables,
-        "chi2_change_types_by_age",
+        "chi2_change_types_by_maturity",
         pd.DataFrame(
             {
-                "age_group": ["Recent", "Intermediate", "Matured"],
+                "maturity": ["Recent", "Intermediate", "Matured"],
                 "chi2": [3.0, 4.0, 5.0],
                 "dof": [14] * 3,
                 "p": [0.3, 0.3, 0.3],
@@ -79,7 +79,7 @@ def contrary_tables(tables: Path) -> None:
         "switch_days_distribution",
         pd.DataFrame(
             {
-                "series": ["all events", "GH→HF", "HF→GH", "family median"],
+                "sample": ["all events", "GH→HF", "HF→GH", "family median"],
                 "n": [9, 5, 4, 5],
                 "mean": [10.0, 4.0, 20.0, 10.0],
                 "q1": [8.0, 3.0, 15.0, 8.0],
@@ -97,13 +97,13 @@ def contrary_tables(tables: Path) -> None:
     write(tables, "dunn_pattern_per_family", matrix.rename_axis("group").reset_index())
     write(
         tables,
-        "similarity_by_age",
+        "similarity_by_maturity",
         pd.DataFrame(
             {
                 "similarity_level": ["high"] * 3,
-                "age_group": ["Recent", "Intermediate", "Matured"],
+                "maturity": ["Recent", "Intermediate", "Matured"],
                 "n": [1, 1, 4],
-                "percent_within_age": [10.0, 20.0, 40.0],
+                "percent_within_maturity": [10.0, 20.0, 40.0],
                 "denominator": [10, 5, 10],
             }
         ),
@@ -124,12 +124,12 @@ def contrary_tables(tables: Path) -> None:
     )
     write(
         tables,
-        "pattern_by_age",
+        "pattern_by_maturity",
         pd.DataFrame(
             {
                 "pattern": ["Frequent", "Disperse", "Frequent", "Disperse"],
-                "age_group": ["Recent", "Recent", "Matured", "Matured"],
-                "percent_within_age": [70.0, 30.0, 0.0, 100.0],
+                "maturity": ["Recent", "Recent", "Matured", "Matured"],
+                "percent_within_maturity": [70.0, 30.0, 0.0, 100.0],
             }
         ),
     )
@@ -161,7 +161,7 @@ def contrary(tmp_path):
 
 def test_the_findings_follow_contrary_data(contrary):
     _, found = contrary
-    assert found["change_types_by_age"] == (
+    assert found["change_types_by_maturity"] == (
         "differs significantly between the platforms in no maturity group"
     )
     assert "across none of the groupings" in found["switch_tests"]
@@ -174,7 +174,7 @@ def test_the_findings_follow_contrary_data(contrary):
     assert found["dunn_pattern"].startswith("0 of the 3 pairs")
     assert "Matured" in found["similarity_peak"]
     assert found["contributor_designs"] == "the robustness checks reach the same verdict"
-    assert found["pattern_by_age"] == (
+    assert found["pattern_by_maturity"] == (
         "the most common pattern is Frequent among Recent families (70.0%) and Disperse "
         "among Matured families (100.0%)"
     )
@@ -194,15 +194,15 @@ def test_the_findings_follow_data_like_the_study(tmp_path):
     kruskal = pd.read_csv(tables / "kruskal.csv").assign(p=1e-9)
     kruskal.loc[(kruskal["unit"] == "family mean") & (kruskal["grouping"] == "lag"), "p"] = 0.3
     write(tables, "kruskal", kruskal)
-    chi2 = pd.read_csv(tables / "chi2_change_types_by_age.csv")
+    chi2 = pd.read_csv(tables / "chi2_change_types_by_maturity.csv")
     chi2["p_bonferroni"] = [1e-6, 0.2, 1e-6]
-    write(tables, "chi2_change_types_by_age", chi2)
+    write(tables, "chi2_change_types_by_maturity", chi2)
     dist = pd.read_csv(tables / "switch_days_distribution.csv")
     dist["mean"] = [15.0, 18.0, 12.0, 30.0]
     dist["median"] = [0.0, 1.0, 0.0, 3.0]
     write(tables, "switch_days_distribution", dist)
     found = findings_numbers(tables)
-    assert found["change_types_by_age"] == (
+    assert found["change_types_by_maturity"] == (
         "differs significantly between the platforms in the Recent and Matured groups, "
         "not in the Intermediate group"
     )

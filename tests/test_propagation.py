@@ -89,7 +89,7 @@ def family() -> pd.DataFrame:
         ),
     ]
     df = pd.DataFrame(
-        rows, columns=["platform", "series", "key", "date", "files", "text", "author"]
+        rows, columns=["platform", "repository", "key", "date", "files", "text", "author"]
     )
     df["date"] = pd.to_datetime(df["date"], utc=True, format="ISO8601")
     return df.assign(family="f")
@@ -312,10 +312,10 @@ def test_the_funnel_by_hand():
 
 
 def change_rows(*rows, family="f") -> pd.DataFrame:
-    """Changes from (platform, series, key, days after T0, kind)."""
+    """Changes from (platform, repository, key, days after T0, kind)."""
     records = [
-        (family, platform, series, key, T0 + pd.Timedelta(days=days), kind)
-        for platform, series, key, days, kind in rows
+        (family, platform, repository, key, T0 + pd.Timedelta(days=days), kind)
+        for platform, repository, key, days, kind in rows
     ]
     return pd.DataFrame(records, columns=CHANGE_COLUMNS)
 
@@ -483,7 +483,7 @@ def random_changes(seed: int, gh_gap: float, hf_gap=None, planted=None, families
             rows["days"] += days.tolist()
     out = pd.DataFrame(rows)
     return out.assign(
-        series=out["platform"],
+        repository=out["platform"],
         key=[f"{p}{i}" for i, p in enumerate(out["platform"])],
         date=T0 + pd.to_timedelta(out["days"], unit="D"),
         kind="model config",

@@ -12,7 +12,7 @@ from ptlmsync.replication import (
     load_switches,
 )
 from ptlmsync.schemas import TableError
-from ptlmsync.vocab import AGE_GROUPS, LAG_ORDER, PATTERN_ORDER, normalise_study_pattern
+from ptlmsync.vocab import LAG_ORDER, MATURITY_GROUPS, PATTERN_ORDER, normalise_study_pattern
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +44,7 @@ def test_families_after_exclusions_one_row_each(package, families):
 def test_vocabulary_is_fully_mapped(families):
     assert set(families["pattern"]) <= set(PATTERN_ORDER)
     assert set(families["lag"]) <= set(LAG_ORDER)
-    assert set(families["age_group"]) == set(AGE_GROUPS)
+    assert set(families["maturity"]) == set(MATURITY_GROUPS)
     assert families["github_repo"].str.contains("/").all()
 
 
@@ -155,10 +155,10 @@ def test_the_replication_compares_most_of_the_studys_figures(replication_tables)
         "lag_distribution.GH first",
         "pattern_distribution.Disperse",
         "switch_days_by_pattern.Sporadic disjoint",
-        "similarity_by_age.Matured.moderate",
+        "similarity_by_maturity.Matured.moderate",
         "similarity_by_contributors.multiple.high",
-        "pattern_by_age.Intermediate.Dense partial",
-        "lag_by_age.Intermediate.Simultaneous",
+        "pattern_by_maturity.Intermediate.Dense partial",
+        "lag_by_maturity.Intermediate.Simultaneous",
         "pattern_by_release.single.Rare synchronisation",
         "similarity_histogram.0.4-0.5",
         "maturity.max_age_days.Matured",
@@ -175,7 +175,7 @@ def test_the_replication_compares_most_of_the_studys_figures(replication_tables)
         "dataset",
         "labels",
         "change_types",
-        "chi2_change_types_by_age",
+        "chi2_change_types_by_maturity",
         "chi2_pattern_platform",
         "spearman_contributors_pattern",
     }
@@ -192,7 +192,7 @@ def test_the_studys_claims_on_its_published_files(replication_tables):
         "dunn_pattern.not_significant": "does not hold",
         "dunn_pattern.table3_not_significant": "does not hold",
         "kruskal_lag.all_pairs_significant": "holds",
-        "kruskal_age.all_pairs_significant": "holds",
+        "kruskal_maturity.all_pairs_significant": "holds",
         "switch_days.gh_to_hf": "holds",
         # 9.32 days is the Simultaneous group's mean; over all switch events it is 14.86
         "switch_days.average_delay": "does not hold",

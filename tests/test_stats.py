@@ -8,10 +8,10 @@ from ptlmsync import stats
 from ptlmsync.label.reading import labelled_only
 
 
-def test_age_groups_are_value_terciles():
+def test_maturitys_are_value_terciles():
     ages = pd.Series([10, 50, 20, 60, 30, 40], index=list("abcdef"))
     # cuts at the 1/3 and 2/3 quantiles: 20 + 2/3 * 10 = 26.67 and 40 + 1/3 * 10 = 43.33
-    assert stats.age_groups(ages).to_dict() == {
+    assert stats.maturity_groups(ages).to_dict() == {
         "a": "Recent",
         "b": "Matured",
         "c": "Recent",
@@ -39,11 +39,11 @@ def test_equal_values_always_share_a_group_and_groups_may_be_empty():
     assert stats.similarity_levels(shuffled).to_dict() == stats.similarity_levels(scores).to_dict()
 
 
-def test_age_groups_with_ties_and_tiny_inputs():
-    assert stats.age_groups(pd.Series([5.0, 5.0, 5.0])).tolist() == ["Recent"] * 3
-    assert stats.age_groups(pd.Series([7.0])).tolist() == ["Recent"]
-    assert stats.age_groups(pd.Series([], dtype=float)).empty
-    with_missing = stats.age_groups(pd.Series([1.0, None, 3.0, 2.0]))
+def test_maturitys_with_ties_and_tiny_inputs():
+    assert stats.maturity_groups(pd.Series([5.0, 5.0, 5.0])).tolist() == ["Recent"] * 3
+    assert stats.maturity_groups(pd.Series([7.0])).tolist() == ["Recent"]
+    assert stats.maturity_groups(pd.Series([], dtype=float)).empty
+    with_missing = stats.maturity_groups(pd.Series([1.0, None, 3.0, 2.0]))
     assert with_missing.tolist()[0] == "Recent" and pd.isna(with_missing.iloc[1])
     assert with_missing.tolist()[2:] == ["Matured", "Intermediate"]
 
@@ -116,29 +116,29 @@ def test_distribution_keeps_zero_categories_in_order():
 
 def test_crosstab_percentages():
     fam = pd.DataFrame(
-        {"pattern": ["P", "P", "Q", "Q"], "age_group": ["Recent", "Recent", "Recent", "Matured"]}
+        {"pattern": ["P", "P", "Q", "Q"], "maturity": ["Recent", "Recent", "Recent", "Matured"]}
     )
-    t = stats.crosstab(fam, "pattern", ["P", "Q"]).set_index(["pattern", "age_group"])
-    assert t.loc[("P", "Recent"), "percent_within_age"] == pytest.approx(66.67)
-    assert t.loc[("Q", "Matured"), "percent_within_age"] == 100.0
+    t = stats.crosstab(fam, "pattern", ["P", "Q"]).set_index(["pattern", "maturity"])
+    assert t.loc[("P", "Recent"), "percent_within_maturity"] == pytest.approx(66.67)
+    assert t.loc[("Q", "Matured"), "percent_within_maturity"] == 100.0
     assert t.loc[("Q", "Intermediate"), "n"] == 0
     assert t["percent_of_all"].sum() == pytest.approx(100)
 
 
-def test_by_age_tables_keep_families_outside_the_named_patterns_like_the_overall_table():
-    # one denominator rule: the "Not applicable" family counts in its age group, as it
+def test_by_maturity_tables_keep_families_outside_the_named_patterns_like_the_overall_table():
+    # one denominator rule: the "Not applicable" family counts in its maturity group, as it
     # does in the overall distribution (it is not dropped and the rest renormalised)
     fam = pd.DataFrame(
         {
             "pattern": ["Frequent", "Frequent", "Not applicable", "Sparse"],
-            "age_group": ["Recent", "Recent", "Recent", "Matured"],
+            "maturity": ["Recent", "Recent", "Recent", "Matured"],
         }
     )
-    t = stats.crosstab(fam, "pattern", ["Frequent", "Sparse"]).set_index(["pattern", "age_group"])
-    assert t.loc[("Frequent", "Recent"), "percent_within_age"] == pytest.approx(66.67)
-    assert t.loc[("Not applicable", "Recent"), "percent_within_age"] == pytest.approx(33.33)
-    assert t.loc[("Frequent", "Recent"), "n_age_group"] == 3
-    assert t.loc[("Sparse", "Intermediate"), "n_age_group"] == 0  # an empty group
+    t = stats.crosstab(fam, "pattern", ["Frequent", "Sparse"]).set_index(["pattern", "maturity"])
+    assert t.loc[("Frequent", "Recent"), "percent_within_maturity"] == pytest.approx(66.67)
+    assert t.loc[("Not applicable", "Recent"), "percent_within_maturity"] == pytest.approx(33.33)
+    assert t.loc[("Frequent", "Recent"), "n_maturity"] == 3
+    assert t.loc[("Sparse", "Intermediate"), "n_maturity"] == 0  # an empty group
     assert (t["n_all"] == 4).all() and t["percent_of_all"].sum() == pytest.approx(100)
     overall = stats.distribution(fam["pattern"], ["Frequent", "Sparse"], "pattern")
     assert overall["n"].sum() == t["n"].sum() == 4
@@ -221,7 +221,7 @@ LABELS = pd.DataFrame(
     {
         "platform": ["GH", "GH", "GH", "HF", "HF", "HF", "HF"],
         "family": ["f", "f", "g", "f", "f", "f", "g"],
-        "series": ["GH", "GH", "GH", "o/a", "o/a", "o/b", "o/c"],
+        "repository": ["GH", "GH", "GH", "o/a", "o/a", "o/b", "o/c"],
         "key": list("abcdefg"),
         "label": [
             "Sharing",
@@ -238,7 +238,7 @@ FAMILIES = pd.DataFrame(
     {
         "family": ["f", "g"],
         "pattern": ["Frequent", "Sparse"],
-        "age_group": ["Recent", "Matured"],
+        "maturity": ["Recent", "Matured"],
         "release": ["multiple", "single"],
         "n_coactive_periods": [10, 2],
     }
@@ -265,12 +265,12 @@ def test_chi2_pattern_platform_uses_the_four_categories():
     assert t.loc["Frequent", "dof"] == 2 and t.loc["Frequent", "n"] == 5
 
 
-def test_change_types_by_age_and_its_tests():
-    by_age = stats.change_types_by_age(LABELS, FAMILIES)
-    recent = by_age[(by_age["age_group"] == "Recent") & (by_age["platform"] == "GH")]
+def test_change_types_by_maturity_and_its_tests():
+    by_age = stats.change_types_by_maturity(LABELS, FAMILIES)
+    recent = by_age[(by_age["maturity"] == "Recent") & (by_age["platform"] == "GH")]
     assert len(recent) == 15 and recent["n"].sum() == 2
-    tests = stats.chi2_change_types_by_age(by_age)
-    assert tests["age_group"].tolist() == ["Recent", "Matured"]
+    tests = stats.chi2_change_types_by_maturity(by_age)
+    assert tests["maturity"].tolist() == ["Recent", "Matured"]
     assert {"chi2", "dof", "p", "p_bonferroni", "cramers_v"} <= set(tests.columns)
 
 
@@ -418,7 +418,7 @@ def test_unlabelled_commits_are_excluded_from_change_type_statistics_and_counted
         {
             "platform": ["GH", "GH", "GH", "HF"],
             "family": ["f"] * 4,
-            "series": ["GH", "GH", "GH", "m"],
+            "repository": ["GH", "GH", "GH", "m"],
             "key": ["a", "b", "c", "d"],
             "label": ["Sharing", "Unlabelled", "Model Structure", "Unlabelled"],
         }
@@ -457,7 +457,7 @@ def test_per_pattern_tests_leave_out_the_unnamed_group_and_the_summary_keeps_it(
             "family": ["f", "g", "u"],
             "pattern": ["Frequent", "Disperse", "Unnamed"],
             "lag": ["GH first"] * 3,
-            "age_group": ["Recent"] * 3,
+            "maturity": ["Recent"] * 3,
         }
     )
     days = {"f": [1, 2, 3], "g": [10, 20, 30], "u": [100, 200]}

@@ -180,7 +180,7 @@ def run(snapshot, tmp_path):
     batches = [out / "batches" / f"{b}.parquet" for b in range(2)]
     split_families(out / "snapshot", batches, out / "families.csv")
     commits = pd.concat([pd.read_parquet(b) for b in batches], ignore_index=True)
-    labels = commits[["platform", "family", "series", "key"]].assign(
+    labels = commits[["platform", "family", "repository", "key"]].assign(
         label=commits["key"].map(RUN_LABELS), labeller="offline:test", repeat=1, reason=""
     )
     labels.to_parquet(out / "labels.parquet", index=False)

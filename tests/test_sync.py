@@ -50,7 +50,7 @@ def test_time_zone_offsets_are_converted_to_utc_before_periods():
         {
             "family": "f",
             "platform": ["GH", "HF"],
-            "series": ["GH", "m/a"],
+            "repository": ["GH", "m/a"],
             "key": ["a", "b"],
             # 23:30 at UTC-5 is 04:30 UTC on the next day: 14 whole days after t0
             "date": ["2024-01-01T04:30:00Z", "2024-01-14T23:30:00-05:00"],

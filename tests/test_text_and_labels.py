@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 from ptlmsync.label.backends import make_labeller
+from ptlmsync.label.options import LabelOptions
 from ptlmsync.label.rules import TITLE_CHARS, rule_label, split_message, title_of
 from ptlmsync.label.taxonomy import load_taxonomy
 from ptlmsync.text import clean_text, hf_commit_text
@@ -109,7 +110,7 @@ def test_labelling_repeats_runs_and_rejects_unknown_backends(tmp_path):
         {
             "platform": ["HF", "HF"],
             "family": "f",
-            "series": "o/m",
+            "repository": "o/m",
             "key": ["a", "b"],
             "text": ["Update README.md"] * 2,
         }
@@ -119,7 +120,7 @@ def test_labelling_repeats_runs_and_rejects_unknown_backends(tmp_path):
     assert set(labels["label"]) == {"External Documentation"}
     assert usage["requests"].tolist() == [0, 0, 0]  # the offline labeller asks no one
     with pytest.raises(ValueError, match=r"label\.backend"):
-        make_labeller({"backend": "oracle"})
+        make_labeller(LabelOptions(backend="oracle"))
 
 
 def test_missing_cells_are_empty_text():
@@ -132,7 +133,7 @@ def test_files_decide_what_no_rule_decides(tmp_path):
         {
             "platform": ["HF", "HF", "HF", "HF"],
             "family": "f",
-            "series": "o/m",
+            "repository": "o/m",
             "key": list("abcd"),
             "text": ["update", "update", "update", "Update README.md"],
             "files": [

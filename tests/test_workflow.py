@@ -88,7 +88,7 @@ def test_tables_are_consistent(run):
     assert len(families) == N_FAMILIES
     assert pd.read_csv(tables / "lag_distribution.csv")["n"].sum() == N_FAMILIES
     assert pd.read_csv(tables / "pattern_distribution.csv")["n"].sum() == N_FAMILIES
-    assert pd.read_csv(tables / "pattern_by_age.csv")["n"].sum() == N_FAMILIES
+    assert pd.read_csv(tables / "pattern_by_maturity.csv")["n"].sum() == N_FAMILIES
     ct = pd.read_csv(tables / "change_types_by_platform.csv")
     assert ct.groupby("platform")["n"].sum().to_dict() == {
         "GH": families["n_gh_commits"].sum(),
@@ -97,7 +97,7 @@ def test_tables_are_consistent(run):
     switches = pd.read_csv(run / DEMO / "sync/switches.csv")
     by_lag = pd.read_csv(tables / "switch_days_by_lag.csv")
     assert by_lag["n_switches"].sum() == len(switches) > 0
-    assert set(families["age_group"]) == {"Recent", "Intermediate", "Matured"}
+    assert set(families["maturity"]) == {"Recent", "Intermediate", "Matured"}
     meta = json.loads((tables / "metadata.json").read_text())
     assert meta["demo"] is True and meta["marker"] == "SYNTHETIC DEMO DATA"
 

@@ -12,6 +12,8 @@ from importlib import resources
 import pandas as pd
 import yaml
 
+from ptlmsync.vocab import Platform
+
 AUTOMATED_COLUMNS = ["family", "platform", "key", "rule", "sync", "linked_sha", "delay_days"]
 FAMILY_COLUMNS = [
     "family",
@@ -81,7 +83,10 @@ def automated_commits(commits: pd.DataFrame) -> pd.DataFrame:
     found = pd.DataFrame(rows, columns=columns)
     by_side = {side: part for side, part in commits.groupby(["family", "platform"], sort=False)}
     linked = [
-        _link(by_side.get((f.family, "GH" if f.platform == "HF" else "HF")), f.sha)
+        _link(
+            by_side.get((f.family, Platform.GH if f.platform == Platform.HF else Platform.HF)),
+            f.sha,
+        )
         for f in found.itertuples(index=False)
     ]
     found["linked_sha"] = [key for key, _ in linked]
@@ -116,8 +121,8 @@ def automated_sync_by_family(
     """Per family with automated HF commits: their share and the linked delays (median
     signed delay; ``n_negative_delay``: linked commits dated before the GH commit they
     name)."""
-    hf = automated[automated["platform"] == "HF"]
-    n_hf = commits[commits["platform"] == "HF"].groupby("family").size()
+    hf = automated[automated["platform"] == Platform.HF]
+    n_hf = commits[commits["platform"] == Platform.HF].groupby("family").size()
     table = (
         hf.groupby("family")
         .agg(

@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from ptlmsync import stats
-from ptlmsync.vocab import AGE_GROUPS, PATTERN_ORDER
+from ptlmsync.vocab import MATURITY_GROUPS, PATTERN_ORDER, Platform
 
 COMPARISON_COLUMNS = [
     "key",
@@ -68,7 +68,7 @@ KNOWN_DIFFERENCES = {
         "scores give every bar of the figure"
     ),
     "maturity.": (
-        "the run takes the published age groups as given (grouped_data_RQ2.csv: 110 / 110 "
+        "the run takes the published maturity groups as given (grouped_data_RQ2.csv: 110 / 110 "
         "/ 105 families aged 0-116.2 / 117-440 / 452-1867 days); the text's 109 / 108 / 109 "
         "families (326 in all) aged 1-113 / 116-430 / 436-1867 days match neither them nor "
         "value terciles of the published ages (109 / 108 / 108 families, 0-113.4 / "
@@ -120,7 +120,7 @@ def _matches_key(key: str, entry: str) -> bool:
 #: Why a run may lack a table (named in the reason a figure is not computable).
 TABLE_NEEDS = {
     "change_types_by_platform": "change-type labels of commits",
-    "chi2_change_types_by_age": "change-type labels of commits",
+    "chi2_change_types_by_maturity": "change-type labels of commits",
     "chi2_pattern_platform": "change-type labels of commits",
     "similarity": "change-type labels of commits or the study's similarity scores",
     "spearman_contributors": "each family's co-active periods, counted from its commits",
@@ -183,7 +183,7 @@ def _p(p: float) -> str:
 class RunFigures:
     """The run's value for each key of the study's table, or why the run has none.
 
-    ``families`` (sync/family_codes.csv: family, age_days, age_group) gives the maturity
+    ``families`` (sync/family_codes.csv: family, age_days, maturity) gives the maturity
     groups' sizes and age bounds; ``contributors`` (sync/contributors.csv: family,
     n_shared_authors) the study's contributor groups. Both are optional (DataFrame or path):
     without them, the figures that need them are not computable."""
@@ -282,9 +282,9 @@ class RunFigures:
         if head == "change_types":
             platform, change_type = rest.split(".", 1)
             return self._change_type_share(platform, change_type)
-        if head in ("chi2_change_types_by_age", "chi2_pattern_platform"):
+        if head in ("chi2_change_types_by_maturity", "chi2_pattern_platform"):
             group, stat = rest.rsplit(".", 1)
-            column = "age_group" if head == "chi2_change_types_by_age" else "pattern"
+            column = "maturity" if head == "chi2_change_types_by_maturity" else "pattern"
             return self._cell(head, {column: group}, stat)
         if head == "similarity" and rest == "percent_above_0.3":
             return self._from_numbers("similarity", "percent_above_0_3")
@@ -298,18 +298,18 @@ class RunFigures:
             return self._maturity(*parts)
         if head == "similarity_histogram":
             return self._histogram_bin(float(rest.split("-")[0]))
-        if head == "similarity_by_age":
+        if head == "similarity_by_maturity":
             group, level = parts
-            return self._share(head, {"similarity_level": level, "age_group": group})
+            return self._share(head, {"similarity_level": level, "maturity": group})
         if head == "similarity_by_contributors":
             return self._similarity_by_contributor_group(*parts)
-        if head == "pattern_by_age":
+        if head == "pattern_by_maturity":
             group, pattern = rest.split(".", 1)
-            where = {"pattern": pattern, "age_group": group}
-            return self._share(head, where, "n_age_group")
-        if head == "lag_by_age":
+            where = {"pattern": pattern, "maturity": group}
+            return self._share(head, where, "n_maturity")
+        if head == "lag_by_maturity":
             group, lag = rest.split(".", 1)
-            return self._share(head, {"lag": lag, "age_group": group}, "n_all")
+            return self._share(head, {"lag": lag, "maturity": group}, "n_all")
         if head == "pattern_by_release":
             release, pattern = rest.split(".", 1)
             return self._share(head, {"pattern": pattern, "release": release})
@@ -354,7 +354,7 @@ class RunFigures:
             return None, "the comparison was given no family table (sync/family_codes.csv)"
         if self.families.empty:
             return None, "the run's family table is empty"
-        ages = self.families.loc[self.families["age_group"] == group, "age_days"]
+        ages = self.families.loc[self.families["maturity"] == group, "age_days"]
         if stat == "n_families":
             return len(ages), ""
         ages = ages.dropna()
@@ -584,7 +584,7 @@ def _check_groups_differ(figures: RunFigures, grouping: str, ranking: list[str] 
                 + ("" if ordered else " (not the claimed order)")
             )
     pairs, _ = _dunn_pairs(figures, f"dunn_{grouping}")
-    groups = ranking or AGE_GROUPS
+    groups = ranking or MATURITY_GROUPS
     dunn = []
     for a, b in combinations(groups, 2):
         p = pairs.get(frozenset((a, b)))
@@ -598,8 +598,8 @@ def _check_lag_groups(figures: RunFigures, key: str):
     return _check_groups_differ(figures, "lag", ["HF first", "GH first", "Simultaneous"])
 
 
-def _check_age_groups(figures: RunFigures, key: str):
-    return _check_groups_differ(figures, "age", None)
+def _check_maturity_groups(figures: RunFigures, key: str):
+    return _check_groups_differ(figures, "maturity", None)
 
 
 def _check_gh_first_days(figures: RunFigures, key: str):
@@ -651,9 +651,9 @@ def _check_automation(figures: RunFigures, key: str):
 
 def _check_similarity_peak(figures: RunFigures, key: str):
     shares = {}
-    for group in AGE_GROUPS:
+    for group in MATURITY_GROUPS:
         value, why = figures._share(
-            "similarity_by_age", {"similarity_level": "high", "age_group": group}
+            "similarity_by_maturity", {"similarity_level": "high", "maturity": group}
         )
         if value is None:
             return CANNOT, why
@@ -698,7 +698,7 @@ def _check_contributors_similarity(figures: RunFigures, key: str):
 
 def _check_spearman(figures: RunFigures, key: str):
     checks, evidence = [], []
-    for platform in ("HF", "GH"):
+    for platform in (Platform.HF, Platform.GH):
         rows, why = figures._rows("spearman_contributors", {"platform": platform})
         if rows is None or pd.isna(rows["rho"].iloc[0]):
             checks.append(None)
@@ -715,7 +715,7 @@ CLAIM_CHECKS = {
     "dunn_pattern.not_significant": _check_dunn_patterns,
     "dunn_pattern.table3_not_significant": _check_dunn_patterns,
     "kruskal_lag.all_pairs_significant": _check_lag_groups,
-    "kruskal_age.all_pairs_significant": _check_age_groups,
+    "kruskal_maturity.all_pairs_significant": _check_maturity_groups,
     "switch_days.gh_to_hf": _check_gh_first_days,
     "switch_days.average_delay": _check_average_delay,
     "automation.evidence": _check_automation,
@@ -829,7 +829,7 @@ FIGURE_LABELS: dict[str, tuple[Callable[[list[str]], str], str]] = {
         "the coding kappas",
     ),
     "change_types": (lambda p: f"{p[0]} commits: {p[1]} (%)", "the change-type shares"),
-    "chi2_change_types_by_age": (
+    "chi2_change_types_by_maturity": (
         lambda p: f"type × platform, {p[0]}: " + ("χ²" if p[1] == "chi2" else "Cramér's V"),
         "the change-type tests by maturity",
     ),
@@ -849,7 +849,7 @@ FIGURE_LABELS: dict[str, tuple[Callable[[list[str]], str], str]] = {
     ),
     "switch_days_by_lag": (lambda p: f"mean days, {p[0]}", "the mean days by lag"),
     "switch_days_by_pattern": (lambda p: f"mean days, {p[0]}", "the mean days by pattern"),
-    "switch_days_by_age": (lambda p: f"mean days, {p[0]}", "the mean days by maturity"),
+    "switch_days_by_maturity": (lambda p: f"mean days, {p[0]}", "the mean days by maturity"),
     "maturity": (
         lambda p: (
             f"{p[1]}: "
@@ -863,7 +863,7 @@ FIGURE_LABELS: dict[str, tuple[Callable[[list[str]], str], str]] = {
         lambda p: f"similarity {p[0]}–{p[1]} (% of families)",
         "the similarity histogram",
     ),
-    "similarity_by_age": (
+    "similarity_by_maturity": (
         lambda p: f"{p[0]}: {p[1]} similarity (%)",
         "the similarity levels by maturity",
     ),
@@ -873,8 +873,8 @@ FIGURE_LABELS: dict[str, tuple[Callable[[list[str]], str], str]] = {
         ),
         "the similarity levels by contributors",
     ),
-    "pattern_by_age": (lambda p: f"{p[0]}: {p[1]} (% of group)", "the patterns by maturity"),
-    "lag_by_age": (lambda p: f"{p[0]} & {p[1]} (% of all)", "the lags by maturity"),
+    "pattern_by_maturity": (lambda p: f"{p[0]}: {p[1]} (% of group)", "the patterns by maturity"),
+    "lag_by_maturity": (lambda p: f"{p[0]} & {p[1]} (% of all)", "the lags by maturity"),
     "pattern_by_release": (
         lambda p: f"{'single' if p[0] == 'single' else 'multi'}-model & {p[1]} (% of all)",
         "the patterns by release",
@@ -899,9 +899,9 @@ def _key_parts(key: str) -> tuple[str, list[str]]:
         return head, [rest]
     if head in ("change_types", "contributors_median", "spearman_contributors_pattern"):
         return head, rest.split(".", 1)
-    if head in ("chi2_change_types_by_age", "chi2_pattern_platform"):
+    if head in ("chi2_change_types_by_maturity", "chi2_pattern_platform"):
         return head, rest.rsplit(".", 1)
-    if head in ("pattern_by_age", "lag_by_age", "pattern_by_release", "maturity"):
+    if head in ("pattern_by_maturity", "lag_by_maturity", "pattern_by_release", "maturity"):
         return head, rest.split(".", 1)
     return head, rest.split(".")
 
@@ -931,7 +931,9 @@ CLAIM_LABELS = {
     "dunn_pattern.not_significant": "the text's list of pattern pairs whose days do not differ",
     "dunn_pattern.table3_not_significant": "its Table 3's list of such pairs",
     "kruskal_lag.all_pairs_significant": "that the days differ between every two lags",
-    "kruskal_age.all_pairs_significant": "that the days differ between every two maturity groups",
+    "kruskal_maturity.all_pairs_significant": (
+        "that the days differ between every two maturity groups"
+    ),
     "switch_days.gh_to_hf": "the GH-first families' 15.82 days",
     "switch_days.average_delay": "an average delay of 9.32 days",
     "automation.evidence": "that no family synchronises automatically",

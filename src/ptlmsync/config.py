@@ -10,8 +10,10 @@ from pathlib import Path
 import yaml
 
 #: The JSON schema of config/config.yaml: types, ranges and every key's default (the one
-#: place defaults are kept; the options classes take theirs from it).
-SCHEMA = Path(__file__).resolve().parents[2] / "workflow" / "schemas" / "config.schema.yaml"
+#: place defaults are kept; the options classes take theirs from it). Package data, so
+#: the defaults are known wherever the package is installed; workflow/schemas/ links to
+#: it for Snakemake.
+SCHEMA = Path(__file__).resolve().parent / "data" / "config.schema.yaml"
 
 #: Config keys that were renamed: old dotted key -> new dotted key.
 RENAMED_KEYS = {
@@ -19,6 +21,7 @@ RENAMED_KEYS = {
     "label.runs": "label.repeats",
     "label.statistics_run": "label.statistics_repeat",
     "sync.frequent_min_run": "sync.frequent_min_streak",
+    "sync.vs_min_variants": "sync.vs_min_models",
 }
 
 _SCALARS = {"integer": int, "number": float, "boolean": bool}

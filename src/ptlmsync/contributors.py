@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ptlmsync.vocab import Platform
+
 CONTRIBUTOR_COLUMNS = [
     "family",
     "gh_authors",
@@ -49,7 +51,7 @@ def _column(commits: pd.DataFrame, name: str) -> pd.Series:
 def gh_identities(commits: pd.DataFrame) -> dict[str, tuple[str, str]]:
     """Distinct GH authors: key -> (how they are known: login / no_account / name, as
     whom: the login, else the name). A login is one person however it is spelt."""
-    gh = commits[commits["platform"] == "GH"]
+    gh = commits[commits["platform"] == Platform.GH]
     people: dict[str, tuple[str, str]] = {}
     for author, login, identity in zip(
         gh["author"], _column(gh, "author_github"), _column(gh, "author_identity"), strict=True
@@ -68,7 +70,7 @@ def gh_identities(commits: pd.DataFrame) -> dict[str, tuple[str, str]]:
 def hf_identities(commits: pd.DataFrame) -> dict[str, str | None]:
     """Distinct HF authors -> the GitHub login their HF profile links ("" for none; None
     where the profile was not read)."""
-    hf = commits[commits["platform"] == "HF"]
+    hf = commits[commits["platform"] == Platform.HF]
     users: dict[str, str | None] = {}
     for authors, logins, identities in zip(
         hf["author"], _column(hf, "author_github"), _column(hf, "author_identity"), strict=True

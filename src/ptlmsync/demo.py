@@ -18,7 +18,7 @@ import pandas as pd
 import yaml
 
 from ptlmsync.sync import SyncParams, code_family
-from ptlmsync.vocab import Lag
+from ptlmsync.vocab import Lag, Platform
 
 DEMO_MARKER = "SYNTHETIC DEMO DATA"
 TRUTH_FILE = "demo_truth.parquet"  # the demo's designed codes and change types
@@ -29,7 +29,15 @@ def is_demo_truth(path) -> bool:
     return Path(str(path)).name == TRUTH_FILE
 
 
-TRUTH_COLUMNS = ["family", "platform", "series", "key", "change_type", "design_code", "design_lag"]
+TRUTH_COLUMNS = [
+    "family",
+    "platform",
+    "repository",
+    "key",
+    "change_type",
+    "design_code",
+    "design_lag",
+]
 DESIGN_WINDOW_DAYS = 14  # the demo's timelines are designed for the study's window
 
 # (pattern code, lag) designs, cycled so that a run of >= 18 families has all of them;
@@ -254,8 +262,8 @@ def _pick(rng, pool: set[int], low: int, high: int) -> set[int]:
     return set(rng.choice(pool_list, size=min(k, len(pool_list)), replace=False).tolist())
 
 
-def design_timeline(code: str, lag: Lag, n_variants: int, length: int, rng) -> tuple[set, list]:
-    """GH periods and one period set per HF variant for a target pattern code and lag."""
+def design_timeline(code: str, lag: Lag, n_models: int, length: int, rng) -> tuple[set, list]:
+    """GH periods and one period set per HF model for a target pattern code and lag."""
     sync, intensity = code[:2], code[2]
     gh_start = 0 if lag in (Lag.SIMULTANEOUS, Lag.GH_FIRST) else int(rng.integers(1, 4))
     hf_start = 0 if lag in (Lag.SIMULTANEOUS, Lag.HF_FIRST) else int(rng.integers(1, 4))
@@ -267,7 +275,7 @@ def design_timeline(code: str, lag: Lag, n_variants: int, length: int, rng) -> t
             zone.discard(0)
         gh = {p for p in periods if p >= gh_start and p not in zone and rng.random() < 0.6}
         gh.add(min(p for p in periods if p >= gh_start and p not in zone))
-        return gh, _disjoint_variants(sync, intensity, n_variants, zone, hf_start, rng)
+        return gh, _disjoint_models(sync, intensity, n_models, zone, hf_start, rng)
     late = max(gh_start, hf_start) + 8
     holes = {p for p in periods if p >= late and rng.random() < 0.3}
     holes.add(int(rng.integers(late, length)))  # at least one period with HF but no GH
@@ -277,11 +285,11 @@ def design_timeline(code: str, lag: Lag, n_variants: int, length: int, rng) -> t
     if rng.random() < 0.5:  # GH often goes quiet for a while
         quiet = int(rng.integers(length // 2, length))
         gh -= {p for p in gh if p > quiet and p not in holes and rng.random() < 0.7}
-    variants = _overlapping_variants(sync, intensity, n_variants, gh, holes, hf_start, rng)
-    return gh, variants
+    models = _overlapping_models(sync, intensity, n_models, gh, holes, hf_start, rng)
+    return gh, models
 
 
-def _overlapping_variants(sync, intensity, n, gh, holes, hf_start, rng) -> list[set]:
+def _overlapping_models(sync, intensity, n, gh, holes, hf_start, rng) -> list[set]:
     inside = {p for p in gh if p >= hf_start}
     outside = {p for p in holes if p >= hf_start}
     first = {hf_start}
@@ -308,24 +316,24 @@ def _overlapping_variants(sync, intensity, n, gh, holes, hf_start, rng) -> list[
     return [v0, *others]
 
 
-def _disjoint_variants(sync, intensity, n, zone, hf_start, rng) -> list[set]:
+def _disjoint_models(sync, intensity, n, zone, hf_start, rng) -> list[set]:
     zone_list = sorted(zone)
     if sync == "VS":
         crowd = set(zone_list[1:4])
         v = [crowd | {zone_list[0]} for _ in range(3)]
         v[0] = v[0] | {zone_list[5]}
         return v + [{p} for p in rng.choice(zone_list[6:], size=n - 3).tolist()]
-    # one variant per slice of the zone: no period with 3 variants, so never VS
+    # one model per slice of the zone: no period with 3 models, so never VS
     size0 = int(rng.integers(4, 6)) if intensity == "S" else int(rng.integers(1, 4))
-    variants = [set(zone_list[:size0])]
+    models = [set(zone_list[:size0])]
     cursor = size0
     for j in range(n - 1):
         k = int(rng.integers(1, 4))
-        # once the zone is used up, variants share periods two at a time (never three)
+        # once the zone is used up, models share periods two at a time (never three)
         chunk = zone_list[cursor : cursor + k] or [zone_list[(j // 2) % len(zone_list)]]
-        variants.append(set(chunk))
+        models.append(set(chunk))
         cursor += k
-    return variants
+    return models
 
 
 # --- commits and models -------------------------------------------------------------
@@ -376,10 +384,10 @@ def _demo_family(i: int, code: str, lag: Lag, rng, extraction: pd.Timestamp):
     owner, repo = f"demo-lab-{i:02d}", f"demo-{stem}"
     github_repo = f"{owner}/{repo}"
     family = f"{owner}__{repo}"
-    n_variants = int(rng.integers(3, 13)) if code == "VSS" else int(rng.integers(1, 13))
+    n_models = int(rng.integers(3, 13)) if code == "VSS" else int(rng.integers(1, 13))
     length = int(rng.integers(40 if code == "VSS" else 16, 150))  # 0.6 to 5.7 years
     for _attempt in range(200):
-        gh_p, hf_p = design_timeline(code, lag, n_variants, length, rng)
+        gh_p, hf_p = design_timeline(code, lag, n_models, length, rng)
         commits = _timeline_commits(gh_p, hf_p, extraction, length, rng)
         row = code_family(commits, SyncParams(window_days=DESIGN_WINDOW_DAYS))
         if row["code"] == code and row["lag"] == lag.value:
@@ -387,21 +395,23 @@ def _demo_family(i: int, code: str, lag: Lag, rng, extraction: pd.Timestamp):
     else:  # pragma: no cover - the designs are constructive; this guards edits to them
         raise RuntimeError(f"demo: could not design a {code}/{lag} timeline for {family}")
     gh_authors, hf_authors = _authors(i, rng)
-    model_ids = [f"{owner}/{repo}-{SIZES[j]}" for j in range(n_variants)]
-    commits["series"] = commits["series"].map(lambda s: s if s == "GH" else model_ids[int(s[1:])])
+    model_ids = [f"{owner}/{repo}-{SIZES[j]}" for j in range(n_models)]
+    commits["repository"] = commits["repository"].map(
+        lambda s: s if s == Platform.GH else model_ids[int(s[1:])]
+    )
     gh_rows, hf_rows, truth = [], [], []
     for c in commits.itertuples(index=False):
-        platform = "GH" if c.series == "GH" else "HF"
-        ctype = _draw_type(rng, GH_TYPE_WEIGHTS if platform == "GH" else HF_TYPE_WEIGHTS)
+        platform = Platform.GH if c.repository == Platform.GH else Platform.HF
+        ctype = _draw_type(rng, GH_TYPE_WEIGHTS if platform == Platform.GH else HF_TYPE_WEIGHTS)
         message = _fill(rng.choice(demo_messages()[platform][ctype]), rng, stem)
         key = rng.bytes(20).hex()
         files = _files_of(platform, ctype, key, stem)
-        if platform == "GH":
+        if platform == Platform.GH:
             gh_rows.append((github_repo, key, c.date, message, rng.choice(gh_authors), files))
         else:
             authors = rng.choice(hf_authors)
-            hf_rows.append((c.series, key, c.date, message, "", authors, files))
-        truth.append((family, platform, c.series, key, ctype, code, lag.value))
+            hf_rows.append((c.repository, key, c.date, message, "", authors, files))
+        truth.append((family, platform, c.repository, key, ctype, code, lag.value))
     gh = pd.DataFrame(gh_rows, columns=["github_repo", "sha", "date", "message", "author", "files"])
     hf = pd.DataFrame(
         hf_rows, columns=["model_id", "commit_id", "date", "title", "message", "authors", "files"]
@@ -415,8 +425,8 @@ def _demo_family(i: int, code: str, lag: Lag, rng, extraction: pd.Timestamp):
             "model_id": model_ids,
             "family": family,
             "github_repo": github_repo,
-            "downloads": (10_000 * np.exp(rng.gamma(1.5, 1.6, size=n_variants))).astype("int64"),
-            "likes": rng.integers(0, 2_000, size=n_variants).astype("int64"),
+            "downloads": (10_000 * np.exp(rng.gamma(1.5, 1.6, size=n_models))).astype("int64"),
+            "likes": rng.integers(0, 2_000, size=n_models).astype("int64"),
             "pipeline_tag": rng.choice(PIPELINE_TAGS),
             "library": "transformers",
             "created_at": first_last.loc[model_ids, "min"].to_numpy(),
@@ -433,15 +443,15 @@ def _timeline_commits(gh_p, hf_p, extraction, length, rng) -> pd.DataFrame:
     t0 = t0.floor("s")
     rows = []
     for p in sorted(gh_p):
-        rows += [("GH", d) for d in _dates_in(rng, t0, p, int(rng.integers(1, 6)), window)]
+        rows += [(Platform.GH, d) for d in _dates_in(rng, t0, p, int(rng.integers(1, 6)), window)]
     for v, ps in enumerate(hf_p):
         for p in sorted(ps):
             rows += [(f"v{v}", d) for d in _dates_in(rng, t0, p, int(rng.integers(1, 3)), window)]
-    commits = pd.DataFrame(rows, columns=["series", "date"])
+    commits = pd.DataFrame(rows, columns=["repository", "date"])
     # Pin the earliest commit to t0 so designed period 0 is the coding's period 0.
     first = commits["date"].idxmin()
     commits.loc[first, "date"] = t0
-    commits["platform"] = np.where(commits["series"] == "GH", "GH", "HF")
+    commits["platform"] = np.where(commits["repository"] == Platform.GH, Platform.GH, Platform.HF)
     commits["key"] = [f"k{i}" for i in range(len(commits))]
     return commits.sort_values("date", kind="stable").reset_index(drop=True)
 

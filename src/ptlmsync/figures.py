@@ -17,17 +17,17 @@ import seaborn as sns
 
 from ptlmsync.label.taxonomy import load_taxonomy
 from ptlmsync.stats import SHARED_LEVELS, SIMILARITY_LEVELS
-from ptlmsync.vocab import AGE_GROUPS, PATTERN_NAMES, PATTERN_ORDER
+from ptlmsync.vocab import MATURITY_GROUPS, PATTERN_NAMES, PATTERN_ORDER, Platform
 
 log = logging.getLogger(__name__)
 
 #: Category orders (legends and axes) so that every figure lists groups the same way.
 HUE_ORDERS = {
-    "age_group": AGE_GROUPS,
+    "maturity": MATURITY_GROUPS,
     "similarity_level": SIMILARITY_LEVELS,
     "shared_contributors": SHARED_LEVELS,
     "release": ["single", "multiple"],
-    "platform": ["GH", "HF"],
+    "platform": [Platform.GH, Platform.HF],
     "pattern": PATTERN_ORDER,
 }
 
@@ -62,10 +62,10 @@ GREY = "#999999"
 #: One colour per category, the same in every figure: platforms (and directions by their
 #: source), patterns, lags (GH first and HF first in their platform's colour), maturity
 #: groups, similarity levels, shared contributors, single- and multi-model releases and
-#: the per-family series of the time to the other platform.
+#: the per-family sample of the time to the other platform.
 COLOURS: dict[str, str] = {
-    "GH": OKABE_ITO[0],
-    "HF": OKABE_ITO[1],
+    Platform.GH: OKABE_ITO[0],
+    Platform.HF: OKABE_ITO[1],
     "GH→HF": OKABE_ITO[0],
     "HF→GH": OKABE_ITO[1],
     "family median": OKABE_ITO[7],
@@ -86,7 +86,7 @@ COLOURS: dict[str, str] = {
 
 #: Legend titles in words, by the column they show.
 LEGEND_TITLES = {
-    "age_group": "maturity",
+    "maturity": "maturity",
     "shared_contributors": "shared contributors",
     "release": "models",
     "platform": "platform",
@@ -254,8 +254,8 @@ def timeline(
     marker: str = "",
     window_days: int = 14,
 ) -> None:
-    """One row per HF variant plus GH, a dot per active period, a dashed line per co-active one."""
-    rows = ["GH", *hf]
+    """One row per HF model plus GH, a dot per active period, a dashed line per co-active one."""
+    rows = [Platform.GH, *hf]
     coactive = sorted(gh & set().union(*hf.values())) if hf else []
     last = max([*gh, *(p for ps in hf.values() for p in ps)], default=0)
     with plt.rc_context(STYLE), sns.axes_style("whitegrid"):
@@ -263,8 +263,8 @@ def timeline(
         for p in coactive:
             ax.axvline(p, color="0.55", linestyle="--", linewidth=0.6, zorder=0)
         for y, name in enumerate(rows):
-            periods = sorted(gh if name == "GH" else hf[name])
-            color = COLOURS["GH"] if name == "GH" else COLOURS["HF"]
+            periods = sorted(gh if name == Platform.GH else hf[name])
+            color = COLOURS[Platform.GH] if name == Platform.GH else COLOURS[Platform.HF]
             ax.scatter(periods, [y] * len(periods), s=9, color=color, zorder=2)
         ax.set_yticks(range(len(rows)), [_short(r) for r in rows], fontsize=6.5)
         ax.set_ylim(len(rows) - 0.5, -0.5)
@@ -285,9 +285,9 @@ def timeline_panel(
         for ax, (title, gh, hf) in zip(np.atleast_1d(axes), rows, strict=True):
             for p in sorted(gh & hf):
                 ax.axvline(p, color="0.6", linestyle="--", linewidth=0.6, zorder=0)
-            for y, (name, periods) in enumerate((("GH", gh), ("HF", hf))):
+            for y, (name, periods) in enumerate(((Platform.GH, gh), (Platform.HF, hf))):
                 ax.scatter(sorted(periods), [y] * len(periods), s=8, color=COLOURS[name])
-            ax.set_yticks([0, 1], ["GH", "HF"])
+            ax.set_yticks([0, 1], [Platform.GH, Platform.HF])
             ax.set_ylim(1.6, -0.6)
             ax.set_xlim(-1, max([*gh, *hf], default=0) + 1)
             ax.set_title(title, fontsize=8, loc="left")
@@ -301,7 +301,7 @@ def timeline_panel(
 
 
 def _short(name: str, width: int = 32) -> str:
-    """A model id without its owner, shortened in the middle (variants differ at the end)."""
+    """A model id without its owner, shortened in the middle (models differ at the end)."""
     name = name.split("/", 1)[-1]
     if len(name) <= width:
         return name
@@ -429,24 +429,24 @@ def _scale(ax, log: bool) -> None:
 
 
 def ecdf(table: pd.DataFrame, path: Path, marker: str = "", xlabel: str = "") -> None:
-    """Empirical cumulative distributions (``series``, ``days``, ``cumulative_percent``)
-    as steps, one colour per series; a symmetric-log day axis (zero days included)."""
+    """Empirical cumulative distributions (``sample``, ``days``, ``cumulative_percent``)
+    as steps, one colour per sample; a symmetric-log day axis (zero days included)."""
     if table.empty:
         note(Path(path), marker, "No switch events in this run.")
         return
     with plt.rc_context(STYLE), sns.axes_style("whitegrid"):
         fig, ax = plt.subplots(figsize=(6.3, 3.0))
-        for series, rows in table.groupby("series", sort=False):
+        for sample, rows in table.groupby("sample", sort=False):
             days = [0.0, *rows["days"]] if rows["days"].iloc[0] > 0 else list(rows["days"])
             share = (
                 [0.0, *rows["cumulative_percent"]]
                 if len(days) > len(rows)
                 else list(rows["cumulative_percent"])
             )
-            ax.step(days, share, where="post", label=str(series), color=COLOURS.get(str(series)))
+            ax.step(days, share, where="post", label=str(sample), color=COLOURS.get(str(sample)))
         ax.set_xscale("symlog", linthresh=1)
         ax.set_xlim(left=0)
         ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
         ax.set(xlabel=xlabel, ylabel="% of values at most x days", ylim=(0, 100))
-        ax.legend(title="series")
+        ax.legend(title="sample")
         _finish(fig, Path(path), marker)

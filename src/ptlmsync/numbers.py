@@ -10,7 +10,7 @@ import pandas as pd
 from ptlmsync.crawl.records import count_actions
 from ptlmsync.demo import marker_of
 from ptlmsync.outputs import unavailable_analyses
-from ptlmsync.vocab import AGE_GROUPS, SOURCE_LABELS, slug
+from ptlmsync.vocab import MATURITY_GROUPS, SOURCE_LABELS, Platform, slug
 
 
 def _statistics_text(statistics_repeat, repeats: int) -> str:
@@ -26,21 +26,24 @@ def label_numbers(validation: pd.DataFrame, usage: pd.DataFrame, label_config: d
         v = validation[(validation["measure"] == measure) & (validation["platform"] == platform)]
         return round(float(v["value"].iloc[0]), 3) if len(v) else None
 
-    backend = label_config.get("backend", "offline")
-    model = (label_config.get(backend) or {}).get("model", "rule-based")
-    if backend != "offline":
-        model += f", {label_config.get('prompt', 'study')} prompt"
-    statistics_repeat = label_config.get("statistics_repeat", "majority")
+    from ptlmsync.label.options import LabelOptions
+
+    options = LabelOptions.from_config(
+        {k: v for k, v in label_config.items() if k != "gold_is_demo"}
+    )
+    model = options.backend_spec.get("model", "rule-based")
+    if options.backend != "offline":
+        model += f", {options.prompt} prompt"
     return {
-        "labeller": f"{backend} ({model})",
-        "repeats": int(label_config.get("repeats", 1)),
+        "labeller": f"{options.backend} ({model})",
+        "repeats": options.repeats,
         "repeats_text": "one labelling"
-        if int(label_config.get("repeats", 1)) == 1
-        else f"{int(label_config['repeats'])} independent labellings",
-        "statistics": _statistics_text(statistics_repeat, int(label_config.get("repeats", 1))),
+        if options.repeats == 1
+        else f"{options.repeats} independent labellings",
+        "statistics": _statistics_text(options.statistics_repeat, options.repeats),
         "gold": "the demo's known change types"
         if label_config.get("gold_is_demo")
-        else label_config.get("gold_table") or "none",
+        else options.gold_table or "none",
         "kappa": {
             p: {
                 "mean": stat("kappa_mean", p),
@@ -56,9 +59,9 @@ def label_numbers(validation: pd.DataFrame, usage: pd.DataFrame, label_config: d
                 if ((validation["measure"] == "n") & (validation["platform"] == p)).any()
                 else 0,
             }
-            for p in ("GH", "HF")
+            for p in (Platform.GH, Platform.HF)
         },
-        "remote": backend != "offline",
+        "remote": options.backend != "offline",
         **{
             column: int(usage[column].sum()) if column in usage else 0
             for column in (
@@ -510,12 +513,12 @@ def _test_numbers(table) -> dict:
             numbers[key] = {
                 r["grouping"]: {k: r.get(k) for k in ("H", "dof", "p", "epsilon2")} for r in rows
             }
-    chi2_age = table("chi2_change_types_by_age")
+    chi2_age = table("chi2_change_types_by_maturity")
     if chi2_age is not None:
-        by_group = {r["age_group"]: r for r in chi2_age.to_dict("records")}
-        numbers["chi2_change_types_by_age"] = {  # every group, n/a where it has no test
+        by_group = {r["maturity"]: r for r in chi2_age.to_dict("records")}
+        numbers["chi2_change_types_by_maturity"] = {  # every group, n/a where it has no test
             slug(g): {k: by_group.get(g, {}).get(k) for k in ("chi2", "p_bonferroni", "cramers_v")}
-            for g in AGE_GROUPS
+            for g in MATURITY_GROUPS
         }
     chi2_contrib = table("chi2_similarity_contributors")
     if chi2_contrib is not None and len(chi2_contrib):
@@ -553,7 +556,8 @@ def _release_phase_direction_numbers(table, families, switches) -> dict:
             "percent_changed": round(100 * changed / len(phased), 1) if len(phased) else None,
         },
         "switch_direction": {
-            f"{a.lower()}_to_{b.lower()}": direction(a, b) for a, b in (("GH", "HF"), ("HF", "GH"))
+            f"{a.lower()}_to_{b.lower()}": direction(a, b)
+            for a, b in ((Platform.GH, Platform.HF), (Platform.HF, Platform.GH))
         },
     }
 
@@ -716,7 +720,7 @@ def comparison_text(figures: pd.DataFrame, claims: pd.DataFrame, demo: bool) -> 
 
 
 #: How the paper names the switch groupings in a sentence.
-GROUPING_WORDS = {"pattern": "patterns", "lag": "lags", "age": "maturity groups"}
+GROUPING_WORDS = {"pattern": "patterns", "lag": "lags", "maturity": "maturity groups"}
 
 
 def _p_stated(p) -> str:
@@ -740,11 +744,11 @@ def findings_numbers(tables_dir: Path) -> dict:
         return run_table(tables_dir, name)
 
     found: dict = {}
-    chi2 = table("chi2_change_types_by_age")
+    chi2 = table("chi2_change_types_by_maturity")
     if chi2 is not None and len(chi2):
-        differ = chi2.loc[chi2["p_bonferroni"] < ALPHA, "age_group"].tolist()
-        same = chi2.loc[~(chi2["p_bonferroni"] < ALPHA), "age_group"].tolist()
-        found["change_types_by_age"] = (
+        differ = chi2.loc[chi2["p_bonferroni"] < ALPHA, "maturity"].tolist()
+        same = chi2.loc[~(chi2["p_bonferroni"] < ALPHA), "maturity"].tolist()
+        found["change_types_by_maturity"] = (
             "differs significantly between the platforms in every maturity group"
             if not same
             else "differs significantly between the platforms in no maturity group"
@@ -777,23 +781,23 @@ RELEASE_WORDS = {"single": "single-model", "multiple": "multi-model"}
 def _figure_findings(table) -> dict:
     """What the figures of lags, patterns and contributors by group show, in words."""
     found: dict = {}
-    lag_by_age = table("lag_by_age")
-    if lag_by_age is not None and len(lag_by_age):
-        gh = lag_by_age[lag_by_age["lag"] == "GH first"]
-        found["lag_by_age"] = (
+    lag_by_maturity = table("lag_by_maturity")
+    if lag_by_maturity is not None and len(lag_by_maturity):
+        gh = lag_by_maturity[lag_by_maturity["lag"] == "GH first"]
+        found["lag_by_maturity"] = (
             "GH is active first in "
             + _and(
                 [
                     f"{p:.1f}% of the {g}"
-                    for g, p in zip(gh["age_group"], gh["percent_within_age"], strict=True)
+                    for g, p in zip(gh["maturity"], gh["percent_within_maturity"], strict=True)
                 ]
             )
             + " families"
         )
-    pattern_by_age = table("pattern_by_age")
-    if pattern_by_age is not None and len(pattern_by_age):
-        found["pattern_by_age"] = "the most common pattern is " + _and(
-            _top_by(pattern_by_age, "age_group", "pattern", "percent_within_age")
+    pattern_by_maturity = table("pattern_by_maturity")
+    if pattern_by_maturity is not None and len(pattern_by_maturity):
+        found["pattern_by_maturity"] = "the most common pattern is " + _and(
+            _top_by(pattern_by_maturity, "maturity", "pattern", "percent_within_maturity")
         )
     release = table("pattern_by_release")
     if release is not None and len(release):
@@ -874,7 +878,7 @@ def _switch_findings(table) -> dict:
         found["slowest_lag"] = ranked["group"].iloc[0]
     dist = table("switch_days_distribution")
     if dist is not None and len(dist):
-        rows = dist.set_index("series")
+        rows = dist.set_index("sample")
         if {"GH→HF", "HF→GH"} <= set(rows.index):
             a, b = rows.loc["GH→HF"], rows.loc["HF→GH"]
             slower, faster = ("GH→HF", "HF→GH") if a["mean"] >= b["mean"] else ("HF→GH", "GH→HF")
@@ -927,21 +931,21 @@ def _switch_findings(table) -> dict:
 
 def _similarity_findings(table) -> dict:
     found: dict = {}
-    by_age = table("similarity_by_age")
+    by_age = table("similarity_by_maturity")
     if by_age is not None and len(by_age):
         high = by_age[by_age["similarity_level"] == "high"]
-        if len(high) and "percent_within_age" in high:
-            ordered = high.sort_values("percent_within_age", ascending=False)
+        if len(high) and "percent_within_maturity" in high:
+            ordered = high.sort_values("percent_within_maturity", ascending=False)
             top = ordered.iloc[0]
             tie = (
                 len(ordered) > 1
-                and ordered["percent_within_age"].iloc[1] == top["percent_within_age"]
+                and ordered["percent_within_maturity"].iloc[1] == top["percent_within_maturity"]
             )
             found["similarity_peak"] = (
                 "no maturity group has more families of high similarity than every other"
                 if tie
-                else f"high similarity is most common among {top['age_group']} families "
-                f"({top['percent_within_age']:.1f}%)"
+                else f"high similarity is most common among {top['maturity']} families "
+                f"({top['percent_within_maturity']:.1f}%)"
             )
     tests = table("chi2_similarity_contributors")
     if tests is not None and len(tests):

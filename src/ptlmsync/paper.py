@@ -23,7 +23,7 @@ import yaml
 
 from ptlmsync import outputs
 from ptlmsync.demo import DEMO_MARKER
-from ptlmsync.vocab import AGE_GROUPS, LAG_ORDER, PATTERN_NAMES, PATTERN_ORDER, Source
+from ptlmsync.vocab import LAG_ORDER, MATURITY_GROUPS, PATTERN_NAMES, PATTERN_ORDER, Source
 
 log = logging.getLogger(__name__)
 
@@ -149,7 +149,7 @@ def significance_matrix(csv_path: Path) -> str:
         df = pd.read_csv(csv_path).set_index("group")
     except pd.errors.EmptyDataError:  # fewer than two groups: nothing to compare
         return "*(No two groups with switch events to compare in this run.)*"
-    order = [g for g in [*PATTERN_ORDER, *LAG_ORDER, *AGE_GROUPS] if g in df.index]
+    order = [g for g in [*PATTERN_ORDER, *LAG_ORDER, *MATURITY_GROUPS] if g in df.index]
     groups = order + [g for g in df.index if g not in order]
     df = df.loc[groups, groups]
     codes = {name: code for code, name in reversed(list(PATTERN_NAMES.items()))}
@@ -247,7 +247,7 @@ EMPTY_WHEN = {
     "pattern_distribution": "n",
     "switch_days_by_lag": "n_switches",
     "switch_days_by_pattern": "n_switches",
-    "switch_days_by_age": "n_switches",
+    "switch_days_by_maturity": "n_switches",
 }
 
 #: Research questions as the comparison's appendix names them.

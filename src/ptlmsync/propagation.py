@@ -10,8 +10,31 @@ import numpy as np
 import pandas as pd
 
 from ptlmsync.artefacts import kind_of, parse_files
+from ptlmsync.config import options_from_config, schema_defaults
+from ptlmsync.vocab import Platform
 
-CHANGE_COLUMNS = ["family", "platform", "series", "key", "date", "kind"]
+_DEFAULTS = schema_defaults("propagation")
+
+
+@dataclass(frozen=True)
+class PropagationParams:
+    """The ``propagation:`` block: how long a change may take to count as answered
+    (``max_days``; None: one coding window) and the null model's draws and seed."""
+
+    max_days: float | None = _DEFAULTS["max_days"]
+    null_draws: int = _DEFAULTS["null_draws"]
+    seed: int = _DEFAULTS["seed"]
+
+    @classmethod
+    def from_config(cls, propagation_config: dict | None) -> PropagationParams:
+        return options_from_config(cls, "propagation", propagation_config)
+
+    def answer_days(self, window_days: int) -> float:
+        """The longest delay that counts as an answer: ``max_days``, else one window."""
+        return self.max_days or window_days
+
+
+CHANGE_COLUMNS = ["family", "platform", "repository", "key", "date", "kind"]
 EVENT_COLUMNS = [
     "family",
     "kind",
@@ -48,7 +71,7 @@ DRIFT_COLUMNS = [
     "last_hf_commit",
     "hf_ever_held",
 ]
-DIRECTIONS = {"GH→HF": ("GH", "HF"), "HF→GH": ("HF", "GH")}
+DIRECTIONS = {"GH→HF": (Platform.GH, Platform.HF), "HF→GH": (Platform.HF, Platform.GH)}
 #: Significance level of ``beyond_chance`` (after Bonferroni over a table's rows).
 ALPHA = 0.05
 DAY_SECONDS = 86_400
@@ -63,7 +86,7 @@ def changes(commits: pd.DataFrame) -> pd.DataFrame:
     if "files" not in commits or commits["files"].isna().all():
         return pd.DataFrame(columns=CHANGE_COLUMNS)
     rows = [
-        (c.family, c.platform, c.series, c.key, c.date, kind)
+        (c.family, c.platform, c.repository, c.key, c.date, kind)
         for c in commits.dropna(subset=["files", "date"]).itertuples(index=False)
         for kind in sorted({kind_of(path) for _, path in parse_files(c.files)})
     ]
@@ -79,13 +102,13 @@ def counted_changes(changes: pd.DataFrame) -> pd.DataFrame:
     if changes.empty:
         return pd.DataFrame(columns=columns)
     dated = changes.dropna(subset=["date"]).sort_values(["date", "key"], kind="stable")
-    gh = dated[dated["platform"] == "GH"].assign(n_commits=1)
-    hf = dated[dated["platform"] == "HF"].assign(day=lambda d: d["date"].dt.floor("D"))
+    gh = dated[dated["platform"] == Platform.GH].assign(n_commits=1)
+    hf = dated[dated["platform"] == Platform.HF].assign(day=lambda d: d["date"].dt.floor("D"))
     hf = (
         hf.groupby(["family", "kind", "day"], sort=False)
         .agg(key=("key", "first"), date=("date", "first"), n_commits=("key", "nunique"))
         .reset_index()
-        .assign(platform="HF")
+        .assign(platform=Platform.HF)
     )
     out = pd.concat([gh[columns], hf[columns]], ignore_index=True)
     return out.sort_values(["family", "kind", "platform", "date", "key"]).reset_index(drop=True)
@@ -375,8 +398,8 @@ def drift(commits: pd.DataFrame, changes: pd.DataFrame) -> pd.DataFrame:
     maintainer would have to carry over to the Hub. ``hf_ever_held``: the family's HF
     side changed that kind at some time (only those kinds may be missing on the Hub;
     CI or training files it never held are reported apart)."""
-    last_hf = commits[commits["platform"] == "HF"].groupby("family")["date"].max()
-    gh = changes[changes["platform"] == "GH"].copy()
+    last_hf = commits[commits["platform"] == Platform.HF].groupby("family")["date"].max()
+    gh = changes[changes["platform"] == Platform.GH].copy()
     gh["last_hf_commit"] = gh["family"].map(last_hf)
     pending = gh[gh["last_hf_commit"].notna() & (gh["date"] > gh["last_hf_commit"])]
     if pending.empty:
@@ -391,7 +414,7 @@ def drift(commits: pd.DataFrame, changes: pd.DataFrame) -> pd.DataFrame:
         )
         .reset_index()
     )
-    hf = changes[changes["platform"] == "HF"]
+    hf = changes[changes["platform"] == Platform.HF]
     held = set(zip(hf["family"], hf["kind"], strict=True))
     table["hf_ever_held"] = [
         (f, k) in held for f, k in zip(table["family"], table["kind"], strict=True)

@@ -19,7 +19,7 @@ from ptlmsync.contributors import CONTRIBUTOR_COLUMNS, contributor_row
 from ptlmsync.schemas import TableError
 from ptlmsync.sync import SWITCH_COLUMNS
 from ptlmsync.vocab import (
-    STUDY_AGE_GROUPS,
+    STUDY_MATURITY_GROUPS,
     normalise_lag,
     normalise_study_pattern,
 )
@@ -113,10 +113,10 @@ def load_families(directory: Path) -> pd.DataFrame:
     ).to_numpy()
     ages = grouped.set_index("family")
     per_family["age_days"] = ages["average_age_days"].reindex(per_family.index).round(1)
-    per_family["age_group"] = (
+    per_family["maturity"] = (
         ages["age_group"]
         .reindex(per_family.index)
-        .map(lambda g: STUDY_AGE_GROUPS.get(str(g).lower()))
+        .map(lambda g: STUDY_MATURITY_GROUPS.get(str(g).lower()))
     )
     per_family["release"] = per_family["n_models"].map(lambda n: "multiple" if n > 1 else "single")
     phases = _read(directory, "phases", ["family", "early_codes", "late_codes"]).set_index("family")

@@ -12,6 +12,8 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
+from ptlmsync.vocab import Platform
+
 # owner/name; neither part may be "." or "..", so that an id can never name a path
 # outside the directory it is joined to
 GH_REPO_PATTERN = r"^(?!\.\.?/)[A-Za-z0-9_.-]+/(?!\.\.?$)[A-Za-z0-9_.-]+$"
@@ -97,8 +99,8 @@ CRAWLED_GH_COLUMNS = [*GH_COMMITS.columns, "n_parents"]
 FAMILY_COMMITS = pa.DataFrameSchema(
     {
         "family": _str(),
-        "platform": _str(checks=pa.Check.isin(["GH", "HF"])),
-        "series": _str(),  # "GH" or the HF model id
+        "platform": _str(checks=pa.Check.isin([Platform.GH, Platform.HF])),
+        "repository": _str(),  # "GH" or the HF model id
         "key": _str(),  # sha or commit id
         "date": pa.Column(UTC_DATE, nullable=True),
         "text": _str(),
@@ -137,7 +139,7 @@ def gold_labels_schema(change_types: list[str]) -> pa.DataFrameSchema:
     """Manually labelled commits (``label.gold_table``): platform, key, label."""
     return pa.DataFrameSchema(
         {
-            "platform": _str(checks=pa.Check.isin(["GH", "HF"])),
+            "platform": _str(checks=pa.Check.isin([Platform.GH, Platform.HF])),
             "key": _str(),
             "label": _str(checks=pa.Check.isin(change_types)),
         },

@@ -28,7 +28,7 @@ from ptlmsync.schemas import (
     validate,
 )
 from ptlmsync.text import clean_text, hf_commit_text
-from ptlmsync.vocab import Source
+from ptlmsync.vocab import Platform, Source
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ def collect_snapshot(config: dict, out_dir: str | Path, live_dir: str | Path | N
         "n_families": int(models["family"].nunique()),
         "excluded_families": sorted(excluded & set(models["family"])),
     }
-    (out / "snapshot.json").write_text(json.dumps(meta, indent=2, default=str))
+    write_meta(out / "snapshot.json", meta)
     return meta
 
 
@@ -91,13 +91,7 @@ def _write_demo(params: dict, out: Path) -> dict:
         {"hf_user": hf_users, "github_login": [u if u in logins else "" for u in hf_users]}
     ).to_csv(out / HF_USERS, index=False)
     snap.truth.to_parquet(out / demo.TRUTH_FILE, index=False)
-    return {
-        "source": "demo",
-        "demo": True,
-        "marker": demo.DEMO_MARKER,
-        "extraction_date": params["extraction_date"],
-        "seed": params["seed"],
-    }
+    return snapshot_metadata(Source.DEMO, params["extraction_date"], seed=params["seed"])
 
 
 def _copy_snapshot(snapshot_dir: str | None, out: Path) -> dict:
@@ -125,13 +119,13 @@ def _copy_snapshot(snapshot_dir: str | None, out: Path) -> dict:
         json.loads((src / "snapshot.json").read_text()) if (src / "snapshot.json").exists() else {}
     )
     extraction = given.get("extraction_date") or models["last_modified"].max().date().isoformat()
-    return {
-        "source": "snapshot",
-        "demo": bool(given.get("demo", False)),
-        "marker": given.get("marker", ""),
-        "extraction_date": extraction,
-        "snapshot_dir": str(src),
-    }
+    return snapshot_metadata(
+        Source.SNAPSHOT,
+        extraction,
+        demo_data=given.get("demo", False),
+        marker=given.get("marker", ""),
+        snapshot_dir=str(src),
+    )
 
 
 def _iso(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -144,7 +138,7 @@ def _iso(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 def family_commits(
     models: pd.DataFrame, hf: pd.DataFrame, gh: pd.DataFrame, hf_users: dict[str, str] | None = None
 ) -> pd.DataFrame:
-    """All commits of all families in the per-family schema (family, platform, series, …).
+    """All commits of all families in the per-family schema (family, platform, repository, …).
 
     ``author_github`` and ``author_identity`` say what is known of the authors' GitHub
     accounts. GH: the login where ``gh_commits`` marks the author as one (its
@@ -160,8 +154,8 @@ def family_commits(
     hf_part = pd.DataFrame(
         {
             "family": hf["model_id"].map(family_of_model),
-            "platform": "HF",
-            "series": hf["model_id"],
+            "platform": Platform.HF,
+            "repository": hf["model_id"],
             "key": hf["commit_id"],
             "date": hf["date"],
             "text": [hf_commit_text(t, m) for t, m in zip(hf["title"], hf["message"], strict=True)],
@@ -176,8 +170,8 @@ def family_commits(
     gh_part = pd.DataFrame(
         {
             "family": gh["github_repo"].map(family_of_repo),
-            "platform": "GH",
-            "series": "GH",
+            "platform": Platform.GH,
+            "repository": Platform.GH,
             "key": gh["sha"],
             "date": gh["date"],
             "text": [clean_text(m) for m in gh["message"]],
@@ -292,10 +286,10 @@ def exclusion_reasons(
     for family in sorted(models["family"].unique()):
         if family in set(exclude):
             reason = CONFIGURED_EXCLUSION
-        elif (family, "GH") not in dated.index:
+        elif (family, Platform.GH) not in dated.index:
             status = gh_status.get(family, CrawlStatus.OK)
             reason = status if status != CrawlStatus.OK else NO_GH_COMMITS
-        elif (family, "HF") not in dated.index:
+        elif (family, Platform.HF) not in dated.index:
             reason = NO_HF_COMMITS
         else:
             continue
@@ -312,8 +306,36 @@ def read_gh_statuses(path: Path) -> dict[str, str]:
     missing = {"family", "platform", "status"} - set(status.columns)
     if missing:
         raise TableError(f"{path}: missing columns {sorted(missing)}")
-    gh = status[status["platform"] == "GH"]
+    gh = status[status["platform"] == Platform.GH]
     return dict(zip(gh["family"], gh["status"], strict=True))
+
+
+def snapshot_metadata(
+    source: str,
+    extraction_date: str,
+    *,
+    demo_data: bool | None = None,
+    marker: str | None = None,
+    **details,
+) -> dict:
+    """The metadata of a run's data (``snapshot.json``, the one place it is built): its
+    source, whether it is demo data and the mark its outputs carry (by default: the
+    demo's mark for the demo, none otherwise), the extraction date, and the source's
+    ``details``."""
+    is_demo = source == Source.DEMO if demo_data is None else bool(demo_data)
+    if marker is None:
+        marker = demo.DEMO_MARKER if is_demo else ""
+    return {
+        "source": str(source),
+        "demo": is_demo,
+        "marker": marker,
+        "extraction_date": extraction_date,
+        **details,
+    }
+
+
+def write_meta(path: str | Path, meta: dict) -> None:
+    Path(path).write_text(json.dumps(meta, indent=2, default=str))
 
 
 def read_meta(snapshot_json: str | Path) -> dict:

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ptlmsync.label.taxonomy import UNLABELLED, load_taxonomy
-from ptlmsync.vocab import AGE_GROUPS
+from ptlmsync.vocab import MATURITY_GROUPS, Platform
 
 
 def value_terciles(values: pd.Series, labels: list[str]) -> pd.Series:
@@ -20,9 +20,9 @@ def value_terciles(values: pd.Series, labels: list[str]) -> pd.Series:
     return group.map(dict(enumerate(labels))).where(values.notna())
 
 
-def age_groups(age_days: pd.Series) -> pd.Series:
+def maturity_groups(age_days: pd.Series) -> pd.Series:
     """Maturity groups (Recent / Intermediate / Matured): value terciles of family age."""
-    return value_terciles(age_days, AGE_GROUPS)
+    return value_terciles(age_days, MATURITY_GROUPS)
 
 
 def family_ages(models: pd.DataFrame, extraction_date: str) -> pd.Series:
@@ -58,26 +58,30 @@ def distribution(values: pd.Series, categories: list[str], name: str) -> pd.Data
 
 
 def crosstab(df: pd.DataFrame, row: str, categories: list[str]) -> pd.DataFrame:
-    """``row`` x age group counts, with percentages within each age group and of all.
+    """``row`` x maturity group counts, with percentages within each maturity group and of all.
 
     Rows outside ``categories`` are kept (the same denominators as :func:`distribution`);
-    ``n_age_group`` and ``n_all`` are the denominators of the two percentages.
+    ``n_maturity`` and ``n_all`` are the denominators of the two percentages.
     """
-    table = df.groupby([row, "age_group"]).size().rename("n").reset_index()
+    table = df.groupby([row, "maturity"]).size().rename("n").reset_index()
     extra = [v for v in table[row].unique() if v not in categories]
-    full = pd.MultiIndex.from_product([[*categories, *extra], AGE_GROUPS], names=[row, "age_group"])
-    table = table.set_index([row, "age_group"]).reindex(full, fill_value=0).reset_index()
-    within = table.groupby("age_group")["n"].transform("sum")
-    table["percent_within_age"] = (100 * table["n"] / within.where(within > 0)).fillna(0).round(2)
+    full = pd.MultiIndex.from_product(
+        [[*categories, *extra], MATURITY_GROUPS], names=[row, "maturity"]
+    )
+    table = table.set_index([row, "maturity"]).reindex(full, fill_value=0).reset_index()
+    within = table.groupby("maturity")["n"].transform("sum")
+    table["percent_within_maturity"] = (
+        (100 * table["n"] / within.where(within > 0)).fillna(0).round(2)
+    )
     table["percent_of_all"] = share(table["n"]).to_numpy()
-    table["n_age_group"] = within.astype(int)
+    table["n_maturity"] = within.astype(int)
     table["n_all"] = int(table["n"].sum())
     return table
 
 
 def majority_labels(labels: pd.DataFrame) -> pd.DataFrame:
     """One label per commit: the most frequent across repeats, ties broken by repeat 1."""
-    ids = [c for c in ("platform", "family", "series", "key") if c in labels.columns]
+    ids = [c for c in ("platform", "family", "repository", "key") if c in labels.columns]
     counts = (
         labels.groupby([*ids, "label"])
         .agg(votes=("repeat", "size"), first_repeat=("repeat", "min"))
@@ -90,7 +94,7 @@ def majority_labels(labels: pd.DataFrame) -> pd.DataFrame:
 def change_types_by_platform(labels: pd.DataFrame) -> pd.DataFrame:
     names = load_taxonomy().names
     parts = []
-    for platform in ("GH", "HF"):
+    for platform in (Platform.GH, Platform.HF):
         d = distribution(labels.loc[labels["platform"] == platform, "label"], names, "change_type")
         parts.append(d.assign(platform=platform))
     return pd.concat(parts, ignore_index=True)[["platform", "change_type", "n", "percent"]]
@@ -111,8 +115,8 @@ def similarity(labels: pd.DataFrame, families: list[str]) -> pd.DataFrame:
     sets = labels.groupby(["family", "platform"])["label"].agg(set)
     rows = []
     for f in families:
-        gh, hf = sets.get((f, "GH"), set()), sets.get((f, "HF"), set())
-        missing = [p for p, types in (("GH", gh), ("HF", hf)) if not types]
+        gh, hf = sets.get((f, Platform.GH), set()), sets.get((f, Platform.HF), set())
+        missing = [p for p, types in ((Platform.GH, gh), (Platform.HF, hf)) if not types]
         reason = f"no labelled {' or '.join(missing)} commit" if missing else ""
         rows.append((f, jaccard(gh, hf), reason))
     return pd.DataFrame(rows, columns=SIMILARITY_COLUMNS)
@@ -226,33 +230,35 @@ def bonferroni(p: pd.Series) -> pd.Series:
 # --- change types -------------------------------------------------------------------
 
 
-def change_types_by_age(labels: pd.DataFrame, families: pd.DataFrame) -> pd.DataFrame:
-    """Share of each change type per age group and platform."""
+def change_types_by_maturity(labels: pd.DataFrame, families: pd.DataFrame) -> pd.DataFrame:
+    """Share of each change type per maturity group and platform."""
     names = load_taxonomy().names
-    joined = labels.merge(families[["family", "age_group"]], on="family")
+    joined = labels.merge(families[["family", "maturity"]], on="family")
     parts = []
-    for (group, platform), g in joined.groupby(["age_group", "platform"]):
+    for (group, platform), g in joined.groupby(["maturity", "platform"]):
         d = distribution(g["label"], names, "change_type")
-        parts.append(d.assign(age_group=group, platform=platform))
-    columns = ["age_group", "platform", "change_type", "n", "percent"]
+        parts.append(d.assign(maturity=group, platform=platform))
+    columns = ["maturity", "platform", "change_type", "n", "percent"]
     return pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns)
 
 
-def chi2_change_types_by_age(by_age: pd.DataFrame) -> pd.DataFrame:
-    """Per age group, a type x platform chi-square test; Bonferroni over the groups."""
+def chi2_change_types_by_maturity(by_age: pd.DataFrame) -> pd.DataFrame:
+    """Per maturity group, a type x platform chi-square test; Bonferroni over the groups."""
     rows = []
-    for group in [g for g in AGE_GROUPS if g in set(by_age["age_group"])]:
-        g = by_age[by_age["age_group"] == group]
+    for group in [g for g in MATURITY_GROUPS if g in set(by_age["maturity"])]:
+        g = by_age[by_age["maturity"] == group]
         table = g.pivot_table(index="change_type", columns="platform", values="n", fill_value=0)
-        rows.append({"age_group": group, **chi2_test(table)})
-    out = pd.DataFrame(rows, columns=["age_group", "chi2", "dof", "p", "cramers_v", "n"])
+        rows.append({"maturity": group, **chi2_test(table)})
+    out = pd.DataFrame(rows, columns=["maturity", "chi2", "dof", "p", "cramers_v", "n"])
     out.insert(4, "p_bonferroni", bonferroni(out["p"]))
     return out
 
 
 def pattern_change_types_gh(labels: pd.DataFrame, families: pd.DataFrame) -> pd.DataFrame:
     """GH: share of each change type among the commits of each pattern's families."""
-    gh = labels[labels["platform"] == "GH"].merge(families[["family", "pattern"]], on="family")
+    gh = labels[labels["platform"] == Platform.GH].merge(
+        families[["family", "pattern"]], on="family"
+    )
     counts = gh.groupby(["pattern", "label"]).size().rename("n").reset_index()
     counts["percent"] = (100 * counts["n"] / counts.groupby("pattern")["n"].transform("sum")).round(
         2
@@ -263,10 +269,12 @@ def pattern_change_types_gh(labels: pd.DataFrame, families: pd.DataFrame) -> pd.
 def pattern_change_types_hf(labels: pd.DataFrame, families: pd.DataFrame) -> pd.DataFrame:
     """HF: each model's share of each change type, then the median per pattern."""
     names = load_taxonomy().names
-    hf = labels[labels["platform"] == "HF"].merge(families[["family", "pattern"]], on="family")
+    hf = labels[labels["platform"] == Platform.HF].merge(
+        families[["family", "pattern"]], on="family"
+    )
     if hf.empty:
         return pd.DataFrame(columns=["pattern", "change_type", "n_models", "median_percent"])
-    per_model = pd.crosstab([hf["pattern"], hf["series"]], hf["label"]).reindex(
+    per_model = pd.crosstab([hf["pattern"], hf["repository"]], hf["label"]).reindex(
         columns=names, fill_value=0
     )
     shares = 100 * per_model.div(per_model.sum(axis=1), axis=0)
@@ -287,7 +295,7 @@ def chi2_pattern_platform(labels: pd.DataFrame, families: pd.DataFrame) -> pd.Da
     rows = []
     for pattern, g in joined.groupby("pattern"):
         table = pd.crosstab(g["platform"], g["category"]).reindex(
-            index=["GH", "HF"], columns=tax.categories, fill_value=0
+            index=[Platform.GH, Platform.HF], columns=tax.categories, fill_value=0
         )
         rows.append({"pattern": pattern, **chi2_test(table)})
     out = pd.DataFrame(rows, columns=["pattern", "chi2", "dof", "p", "cramers_v", "n"])
@@ -414,7 +422,7 @@ def contributors_by_pattern(families: pd.DataFrame, contributors: pd.DataFrame) 
     joined = families[["family", "pattern"]].merge(contributors, on="family")
     rows = []
     for pattern, g in joined.groupby("pattern"):
-        for platform, col in (("GH", "n_gh_authors"), ("HF", "n_hf_authors")):
+        for platform, col in ((Platform.GH, "n_gh_authors"), (Platform.HF, "n_hf_authors")):
             v = g[col]
             rows.append(
                 {
@@ -443,7 +451,7 @@ def spearman_contributors(families: pd.DataFrame, contributors: pd.DataFrame) ->
     joined = families[["family", "pattern"]].merge(contributors, on="family")
     joined["pattern_rank"] = joined["pattern"].map(rank)
     rows = []
-    for platform, col in (("GH", "n_gh_authors"), ("HF", "n_hf_authors")):
+    for platform, col in ((Platform.GH, "n_gh_authors"), (Platform.HF, "n_hf_authors")):
         if len(joined) < 3 or joined["pattern_rank"].nunique() < 2 or joined[col].nunique() < 2:
             rho, p = np.nan, np.nan
         else:
@@ -474,7 +482,11 @@ def unlabelled_commits(labels: pd.DataFrame) -> pd.DataFrame:
     """Per platform, the commits excluded from the change-type statistics as unlabelled."""
     counts = labels.assign(unlabelled=labels["label"] == UNLABELLED).groupby("platform")
     table = counts["unlabelled"].agg(n_commits="size", n_unlabelled="sum")
-    table = table.reindex(["GH", "HF"], fill_value=0).rename_axis("platform").reset_index()
+    table = (
+        table.reindex([Platform.GH, Platform.HF], fill_value=0)
+        .rename_axis("platform")
+        .reset_index()
+    )
     table["percent_unlabelled"] = (
         (100 * table["n_unlabelled"] / table["n_commits"].where(table["n_commits"] > 0))
         .fillna(0.0)

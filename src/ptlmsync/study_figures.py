@@ -9,10 +9,10 @@ from pathlib import Path
 import pandas as pd
 
 from ptlmsync import figures
-from ptlmsync.vocab import PATTERN_ORDER, SWITCH_GROUPINGS
+from ptlmsync.vocab import PATTERN_ORDER, SWITCH_GROUPINGS, Platform
 
 FAMILY_SHARE = "% of families"
-AGE_SHARE = "% of families in age group"
+MATURITY_SHARE = "% of families in maturity group"
 #: Pattern x change type heat maps drawn from the table of the same name: (value, label).
 HEATMAP_FIGURES: dict[str, tuple[str, str]] = {
     "pattern_change_types_gh": ("percent", "% of the pattern's GH commits"),
@@ -21,7 +21,12 @@ HEATMAP_FIGURES: dict[str, tuple[str, str]] = {
 #: Bar charts drawn from the table of the same name: (x, y, hue, y-axis label); pattern
 #: charts are horizontal, so that pattern names never collide.
 BAR_FIGURES: dict[str, tuple[str, str, str | None, str]] = {
-    "similarity_by_age": ("similarity_level", "percent_within_age", "age_group", AGE_SHARE),
+    "similarity_by_maturity": (
+        "similarity_level",
+        "percent_within_maturity",
+        "maturity",
+        MATURITY_SHARE,
+    ),
     "similarity_by_contributors": (
         "similarity_level",
         "percent_within_shared_contributors",
@@ -29,9 +34,9 @@ BAR_FIGURES: dict[str, tuple[str, str, str | None, str]] = {
         "% of families with these shared contributors",
     ),
     "lag_distribution": ("lag", "percent", None, FAMILY_SHARE),
-    "lag_by_age": ("lag", "percent_within_age", "age_group", AGE_SHARE),
+    "lag_by_maturity": ("lag", "percent_within_maturity", "maturity", MATURITY_SHARE),
     "pattern_distribution": ("pattern", "percent", None, FAMILY_SHARE),
-    "pattern_by_age": ("pattern", "percent_within_age", "age_group", AGE_SHARE),
+    "pattern_by_maturity": ("pattern", "percent_within_maturity", "maturity", MATURITY_SHARE),
     "pattern_by_release": ("pattern", "percent_of_all", "release", FAMILY_SHARE),
 }
 
@@ -59,13 +64,13 @@ def plot_study_figures(
             ylabel="% of commits",
             horizontal=True,
         ),
-        "change_types_by_age": lambda: figures.faceted_bars(
-            t("change_types_by_age"),
+        "change_types_by_maturity": lambda: figures.faceted_bars(
+            t("change_types_by_maturity"),
             "change_type",
             "percent",
-            "age_group",
+            "maturity",
             "platform",
-            fig("change_types_by_age"),
+            fig("change_types_by_maturity"),
             marker,
             ylabel="% of commits",
             horizontal=True,
@@ -143,7 +148,9 @@ def _contributor_boxes(families_csv, contributors_csv, fig, marker) -> None:
         var_name="platform",
         value_name="contributors",
     )
-    long["platform"] = long["platform"].map({"n_gh_authors": "GH", "n_hf_authors": "HF"})
+    long["platform"] = long["platform"].map(
+        {"n_gh_authors": Platform.GH, "n_hf_authors": Platform.HF}
+    )
     order = [p for p in PATTERN_ORDER if p in set(long["pattern"])]
     long["pattern"] = pd.Categorical(long["pattern"], order)
     figures.box_by_group(

@@ -20,24 +20,25 @@ import pandas as pd
 from ptlmsync.label.taxonomy import UNLABELLED, load_taxonomy
 from ptlmsync.schemas import TableError
 from ptlmsync.text import clean_text
+from ptlmsync.vocab import Platform
 
 log = logging.getLogger(__name__)
 
 GH_FILE, HF_FILE = "GH_160_with_labels.csv", "HF_160_with_labels.csv"
 #: Per platform: the file, its columns this check reads, the manual and Gemini columns.
 STUDY_COLUMNS = {
-    "GH": (
+    Platform.GH: (
         GH_FILE,
         ["cleaned_github", "commit_date", "commit_message"],
         "manual_categories",
         "automatic",
     ),
-    "HF": (HF_FILE, ["commit_id"], "manual_classification", "automatic_classification"),
+    Platform.HF: (HF_FILE, ["commit_id"], "manual_classification", "automatic_classification"),
 }
 #: How each platform's commits are matched (stated in the table and the paper).
 MATCHED_BY = {
-    "GH": "repository, message and author date to the second",
-    "HF": "commit id",
+    Platform.GH: "repository, message and author date to the second",
+    Platform.HF: "commit id",
 }
 VALIDATION_COLUMNS = [
     "platform",
@@ -118,22 +119,22 @@ def match_commits(
     row that matches several commits, or a commit matched by several rows, is taken once
     (the first by key)."""
     parts = []
-    hf = commits[commits["platform"] == "HF"]
-    rows = study["HF"].assign(_id=study["HF"]["commit_id"].str.strip().str.lower())
+    hf = commits[commits["platform"] == Platform.HF]
+    rows = study[Platform.HF].assign(_id=study[Platform.HF]["commit_id"].str.strip().str.lower())
     ours = hf.assign(_id=hf["key"].astype(str).str.lower())
-    parts.append(_joined("HF", rows, ours, ["_id"]))
-    gh = commits[commits["platform"] == "GH"]
-    rows = study["GH"].assign(
-        _repo=study["GH"]["cleaned_github"].map(repo_key),
-        _text=study["GH"]["commit_message"].map(message_key),
-        _date=_seconds(study["GH"]["commit_date"]),
+    parts.append(_joined(Platform.HF, rows, ours, ["_id"]))
+    gh = commits[commits["platform"] == Platform.GH]
+    rows = study[Platform.GH].assign(
+        _repo=study[Platform.GH]["cleaned_github"].map(repo_key),
+        _text=study[Platform.GH]["commit_message"].map(message_key),
+        _date=_seconds(study[Platform.GH]["commit_date"]),
     )
     ours = gh.assign(
         _repo=gh["family"].map(repos).map(repo_key),
         _text=gh["text"].map(message_key),
         _date=_seconds(gh["date"]),
     )
-    parts.append(_joined("GH", rows, ours, ["_repo", "_text", "_date"]))
+    parts.append(_joined(Platform.GH, rows, ours, ["_repo", "_text", "_date"]))
     return pd.concat(parts, ignore_index=True)
 
 

@@ -1,8 +1,8 @@
 """Synchronisation coding of one family (docs/method.md, section 3).
 
-The input is a family's commits on one time axis: one GH series and one series per
-HF model (column ``series`` is ``"GH"`` or the model id). Everything here is a pure
-function of those commits and :class:`SyncParams`.
+The input is a family's commits on one time axis, one activity per repository: the GH
+repository and each HF model (column ``repository`` is ``"GH"`` or the model id).
+Everything here is a pure function of those commits and :class:`SyncParams`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import pandas as pd
 from ptlmsync.config import options_from_config, schema_defaults
 from ptlmsync.vocab import Intensity, Lag, Platform, SyncType, pattern_code, pattern_name
 
-GH_SERIES = "GH"
+GH_SERIES = Platform.GH
 #: "full": the dates as crawled; "day": midnight UTC of the commit's day (the study's HF).
 TIME_RESOLUTIONS = ("full", "day")
 
@@ -30,7 +30,7 @@ class SyncParams:
     window_days: int = _DEFAULTS["window_days"]
     rare_max_periods: int = _DEFAULTS["rare_max_periods"]
     frequent_min_streak: int = _DEFAULTS["frequent_min_streak"]
-    vs_min_variants: int = _DEFAULTS["vs_min_variants"]
+    vs_min_models: int = _DEFAULTS["vs_min_models"]
     vs_min_periods: int = _DEFAULTS["vs_min_periods"]
     min_year: int = _DEFAULTS["min_year"]
     phase_split: float = _DEFAULTS["phase_split"]
@@ -62,7 +62,7 @@ class SyncParams:
 
 @dataclass(frozen=True)
 class Activity:
-    """Active periods of a family: GH, and each HF variant that has a dated commit."""
+    """Active periods of a family: GH, and each HF model that has a dated commit."""
 
     gh: frozenset[int] = frozenset()
     hf: dict[str, frozenset[int]] = field(default_factory=dict)
@@ -99,7 +99,11 @@ def assign_periods(dates: pd.Series, window_days: int) -> pd.Series:
 def at_resolution(commits: pd.DataFrame, params: SyncParams) -> pd.DataFrame:
     """The commits with each platform's dates at its configured resolution (flooring to
     the day is idempotent, so applying this twice changes nothing)."""
-    day = [p for p in ("GH", "HF") if getattr(params, f"{p.lower()}_time_resolution") == "day"]
+    day = [
+        p
+        for p in (Platform.GH, Platform.HF)
+        if getattr(params, f"{p.lower()}_time_resolution") == "day"
+    ]
     if not day or commits.empty:
         return commits
     floored = commits["platform"].isin(day) & commits["date"].notna()
@@ -109,17 +113,17 @@ def at_resolution(commits: pd.DataFrame, params: SyncParams) -> pd.DataFrame:
 
 
 def family_activity(commits: pd.DataFrame, params: SyncParams) -> Activity:
-    """Active periods per series, after dropping commits without a date."""
+    """Active periods per repository, after dropping commits without a date."""
     return _activity(at_resolution(commits, params), params.window_days)
 
 
 def _activity(commits: pd.DataFrame, window_days: int) -> Activity:
     """:func:`family_activity` of commits already at the configured time resolution."""
-    dated = commits.loc[commits["date"].notna(), ["series", "date"]]
+    dated = commits.loc[commits["date"].notna(), ["repository", "date"]]
     if dated.empty:
         return Activity()
     periods = assign_periods(dated["date"], window_days)
-    by_series = periods.groupby(dated["series"].to_numpy()).agg(frozenset)
+    by_series = periods.groupby(dated["repository"].to_numpy()).agg(frozenset)
     gh = by_series.get(GH_SERIES, frozenset())
     hf = {s: ps for s, ps in by_series.items() if s != GH_SERIES}
     return Activity(gh=gh, hf=dict(sorted(hf.items())))
@@ -143,18 +147,18 @@ def code_sync_type(act: Activity, params: SyncParams) -> SyncType:
         return SyncType.CS
     if act.hf_union & act.gh:
         return SyncType.PS
-    if _n_crowded_periods(act, params.vs_min_variants) >= params.vs_min_periods:
+    if _n_crowded_periods(act, params.vs_min_models) >= params.vs_min_periods:
         return SyncType.VS
     return SyncType.AS
 
 
-def _n_crowded_periods(act: Activity, min_variants: int) -> int:
-    """Number of periods in which at least ``min_variants`` HF variants are active."""
+def _n_crowded_periods(act: Activity, min_models: int) -> int:
+    """Number of periods in which at least ``min_models`` HF models are active."""
     counts: dict[int, int] = {}
     for ps in act.hf.values():
         for p in ps:
             counts[p] = counts.get(p, 0) + 1
-    return sum(1 for n in counts.values() if n >= min_variants)
+    return sum(1 for n in counts.values() if n >= min_models)
 
 
 def longest_streak(periods) -> int:
@@ -206,7 +210,7 @@ def code_family(commits: pd.DataFrame, params: SyncParams) -> dict:
     dated = commits[commits["date"].notna()]
     first = dated.groupby("platform")["date"].min()
     return {
-        "n_models": int(commits.loc[commits["platform"] == Platform.HF, "series"].nunique()),
+        "n_models": int(commits.loc[commits["platform"] == Platform.HF, "repository"].nunique()),
         "n_gh_commits": int((commits["platform"] == Platform.GH).sum()),
         "n_hf_commits": int((commits["platform"] == Platform.HF).sum()),
         "first_gh": first.get(Platform.GH.value, pd.NaT),

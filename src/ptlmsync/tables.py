@@ -32,7 +32,7 @@ from ptlmsync.comparison import (
 )
 from ptlmsync.contributors import shared_level
 from ptlmsync.outputs import TABLES
-from ptlmsync.vocab import LAG_ORDER, PATTERN_ORDER, SWITCH_GROUPINGS
+from ptlmsync.vocab import LAG_ORDER, PATTERN_ORDER, SWITCH_GROUPINGS, Platform
 
 
 class RuleInputs:
@@ -96,11 +96,6 @@ class RuleInputs:
         """One value per family: the robustness unit of the switch tests."""
         return stats.per_family_days(self.switches)
 
-    @cached_property
-    def groupings(self) -> pd.DataFrame:
-        """The families' lag, pattern and maturity under the switch groupings' names."""
-        return self.families.rename(columns={"age_group": "age"})
-
 
 def make_tables(rule: str, data: RuleInputs, outputs: list[str]) -> dict[str, pd.DataFrame]:
     """Every table ``rule`` declares and ``outputs`` asks for, written to its path."""
@@ -123,12 +118,12 @@ def change_types_by_platform(data: RuleInputs) -> pd.DataFrame:
     return stats.change_types_by_platform(data.labels)
 
 
-def change_types_by_age(data: RuleInputs) -> pd.DataFrame:
-    return stats.change_types_by_age(data.labels, data.families)
+def change_types_by_maturity(data: RuleInputs) -> pd.DataFrame:
+    return stats.change_types_by_maturity(data.labels, data.families)
 
 
-def chi2_change_types_by_age(data: RuleInputs) -> pd.DataFrame:
-    return stats.chi2_change_types_by_age(data.table("change_types_by_age"))
+def chi2_change_types_by_maturity(data: RuleInputs) -> pd.DataFrame:
+    return stats.chi2_change_types_by_maturity(data.table("change_types_by_maturity"))
 
 
 def pattern_change_types_gh(data: RuleInputs) -> pd.DataFrame:
@@ -155,9 +150,9 @@ def similarity_histogram(data: RuleInputs) -> pd.DataFrame:
     return stats.similarity_histogram(data.scores["jaccard"])
 
 
-def similarity_by_age(data: RuleInputs) -> pd.DataFrame:
-    ages = data.families.set_index("family")["age_group"]
-    return stats.similarity_by(data.scores, ages, "age_group", stats.AGE_GROUPS)
+def similarity_by_maturity(data: RuleInputs) -> pd.DataFrame:
+    ages = data.families.set_index("family")["maturity"]
+    return stats.similarity_by(data.scores, ages, "maturity", stats.MATURITY_GROUPS)
 
 
 def similarity_by_contributors(data: RuleInputs) -> pd.DataFrame:
@@ -177,7 +172,7 @@ def lag_distribution(data: RuleInputs) -> pd.DataFrame:
     return stats.distribution(data.families["lag"], LAG_ORDER, "lag")
 
 
-def lag_by_age(data: RuleInputs) -> pd.DataFrame:
+def lag_by_maturity(data: RuleInputs) -> pd.DataFrame:
     return stats.crosstab(data.families, "lag", LAG_ORDER)
 
 
@@ -185,7 +180,7 @@ def pattern_distribution(data: RuleInputs) -> pd.DataFrame:
     return stats.distribution(data.families["pattern"], PATTERN_ORDER, "pattern")
 
 
-def pattern_by_age(data: RuleInputs) -> pd.DataFrame:
+def pattern_by_maturity(data: RuleInputs) -> pd.DataFrame:
     return stats.crosstab(data.families, "pattern", PATTERN_ORDER)
 
 
@@ -208,12 +203,12 @@ def spearman_contributors(data: RuleInputs) -> pd.DataFrame:
 
 
 def _switch_days(data: RuleInputs, grouping: str) -> pd.DataFrame:
-    return stats.switch_days_by(data.switches, data.groupings, grouping, SWITCH_GROUPINGS[grouping])
+    return stats.switch_days_by(data.switches, data.families, grouping, SWITCH_GROUPINGS[grouping])
 
 
 def _named(data: RuleInputs, grouping: str) -> pd.DataFrame:
     """The families in a named group of ``grouping``."""
-    return data.groupings[data.groupings[grouping].isin(SWITCH_GROUPINGS[grouping])]
+    return data.families[data.families[grouping].isin(SWITCH_GROUPINGS[grouping])]
 
 
 def switch_days_by_lag(data: RuleInputs) -> pd.DataFrame:
@@ -224,8 +219,8 @@ def switch_days_by_pattern(data: RuleInputs) -> pd.DataFrame:
     return _switch_days(data, "pattern")
 
 
-def switch_days_by_age(data: RuleInputs) -> pd.DataFrame:
-    return _switch_days(data, "age")
+def switch_days_by_maturity(data: RuleInputs) -> pd.DataFrame:
+    return _switch_days(data, "maturity")
 
 
 def kruskal(data: RuleInputs) -> pd.DataFrame:
@@ -246,8 +241,8 @@ def dunn_pattern(data: RuleInputs) -> pd.DataFrame:
     return stats.dunn(data.switches, _named(data, "pattern"), "pattern")
 
 
-def dunn_age(data: RuleInputs) -> pd.DataFrame:
-    return stats.dunn(data.switches, _named(data, "age"), "age")
+def dunn_maturity(data: RuleInputs) -> pd.DataFrame:
+    return stats.dunn(data.switches, _named(data, "maturity"), "maturity")
 
 
 def dunn_lag_per_family(data: RuleInputs) -> pd.DataFrame:
@@ -258,20 +253,20 @@ def dunn_pattern_per_family(data: RuleInputs) -> pd.DataFrame:
     return stats.dunn(data.family_means, _named(data, "pattern"), "pattern")
 
 
-def dunn_age_per_family(data: RuleInputs) -> pd.DataFrame:
-    return stats.dunn(data.family_means, _named(data, "age"), "age")
+def dunn_maturity_per_family(data: RuleInputs) -> pd.DataFrame:
+    return stats.dunn(data.family_means, _named(data, "maturity"), "maturity")
 
 
-#: The series of the time to the other platform: per direction (switch events) and one
+#: The samples of the time to the other platform: per direction (switch events) and one
 #: value per family (the median of its events).
-SWITCH_SERIES = ("GH→HF", "HF→GH", "family median")
+SWITCH_SAMPLES = ("GH→HF", "HF→GH", "family median")
 
 
-def _switch_series(data: RuleInputs) -> dict[str, pd.Series]:
+def _switch_samples(data: RuleInputs) -> dict[str, pd.Series]:
     s = data.switches
     return {
-        "GH→HF": s.loc[(s["source"] == "GH") & (s["target"] == "HF"), "days"],
-        "HF→GH": s.loc[(s["source"] == "HF") & (s["target"] == "GH"), "days"],
+        "GH→HF": s.loc[(s["source"] == Platform.GH) & (s["target"] == Platform.HF), "days"],
+        "HF→GH": s.loc[(s["source"] == Platform.HF) & (s["target"] == Platform.GH), "days"],
         "family median": s.groupby("family")["days"].median(),
     }
 
@@ -282,15 +277,15 @@ def switch_days_distribution(data: RuleInputs) -> pd.DataFrame:
     quartiles, the 90th percentile, the shares on the same day and after more than 30
     days, and the share of all days held by the longest tenth of the values."""
     rows = []
-    every = {"all events": data.switches["days"], **_switch_series(data)}
-    for series, days in every.items():
+    every = {"all events": data.switches["days"], **_switch_samples(data)}
+    for sample, days in every.items():
         days = days.dropna().astype(float).sort_values()
         if days.empty:
             continue
         top = days.iloc[int(len(days) * 0.9) :]
         rows.append(
             {
-                "series": series,
+                "sample": sample,
                 "n": len(days),
                 "mean": days.mean(),
                 "q1": days.quantile(0.25),
@@ -308,20 +303,20 @@ def switch_days_distribution(data: RuleInputs) -> pd.DataFrame:
 
 
 def switch_days_ecdf(data: RuleInputs) -> pd.DataFrame:
-    """The empirical cumulative distribution of each series: the share of values at most
+    """The empirical cumulative distribution of each sample: the share of values at most
     ``days`` at every distinct value."""
     rows = []
-    for series, days in _switch_series(data).items():
+    for sample, days in _switch_samples(data).items():
         days = days.dropna().astype(float)
         if days.empty:
             continue
         counts = days.value_counts().sort_index()
         share = 100 * counts.cumsum() / len(days)
         rows += [
-            {"series": series, "days": d, "cumulative_percent": c}
+            {"sample": sample, "days": d, "cumulative_percent": c}
             for d, c in zip(counts.index, share, strict=True)
         ]
-    return pd.DataFrame(rows, columns=["series", "days", "cumulative_percent"])
+    return pd.DataFrame(rows, columns=["sample", "days", "cumulative_percent"])
 
 
 # --- compile_numbers: made after numbers.json's figures (data.numbers, data.tables_dir) --

@@ -40,9 +40,9 @@ class Lag(StrEnum):
 
 
 class SyncType(StrEnum):
-    CS = "CS"  # complete: every HF variant's periods lie within GH's periods
+    CS = "CS"  # complete: every HF model's periods lie within GH's periods
     PS = "PS"  # partial: HF and GH periods intersect
-    VS = "VS"  # cross-variant: >= 3 variants co-active in >= 3 periods, no GH overlap
+    VS = "VS"  # cross-variant: >= 3 HF models co-active in >= 3 periods, no GH overlap
     AS = "AS"  # none
     NA = "NA"  # not applicable: no dated HF commits (or no dated commits at all)
 
@@ -87,13 +87,13 @@ PATTERN_ORDER: list[str] = [
 #: never occurs; a table would still keep it as a row of its own).
 LAG_ORDER: list[str] = [lag.value for lag in Lag if lag is not Lag.NO_DATA]
 
-AGE_GROUPS: list[str] = ["Recent", "Intermediate", "Matured"]
+MATURITY_GROUPS: list[str] = ["Recent", "Intermediate", "Matured"]
 
 #: How switch events are grouped for the days-to-the-other-platform analysis.
 SWITCH_GROUPINGS: dict[str, list[str]] = {
     "lag": LAG_ORDER,
     "pattern": PATTERN_ORDER,
-    "age": AGE_GROUPS,
+    "maturity": MATURITY_GROUPS,
 }
 
 #: The original study's period length in days (docs/method.md, section 3).
@@ -122,7 +122,7 @@ STUDY_PATTERN_NAMES: dict[str, str] = {
 }
 
 #: The study's maturity groups -> ours.
-STUDY_AGE_GROUPS: dict[str, str] = {f"{g.lower()}-families": g for g in AGE_GROUPS}
+STUDY_MATURITY_GROUPS: dict[str, str] = {f"{g.lower()}-families": g for g in MATURITY_GROUPS}
 
 
 def normalise_study_pattern(name: str) -> str:

@@ -6,18 +6,19 @@ T0 = pd.Timestamp("2024-01-01 00:00", tz="UTC")
 
 
 def make_commits(*rows, family: str = "fam") -> pd.DataFrame:
-    """Family commits from (series, days after T0[, extra hours]); series "GH" or a model id.
+    """Family commits from (repository, days after T0[, extra hours]); repository "GH" or
+    a model id.
 
     A day of ``None`` gives a commit without a date.
     """
     records = []
     for i, row in enumerate(rows):
-        series, days, *hours = row
+        repository, days, *hours = row
         date = pd.NaT if days is None else T0 + pd.Timedelta(days=days, hours=sum(hours))
-        platform = "GH" if series == "GH" else "HF"
-        records.append((family, platform, series, f"c{i}", date, "text", "someone"))
+        platform = "GH" if repository == "GH" else "HF"
+        records.append((family, platform, repository, f"c{i}", date, "text", "someone"))
     df = pd.DataFrame(
-        records, columns=["family", "platform", "series", "key", "date", "text", "author"]
+        records, columns=["family", "platform", "repository", "key", "date", "text", "author"]
     )
     df["date"] = pd.to_datetime(df["date"], utc=True)
     return df

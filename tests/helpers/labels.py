@@ -63,7 +63,7 @@ def family_commits(families: list[str]) -> pd.DataFrame:
         for fam in families
         for i, text in enumerate(TEXTS)
     ]
-    columns = ["family", "platform", "series", "key", "date", "text", "author"]
+    columns = ["family", "platform", "repository", "key", "date", "text", "author"]
     return pd.DataFrame(rows, columns=columns)
 
 

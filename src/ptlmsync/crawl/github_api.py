@@ -19,6 +19,7 @@ from ptlmsync.crawl.http_cache import CachingAdapter, RawCache
 from ptlmsync.crawl.records import Crawled, CrawlStatus, gh_row, nothing, read_listing
 from ptlmsync.crawl.retry import with_retries
 from ptlmsync.schemas import CRAWLED_GH_COLUMNS
+from ptlmsync.vocab import Platform
 
 log = logging.getLogger(__name__)
 
@@ -120,7 +121,7 @@ def gh_commits(gh: Github, github_repo: str) -> Crawled:
         if err.status in (401, 403):
             return _nothing(CrawlStatus.UNAUTHORIZED)
         raise
-    return read_listing("GH", github_repo, items, gh_row(github_repo), CRAWLED_GH_COLUMNS)
+    return read_listing(Platform.GH, github_repo, items, gh_row(github_repo), CRAWLED_GH_COLUMNS)
 
 
 def _nothing(status: str) -> Crawled:

@@ -25,6 +25,7 @@ from ptlmsync.crawl.records import (
 )
 from ptlmsync.crawl.retry import with_retries
 from ptlmsync.schemas import is_repo_id
+from ptlmsync.vocab import Platform
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +107,9 @@ def select_models(
         problem = _listing_problem(info, downloads)
         if problem:  # one malformed entry: reported and skipped, the rest used
             log.warning("listing entry %s skipped: %s", info.id or f"#{position}", problem[1])
-            rejected.append(("HF", "listing", info.id or f"#{position}", *problem, "dropped"))
+            rejected.append(
+                (Platform.HF, "listing", info.id or f"#{position}", *problem, "dropped")
+            )
             continue
         if downloads < min_downloads:
             break  # sorted by downloads: nothing after this qualifies
@@ -191,7 +194,7 @@ def hf_commits(api: HfApi, model_id: str) -> Crawled:
         if getattr(err.response, "status_code", None) in (401, 403):
             return _nothing(CrawlStatus.UNAUTHORIZED)
         raise
-    return read_listing("HF", model_id, items, hf_row(model_id), HF_COMMIT_COLUMNS)
+    return read_listing(Platform.HF, model_id, items, hf_row(model_id), HF_COMMIT_COLUMNS)
 
 
 def _nothing(status: str) -> Crawled:

@@ -15,6 +15,7 @@ from typing import Protocol
 import pandas as pd
 
 from ptlmsync.artefacts import kind_of, parse_files
+from ptlmsync.label.options import LabelOptions
 from ptlmsync.label.prompts import (
     PROMPTS,
     Answer,
@@ -231,46 +232,26 @@ class LabellerIdentity:
     remote: bool = True
 
 
-#: The keys of the ``label:`` config block whose change changes the labels (a rule that
-#: labels re-runs when one of them changes) ...
-CHANGES_LABELS = (
-    "backend",
-    "prompt",
-    "generation",
-    "repeats",
-    "commits_per_request",
-    "gemini",
-    "openai_compatible",
-)
-#: ... and those that do not: how the texts are split into jobs, the cost plan, which
-#: repeat the statistics use and the gold table the labels are checked against.
-LEAVES_LABELS = ("text_shards", "plan", "statistics_repeat", "gold_table")
-
-
-def labeller_identity(label_config: dict) -> Labeller:
+def labeller_identity(options: LabelOptions) -> Labeller:
     """The labeller ``label.backend`` names, as the cache knows it: the offline labeller
     itself, or a remote one's name, model and version (no client is made)."""
-    backend = label_config["backend"]
-    if backend == "offline":
+    if options.backend == "offline":
         return OfflineLabeller()
-    if backend not in ("gemini", "openai_compatible"):
-        raise ValueError(f"config key 'label.backend': unknown labeller {backend!r}")
-    model = label_config[backend]["model"]
-    prompt = PROMPTS[label_config.get("prompt", "study")]
-    generation = label_config.get("generation") or {}
-    return LabellerIdentity(backend, model, _remote_version(model, prompt, generation), prompt)
+    if options.backend not in ("gemini", "openai_compatible"):
+        raise ValueError(f"config key 'label.backend': unknown labeller {options.backend!r}")
+    model = options.backend_spec["model"]
+    prompt = PROMPTS[options.prompt]
+    version = _remote_version(model, prompt, options.generation or {})
+    return LabellerIdentity(options.backend, model, version, prompt)
 
 
-def make_labeller(label_config: dict) -> Labeller:
+def make_labeller(options: LabelOptions) -> Labeller:
     """The labeller ``label.backend`` names, configured from ``label:``."""
-    identity = labeller_identity(label_config)  # an unknown backend fails here
+    identity = labeller_identity(options)  # an unknown backend fails here
     if not identity.remote:
         return identity
-    asking = {
-        "prompt": label_config.get("prompt", "study"),
-        "generation": label_config.get("generation") or {},
-    }
-    spec = label_config[identity.name]
+    asking = {"prompt": options.prompt, "generation": options.generation or {}}
+    spec = options.backend_spec
     if identity.name == "gemini":
         return GeminiLabeller(spec["model"], spec.get("base_url"), **asking)
     if not spec.get("base_url"):

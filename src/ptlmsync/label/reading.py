@@ -9,7 +9,7 @@ from ptlmsync.label.taxonomy import UNLABELLED
 from ptlmsync.stats import majority_labels
 
 #: The columns of a label file (``labels/batches/<batch>.parquet``).
-LABEL_COLUMNS = ["platform", "family", "series", "key", "label", "labeller", "repeat", "reason"]
+LABEL_COLUMNS = ["platform", "family", "repository", "key", "label", "labeller", "repeat", "reason"]
 
 
 def read_labels(label_paths, statistics_repeat="majority") -> pd.DataFrame:

@@ -18,7 +18,8 @@ from ptlmsync.crawl.links import Decision, canonical_repos, read_manual_links
 from ptlmsync.crawl.options import CrawlOptions
 from ptlmsync.crawl.records import Crawled, count_actions, no_rejections
 from ptlmsync.schemas import CRAWLED_GH_COLUMNS, MODEL_COLUMNS
-from ptlmsync.snapshot import family_id
+from ptlmsync.snapshot import family_id, snapshot_metadata, write_meta
+from ptlmsync.vocab import Platform, Source
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +112,7 @@ def crawl_family(
     api = hub.hf_api(hub.hf_endpoint(options.hf_endpoint), cache)
     crawled = [
         (
-            "HF",
+            Platform.HF,
             m,
             guarded(
                 lambda m=m: model_commits(m, options, api, clone_dir, cache),
@@ -133,7 +134,7 @@ def crawl_family(
         github_repo,
         CRAWLED_GH_COLUMNS,
     )
-    crawled.append(("GH", github_repo, gh))
+    crawled.append((Platform.GH, github_repo, gh))
     hf_all.to_parquet(hf_out, index=False)
     gh.commits.drop(columns="n_parents").to_parquet(gh_out, index=False)
     statuses = pd.DataFrame(
@@ -190,9 +191,7 @@ def assemble_live_snapshot(
     rejected = [pd.read_csv(p) for p in [listing_rejected, *rejected_parts]]
     pd.concat(rejected, ignore_index=True).to_csv(rejected_out, index=False)
     extraction = json.loads(Path(extraction_json).read_text())["extraction_date"]
-    (out / "snapshot.json").write_text(
-        json.dumps({"source": "live", "demo": False, "marker": "", "extraction_date": extraction})
-    )
+    write_meta(out / "snapshot.json", snapshot_metadata(Source.LIVE, extraction))
     log.info(
         "snapshot: %d models, statuses %s", len(models), status["status"].value_counts().to_dict()
     )

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ptlmsync.label.options import LabelOptions
 from ptlmsync.schemas import read_batches
 
 log = logging.getLogger(__name__)
@@ -33,14 +34,15 @@ def label_text_shard(
     from ptlmsync.label.engine import USAGE_COLUMNS, label_texts
     from ptlmsync.text import text_hash
 
+    options = LabelOptions.from_config(label_config)
     mine = texts_by_shard(batches, n_shards)[shard]
-    labeller = make_labeller(label_config)
+    labeller = make_labeller(options)
     cache = answer_cache(labeller, cache_dir, shard, n_shards)
     rows, used = [], []
     try:
-        for repeat in range(1, label_config["repeats"] + 1):
+        for repeat in range(1, options.repeats + 1):
             by_text, run_usage = label_texts(
-                labeller, mine, repeat, cache, label_config["commits_per_request"]
+                labeller, mine, repeat, cache, options.commits_per_request
             )
             rows += [(text_hash(t), repeat, lab, why) for t, (lab, why) in by_text.items()]
             used.append(
@@ -62,7 +64,7 @@ def label_text_shard(
         "shard %d: %d distinct texts x %d repeats: %d requests, %d cache hits, %d unlabelled",
         shard,
         len(mine),
-        label_config["repeats"],
+        options.repeats,
         table["requests"].sum(),
         table["cache_hits"].sum(),
         table["unlabelled"].sum(),
@@ -100,16 +102,17 @@ def label_plan(
     from ptlmsync.label import plan as planning
     from ptlmsync.label.backends import labeller_identity
 
-    labeller = labeller_identity(label_config)
+    options = LabelOptions.from_config(label_config)
+    labeller = labeller_identity(options)
     shards = texts_by_shard(batches, n_shards)
     # every cached answer (all prefixes: the one shard of one), read only: never saved
     cache = answer_cache(labeller, cache_dir, 0, 1)
     table = planning.plan_labelling(
         labeller,
         shards,
-        label_config["repeats"],
+        options.repeats,
         cache,
-        label_config["commits_per_request"],
+        options.commits_per_request,
         plan_config,
     )
     table.to_csv(plan, index=False)
@@ -142,7 +145,7 @@ def label_batch(*, commits, shards, labels, label_config: dict) -> None:
         return
     batch = pd.concat(families, ignore_index=True)
     answers = pd.concat([pd.read_parquet(p) for p in shards], ignore_index=True)
-    labeller = make_labeller(label_config)
+    labeller = make_labeller(LabelOptions.from_config(label_config))
     batch["text_hash"] = batch["text"].map(text_hash)
     joined = batch.merge(answers, on="text_hash", how="left", validate="many_to_many")
     joined["labeller"] = f"{labeller.name}:{labeller.model}"

@@ -135,8 +135,8 @@ def _analysis_numbers(data: RuleInputs, tables_dir: Path) -> dict:
         "rq4": propagation_numbers(*_rq4_tables(tables_dir, paths.get("drift"))),
         "excluded": excluded_numbers(pd.read_csv(tables_dir / "excluded_families.csv")),
         "shared_contributors": shared_contributor_numbers(data.contributors),
-        "propagation_max_days": run["propagation_max_days"],
-        "propagation_null_draws": run["propagation_null_draws"],
+        "propagation_max_days": run["propagation"]["max_days"],
+        "propagation_null_draws": run["propagation"]["null_draws"],
     }
     if paths.get("crawl_status"):
         analyses["crawl"] = crawl_numbers(

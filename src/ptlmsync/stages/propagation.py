@@ -34,35 +34,37 @@ def trace_propagation(
     automated,
     tables,
     drift,
-    max_days: float,
-    null_draws: int,
-    seed: int,
+    propagation: dict,
     resolution: dict | None = None,
 ) -> None:
     """Propagation per kind and direction (and per pattern) against the circular-shift
-    null model (``null_draws`` draws, ``seed``), the drift table, and the automated
-    families against the others (without the switch events their sync commits make;
-    ``resolution``: the switch events' time resolution per platform)."""
-    from ptlmsync import automation, propagation, stats
+    null model (the ``propagation:`` config block, ``max_days`` resolved), the drift
+    table, and the automated families against the others (without the switch events
+    their sync commits make; ``resolution``: the switch events' time resolution per
+    platform)."""
+    from ptlmsync import automation, stats
+    from ptlmsync import propagation as prop
+
+    params = prop.PropagationParams.from_config(propagation)
 
     commits = read_commits(batches)
     coded = pd.read_csv(families)
     pattern = coded.set_index("family")["pattern"]
-    changed = propagation.changes(commits)
-    traced = propagation.trace(
+    changed = prop.changes(commits)
+    traced = prop.trace(
         changed,
-        max_days,
-        draws=null_draws,
-        seed=seed,
-        periods=propagation.family_periods(commits),
+        params.max_days,
+        draws=params.null_draws,
+        seed=params.seed,
+        periods=prop.family_periods(commits),
     )
     traced.events["pattern"] = traced.events["family"].map(pattern)
     traced.groups["pattern"] = traced.groups["family"].map(pattern)
     found = automation.read_automated_commits(automated)
-    propagation.drift(commits, changed).to_csv(drift, index=False)
+    prop.drift(commits, changed).to_csv(drift, index=False)
     out = {
-        "propagation": propagation.propagation_table(traced),
-        "propagation_by_pattern": propagation.propagation_table(traced, by=["pattern"]),
+        "propagation": prop.propagation_table(traced),
+        "propagation_by_pattern": prop.propagation_table(traced, by=["pattern"]),
         "automated_sync": automation.automated_sync_by_family(found, commits, coded),
     }
     sync_dates = automation.sync_commit_dates(found, commits, resolution)
@@ -79,6 +81,6 @@ def trace_propagation(
         len(changed),
         len(events),
         int(events["propagated"].sum()) if len(events) else 0,
-        null_draws,
+        params.null_draws,
         len(pd.read_csv(switches)) - len(kept),
     )

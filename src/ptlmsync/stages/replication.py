@@ -3,12 +3,13 @@ intermediate files mapped onto the project's tables."""
 
 from __future__ import annotations
 
-import json
 import logging
 from pathlib import Path
 
 from ptlmsync import replication
+from ptlmsync.snapshot import snapshot_metadata, write_meta
 from ptlmsync.study_files import are_published_files
+from ptlmsync.vocab import Source
 
 log = logging.getLogger(__name__)
 
@@ -26,16 +27,14 @@ def import_replication(
     replication.load_contributors(directory, names).to_csv(contributors, index=False)
     replication.load_manual_codes(directory, coded).to_csv(validation, index=False)
     replication.load_exclusions(directory).to_csv(excluded, index=False)
-    metadata = {
-        "source": "replication",
-        "demo": False,
-        "marker": "",
-        "extraction_date": "as published by the original study",
-        "replication_dir": str(directory),
-        "published_files": are_published_files(directory),
-        "n_families": len(coded),
-        "unavailable_analyses": replication.UNAVAILABLE_ANALYSES,
-    }
-    Path(meta).write_text(json.dumps(metadata, indent=2))
+    metadata = snapshot_metadata(
+        Source.REPLICATION,
+        "as published by the original study",
+        replication_dir=str(directory),
+        published_files=are_published_files(directory),
+        n_families=len(coded),
+        unavailable_analyses=replication.UNAVAILABLE_ANALYSES,
+    )
+    write_meta(meta, metadata)
     log.info("replication: %d families, exclusions applied", len(coded))
     return metadata

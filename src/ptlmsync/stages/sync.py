@@ -66,7 +66,7 @@ def aggregate_sync(
     ages = stats.family_ages(read_models(models), snapshot["extraction_date"])
     table = listing[["family", "github_repo", "n_models"]].merge(rows, on="family", how="left")
     table["age_days"] = table["family"].map(ages).round(1)
-    table["age_group"] = stats.age_groups(table["age_days"])
+    table["maturity"] = stats.maturity_groups(table["age_days"])
     table["release"] = table["n_models"].map(lambda n: "multiple" if n > 1 else "single")
     table.to_csv(families, index=False)
     events = pd.DataFrame(
