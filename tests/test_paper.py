@@ -236,3 +236,19 @@ def test_robustness_sentences_follow_their_numbers_including_zero():
         "at most 0% of the families change pattern (with GH day, HF day) and at most 0.5% "
         "change lag"
     )
+
+
+def test_a_significance_matrix_prints_p_as_the_text_does(tmp_path):
+    from ptlmsync.paper import significance_matrix
+
+    csv = tmp_path / "dunn.csv"
+    # Bonferroni-adjusted p between three lags; 0.0496 must not print as a bold "0.050"
+    csv.write_text(
+        "group,GH first,HF first,Simultaneous\n"
+        "GH first,1.0,0.0496,0.0004\n"
+        "HF first,0.0496,1.0,0.5\n"
+        "Simultaneous,0.0004,0.5,1.0\n"
+    )
+    text = significance_matrix(csv)
+    assert "**0.0496**" in text and "**< 0.001**" in text and "0.5 " in text
+    assert "0.050" not in text and "**0.5" not in text

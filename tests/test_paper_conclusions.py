@@ -329,3 +329,25 @@ def test_the_comparison_is_told_from_its_tables():
         "no figure of this run is compared"
         in comparison_text(figures, claims, demo=True)["abstract"]
     )
+
+
+def test_the_most_common_pattern_names_every_pattern_of_a_tie():
+    from ptlmsync.numbers import _top_by
+
+    rows = pd.DataFrame(
+        {
+            "maturity": ["Recent", "Recent", "Matured", "Matured", "Matured", "Empty"],
+            "pattern": ["Sparse", "Disperse", "Intermittent", "Sparse", "Frequent", "Sparse"],
+            "percent_within_maturity": [60.0, 40.0, 25.0, 25.0, 50.0 - 0.1, 0.0],
+        }
+    )
+    # by hand: Recent has one top (Sparse 60 %); Matured's top 49.9 % is Frequent alone
+    assert _top_by(rows, "maturity", "pattern", "percent_within_maturity") == [
+        "Sparse among Recent families (60.0%)",
+        "Frequent among Matured families (49.9%)",
+    ]
+    tied = rows.assign(percent_within_maturity=[60.0, 40.0, 25.0, 25.0, 10.0, 0.0])
+    # Matured: Intermittent and Sparse share 25 %; a group with nothing above 0 is left out
+    assert _top_by(tied, "maturity", "pattern", "percent_within_maturity")[1] == (
+        "Intermittent and Sparse (tied) among Matured families (25.0% each)"
+    )

@@ -37,6 +37,7 @@ TRUTH_COLUMNS = [
     "change_type",
     "design_code",
     "design_lag",
+    "design_sync_bot",  # the HF commit is the sync bot's mirror of a GH commit
 ]
 DESIGN_WINDOW_DAYS = 14  # the demo's timelines are designed for the study's window
 
@@ -197,7 +198,7 @@ class DemoSnapshot:
     models: pd.DataFrame
     hf_commits: pd.DataFrame
     gh_commits: pd.DataFrame
-    truth: pd.DataFrame  # platform, key, change_type, design_code, design_lag (demo only)
+    truth: pd.DataFrame  # TRUTH_COLUMNS: each commit's designed type and family codes
 
 
 @cache
@@ -411,14 +412,14 @@ def _demo_family(i: int, code: str, lag: Lag, rng, extraction: pd.Timestamp):
         else:
             authors = rng.choice(hf_authors)
             hf_rows.append((c.repository, key, c.date, message, "", authors, files))
-        truth.append((family, platform, c.repository, key, ctype, code, lag.value))
+        truth.append((family, platform, c.repository, key, ctype, code, lag.value, False))
     gh = pd.DataFrame(gh_rows, columns=["github_repo", "sha", "date", "message", "author", "files"])
     hf = pd.DataFrame(
         hf_rows, columns=["model_id", "commit_id", "date", "title", "message", "authors", "files"]
     )
     if i % AUTOSYNC_EVERY == AUTOSYNC_EVERY - 1:
         mirrored = set(hf.loc[_mirror_by_bot(gh, hf, github_repo), "commit_id"])
-        truth = [(*t[:4], "Sharing", *t[5:]) if t[3] in mirrored else t for t in truth]
+        truth = [(*t[:4], "Sharing", *t[5:7], True) if t[3] in mirrored else t for t in truth]
     first_last = hf.groupby("model_id")["date"].agg(["min", "max"])
     models = pd.DataFrame(
         {

@@ -764,13 +764,19 @@ def findings_numbers(tables_dir: Path) -> dict:
 
 
 def _top_by(rows: pd.DataFrame, group: str, category: str, value: str) -> list[str]:
-    """Per group (in order of appearance), its category with the largest value."""
+    """Per group (in order of appearance), its category with the largest value; every
+    category sharing that value is named ("A and B (tied) among ... (25.0% each)")."""
     out = []
     for g, part in rows.groupby(group, sort=False):
         part = part[part[value] > 0]
-        if len(part):
-            top = part.sort_values(value, ascending=False, kind="stable").iloc[0]
-            out.append(f"{top[category]} among {g} families ({top[value]:.1f}%)")
+        if not len(part):
+            continue
+        largest = part[value].max()
+        tops = part.loc[part[value] == largest, category].astype(str).tolist()
+        if len(tops) == 1:
+            out.append(f"{tops[0]} among {g} families ({largest:.1f}%)")
+        else:
+            out.append(f"{_and(tops)} (tied) among {g} families ({largest:.1f}% each)")
     return out
 
 

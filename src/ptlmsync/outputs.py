@@ -194,6 +194,11 @@ TABLES: tuple[Table, ...] = (
     ),
     Table("funnel", "compile_numbers", paper=Shown(("step", "n"))),
     Table(
+        "demo_self_test",
+        "compile_numbers",
+        paper=Shown(("quantity", "designed", "measured", "agrees"), widths=(55, 15, 15, 15)),
+    ),
+    Table(
         "data_inputs",
         "compile_numbers",
         paper=Shown(("input", "rows", "holds", "feeds", "use"), widths=(31, 6, 22, 23, 18)),

@@ -165,9 +165,11 @@ def significance_matrix(csv_path: Path) -> str:
 
 
 def _p_cell(p) -> str:
+    """A matrix cell: the p-value as the text prints it (three significant digits, so
+    that a bold value never reads 0.050), bold below 0.05; a dash where undefined."""
     if pd.isna(p):
-        return "n/a"
-    text = "< 0.001" if p < 0.001 else f"{p:.3f}"
+        return "–"
+    text = format_p(p)
     return f"**{text}**" if p < 0.05 else text
 
 

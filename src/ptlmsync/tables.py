@@ -32,7 +32,13 @@ from ptlmsync.comparison import (
 )
 from ptlmsync.contributors import shared_level
 from ptlmsync.outputs import TABLES
-from ptlmsync.vocab import LAG_ORDER, PATTERN_ORDER, SWITCH_GROUPINGS, Platform
+from ptlmsync.vocab import (
+    LAG_ORDER,
+    PATTERN_NAMES,
+    PATTERN_ORDER,
+    SWITCH_GROUPINGS,
+    Platform,
+)
 
 
 class RuleInputs:
@@ -441,6 +447,59 @@ def data_inputs(data: RuleInputs) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["input", "rows", "holds", "feeds", "use"])
 
 
+#: The demo self-test's columns: a quantity the generator designs, its designed value,
+#: this run's value, and whether they agree.
+SELF_TEST_COLUMNS = ["quantity", "designed", "measured", "agrees"]
+
+
+def demo_self_test(data: RuleInputs) -> pd.DataFrame:
+    """The demo as a self-test: each quantity the generator designs (families per
+    pattern and lag, each family's pattern and lag, each commit's change type, the
+    families a sync bot mirrors and its commits) beside what this run measured. Empty
+    outside the demo, whose data have no design."""
+    path = data.paths.get("demo_truth")
+    truth = pd.read_parquet(path) if path else pd.DataFrame()
+    if truth.empty:
+        return pd.DataFrame(columns=SELF_TEST_COLUMNS)
+    designed = truth.groupby("family")[["design_code", "design_lag"]].first()
+    designed["pattern"] = designed["design_code"].map(PATTERN_NAMES)
+    coded = data.families.set_index("family")[["code", "pattern", "lag"]]
+    rows = [
+        (f"families: {name}", _count(designed["pattern"], name), _count(coded["pattern"], name))
+        for name in PATTERN_ORDER
+    ]
+    rows += [
+        (f"families: {lag}", _count(designed["design_lag"], lag), _count(coded["lag"], lag))
+        for lag in LAG_ORDER
+    ]
+    both = designed.join(coded, how="inner", rsuffix="_coded")
+    for what, design, code in (("pattern", "design_code", "code"), ("lag", "design_lag", "lag")):
+        same = int((both[design] == both[code]).sum())
+        rows.append((f"families coded with their designed {what}", len(designed), same))
+    kappas = data.numbers.get("labels", {}).get("kappa", {})
+    rows += [
+        (f"{p} labels: kappa with the designed types", 1.0, kappas.get(p, {}).get("mean"))
+        for p in (Platform.GH, Platform.HF)
+    ]
+    bot = truth[truth["design_sync_bot"].astype(bool)]
+    automated = data.numbers.get("rq4", {}).get("automated", {})
+    rows += [
+        ("families a sync bot mirrors", bot["family"].nunique(), automated.get("n_families")),
+        ("HF commits of the sync bot", len(bot), automated.get("n_sync_commits")),
+    ]
+    # object columns: counts stay integers beside the kappas
+    table = pd.DataFrame(rows, columns=SELF_TEST_COLUMNS[:3], dtype=object)
+    table["agrees"] = [
+        "yes" if m is not None and float(d) == float(m) else "no"
+        for d, m in zip(table["designed"], table["measured"], strict=True)
+    ]
+    return table
+
+
+def _count(values: pd.Series, value) -> int:
+    return int((values == value).sum())
+
+
 def funnel(data: RuleInputs) -> pd.DataFrame:
     """The data-collection funnel as far as the run knows it."""
     from ptlmsync.numbers import funnel as funnel_table
@@ -577,4 +636,8 @@ def comparison_differences(data: RuleInputs) -> pd.DataFrame:
 SUMMARIES: dict[str, tuple[str, Callable[[pd.DataFrame], dict]]] = {
     "comparison_with_study": ("comparison", comparison_numbers),
     "claims_with_study": ("claims", claim_numbers),
+    "demo_self_test": (
+        "self_test",
+        lambda t: {"n": len(t), "n_agree": int((t["agrees"] == "yes").sum())},
+    ),
 }
