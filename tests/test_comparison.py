@@ -519,6 +519,15 @@ def test_similarity_goes_with_multiple_shared_contributors(tmp_path):
     reversed_ = contributors.assign(family=list("fedcb"))  # a absent: multiple, low
     assert verdicts(tmp_path, significant, contributors=reversed_)[key] == "does not hold"
     assert verdicts(tmp_path, significant)[key] == "cannot be checked"
+    # the verdict is the study's design's; the other designs are named in the evidence
+    designs = significant | {
+        "chi2_similarity_contributors_text": {"p": 0.0146},
+        "chi2_similarity_contributors_robustness": {"p": 0.0703},
+    }
+    claims = check_claims(designs, tmp_path, contributors=contributors).set_index("key")
+    assert claims.loc[key, "verdict"] == "holds"
+    assert "the design its text describes: p = 0.0146" in claims.loc[key, "evidence"]
+    assert "the 3 x 3 table with 'none': p = 0.0703" in claims.loc[key, "evidence"]
 
 
 def test_strong_negative_spearman_on_both_platforms(tmp_path):
