@@ -396,6 +396,28 @@ def test_dunn_pattern_pairs_as_the_study_lists_them(tmp_path, claim):
     assert verdicts(tmp_path)[claim] == "cannot be checked"
 
 
+def test_dunn_pattern_pairs_are_also_told_per_family_mean(tmp_path):
+    claim = sorted(STUDY_NOT_SIGNIFICANT)[0]
+    listed = {frozenset(pair) for pair in STUDY_NOT_SIGNIFICANT[claim]}
+
+    def as_listed(a, b):
+        return 0.5 if frozenset((a, b)) in listed else 0.001
+
+    write_dunn(tmp_path, "dunn_pattern", PATTERN_ORDER, as_listed)
+    write_dunn(tmp_path, "dunn_pattern_per_family", PATTERN_ORDER, lambda a, b: 0.5)
+
+    def evidence():
+        return check_claims({}, tmp_path).set_index("key").loc[claim]
+
+    # per event as listed: holds; per family nothing differs, so every pair the claim
+    # calls significant is named against it, and the verdict stays the events'
+    row = evidence()
+    assert row["verdict"] == "holds"
+    assert "per family mean, against the claim: Frequent vs " in row["evidence"]
+    write_dunn(tmp_path, "dunn_pattern_per_family", PATTERN_ORDER, as_listed)
+    assert "per family mean: every pair as the claim says" in evidence()["evidence"]
+
+
 def write_groups(directory, grouping, means, p_kruskal, dunn_p):
     groups = list(means)
     write(

@@ -146,7 +146,7 @@ def test_table_cells_have_the_texts_precision(tmp_path):
     table = markdown_table(csv, ["unit", "grouping", "H", "dof", "p", "epsilon2", "n"])
     assert "e-" not in table and "ε²" in table.splitlines()[0]
     rows = [[c.strip() for c in line.strip("|").split("|")] for line in table.splitlines()[2:]]
-    assert rows[0][2:] == ["883.3", "7", "< 0.001", "0.581", "1516"]
+    assert rows[0][2:] == ["883.3", "7", "< 0.001", "0.581", "1,516"]  # separators as in the text
     assert rows[1][2:] == ["12.3", "2", "0.0412", "0.0123", "48"]
     assert table.splitlines()[1].count(":|") + table.splitlines()[1].endswith(":|") >= 1
 

@@ -517,11 +517,9 @@ def _dunn_pairs(figures: RunFigures, name: str) -> tuple[dict[frozenset, float],
     return pairs, ""
 
 
-def _check_dunn_patterns(figures: RunFigures, key: str) -> tuple[str, str]:
-    claimed = {frozenset(p): p for p in STUDY_NOT_SIGNIFICANT[key]}
-    pairs, why = _dunn_pairs(figures, "dunn_pattern")
-    if not pairs:
-        return CANNOT, why
+def _dunn_against(pairs: dict, claimed: dict) -> tuple[list, list[str], list[str]]:
+    """Each pattern pair checked against the claim (significant unless claimed not):
+    the checks, the pairs against the claim (with p) and the pairs without a p-value."""
     checks, wrong, missing = [], [], []
     for a, b in combinations(PATTERN_ORDER, 2):
         p = pairs.get(frozenset((a, b)))
@@ -535,6 +533,17 @@ def _check_dunn_patterns(figures: RunFigures, key: str) -> tuple[str, str]:
         if not ok:
             said = "significant" if expected_significant else "not significant"
             wrong.append(f"{_pair(a, b)} ({_p(p)}; the claim: {said})")
+    return checks, wrong, missing
+
+
+def _check_dunn_patterns(figures: RunFigures, key: str) -> tuple[str, str]:
+    """The study's list of pattern pairs whose days do not differ, per switch event (the
+    study's unit, which decides the verdict) and per family mean (told in the evidence)."""
+    claimed = {frozenset(p): p for p in STUDY_NOT_SIGNIFICANT[key]}
+    pairs, why = _dunn_pairs(figures, "dunn_pattern")
+    if not pairs:
+        return CANNOT, why
+    checks, wrong, missing = _dunn_against(pairs, claimed)
     not_significant = [
         _pair(*sorted(pair, key=PATTERN_ORDER.index))
         for pair, p in pairs.items()
@@ -549,6 +558,14 @@ def _check_dunn_patterns(figures: RunFigures, key: str) -> tuple[str, str]:
         evidence += f"; against the claim: {'; '.join(wrong)}"
     if missing:
         evidence += f"; pairs without a p-value in this run: {'; '.join(missing)}"
+    per_family, _ = _dunn_pairs(figures, "dunn_pattern_per_family")
+    if per_family:
+        _, wrong_family, _ = _dunn_against(per_family, claimed)
+        evidence += (
+            "; per family mean: every pair as the claim says"
+            if not wrong_family
+            else f"; per family mean, against the claim: {'; '.join(wrong_family)}"
+        )
     return _verdict(checks), evidence
 
 
@@ -662,7 +679,7 @@ def _check_similarity_peak(figures: RunFigures, key: str):
     peak = max(shares, key=shares.get)
     unique = sorted(shares.values())[-1] > sorted(shares.values())[-2]
     evidence = "share of families with high similarity (top tercile): " + ", ".join(
-        f"{g} {v:.1f} %" for g, v in shares.items()
+        f"{g} {v:.1f}%" for g, v in shares.items()
     )
     return _verdict([peak == "Intermediate" and unique]), evidence
 
@@ -684,8 +701,8 @@ def _check_contributors_similarity(figures: RunFigures, key: str):
             checks.append(bool(multiple_high > multiple_low and multiple_high > single_high))
             evidence.append(
                 f"multiple shared contributors ({int(counts['multiple'].sum())} families): "
-                f"{multiple_high:.1f} % high vs {multiple_low:.1f} % low similarity; single "
-                f"({int(counts['single'].sum())} families): {single_high:.1f} % high"
+                f"{multiple_high:.1f}% high vs {multiple_low:.1f}% low similarity; single "
+                f"({int(counts['single'].sum())} families): {single_high:.1f}% high"
             )
     p = figures.number("chi2_similarity_contributors", "p")
     if p is None:

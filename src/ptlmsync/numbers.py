@@ -266,6 +266,9 @@ def propagation_numbers(
             "n_negative_delay": int(synced["n_negative_delay"].sum())
             if "n_negative_delay" in synced
             else 0,
+            "negative_delay_text": _negative_delay_text(
+                int(synced["n_negative_delay"].sum()) if "n_negative_delay" in synced else 0
+            ),
             "n_tool_families": int((automated["n_automated_hf"] > 0).sum()),
         },
         "versus": {
@@ -569,9 +572,11 @@ def similarity_numbers(jaccard: pd.Series) -> dict:
     return {
         "mean": round(float(scores.mean()), 3) if len(scores) else None,
         "percent_above_0_3": round(100 * float((scores > 0.3).mean()), 1) if len(scores) else None,
+        # the histogram's bins hold their lower edge: its bars from 0.3 on count this share
+        "percent_from_0_3": round(100 * float((scores >= 0.3).mean()), 1) if len(scores) else None,
         "n_scored": len(scores),
         "n_unscored": n_unscored,
-        "unscored_text": "every analysed family has labelled commits on both platforms"
+        "unscored_text": "every analysed family has a score"
         if not n_unscored
         else f"{n_unscored} families have no labelled commit on one platform: their "
         "similarity is undefined, and they are counted, not scored",
@@ -763,6 +768,34 @@ def findings_numbers(tables_dir: Path) -> dict:
     return found
 
 
+def _negative_delay_text(n: int) -> str:
+    """The linked sync commits dated before the GH commit they name, in words."""
+    if not n:
+        return "no HF commit is dated before the GH commit it names"
+    commits = "HF commit is" if n == 1 else "HF commits are"
+    return (
+        f"{n:,} {commits} dated before the GH commit they name, as author dates are set "
+        "where a commit is written, not when it is pushed"
+    )
+
+
+def _mean_against_median(mean: float, median: float) -> str:
+    """How far the mean lies from the median, in words a reader can check: a mean of at
+    least 1.5 times the median (or above a median of 0) is said to describe the tail."""
+    if median > 0:
+        ratio = mean / median
+        said = f"the mean, {mean:.1f} days, is {ratio:.1f} times the median"
+        if ratio >= 1.5:
+            return said + ", so the means describe the tail more than the typical event"
+        return said + ", so mean and median describe the events alike"
+    if mean > 0:
+        return (
+            f"the mean, {mean:.1f} days, lies above a median of 0, so the means describe the "
+            "tail more than the typical event"
+        )
+    return "mean and median are both 0 days"
+
+
 def _top_by(rows: pd.DataFrame, group: str, category: str, value: str) -> list[str]:
     """Per group (in order of appearance), its category with the largest value; every
     category sharing that value is named ("A and B (tied) among ... (25.0% each)")."""
@@ -900,13 +933,9 @@ def _switch_findings(table) -> dict:
             every = rows.loc["all events"]
             found["tail"] = (
                 f"{every['percent_same_day']:.1f}% of the switch events fall on the same day "
-                f"and the median is {every['median']:.0f} days, while the longest tenth of the "
+                f"and the median is {every['median']:.1f} days, while the longest tenth of the "
                 f"events holds {every['percent_days_longest_tenth']:.1f}% of all their days: "
-                + (
-                    "the means describe the tail more than the typical event"
-                    if every["mean"] > 2 * max(every["median"], 0.5)
-                    else "the mean and the median tell a similar story"
-                )
+                + _mean_against_median(every["mean"], every["median"])
             )
     dunn = {
         unit: table(name)
@@ -980,6 +1009,9 @@ def _similarity_findings(table) -> dict:
                 continue
             sign = "negative" if r["rho"] < 0 else "positive"
             sig = "significant" if _significant(r["p"]) else "not significant"
-            parts.append(f"{sign} and {sig} on {r['platform']}")
-        found["spearman"] = _and(parts) if parts else "undefined"
+            parts.append((f"{sign} and {sig}", r["platform"]))
+        if len(parts) == 2 and parts[0][0] == parts[1][0]:
+            found["spearman"] = f"{parts[0][0]} on both platforms"
+        else:
+            found["spearman"] = _and([f"{w} on {p}" for w, p in parts]) if parts else "undefined"
     return found

@@ -227,6 +227,8 @@ def markdown_table(
 #: Headers printed otherwise than their column's name.
 TABLE_HEADERS = {
     "epsilon2": "ε²",
+    "p_bonferroni": "p (Bonferroni)",
+    "cramers_v": "Cramér's V",
     "key": "figure",
     "rq": "question",
     "this_run": "this run",
@@ -289,9 +291,9 @@ def plain(text: str) -> str:
 
 def _table_cells(values: pd.Series, column: str, full: bool) -> pd.Series:
     """A column's cells as printed, with the precision of the text's numbers
-    (``format_value``; no thousands separators): p-values by ``format_p``, a column of
-    whole numbers as whole numbers, and the study comparison's figures with every digit
-    (never in scientific notation)."""
+    (``format_value``): p-values by ``format_p``, a column of whole numbers as whole
+    numbers with thousands separators, yes / no for booleans, and the study comparison's
+    figures with every digit (never in scientific notation)."""
 
     def number(v):
         if isinstance(v, bool | np.bool_) or not isinstance(v, float | int | np.number):
@@ -308,6 +310,8 @@ def _table_cells(values: pd.Series, column: str, full: bool) -> pd.Series:
         return np.format_float_positional(float(f"{v:.{digits}g}"), trim="-")
 
     def cell(v):
+        if isinstance(v, bool | np.bool_):
+            return "yes" if v else "no"
         x = number(v)
         if x is None:
             return v
@@ -315,8 +319,8 @@ def _table_cells(values: pd.Series, column: str, full: bool) -> pd.Series:
             return format_p(x)
         if full:
             return positional(x, 6)
-        if whole:
-            return str(int(x))
+        if whole:  # thousands separators, as in the text
+            return f"{int(x):,}"
         return f"{x:.1f}" if large or x == 0 else positional(x, 3)
 
     return values.map(cell).astype(object)
@@ -362,6 +366,7 @@ def prepare_build(paper_dir, tables_dir, figures_dir, build_dir, paper_tables=No
         "commits-no-files": bool(numbers.get("commits_available", True))
         and not (numbers.get("rq4") or {}).get("files_available"),
         "comparable": not numbers.get("demo", False),
+        "unlabelled-commits": bool(numbers.get("n_unlabelled_excluded")),
         "topic-stability": bool((numbers.get("topics") or {}).get("stability_measured")),
         "topics-found": bool((numbers.get("topics") or {}).get("n_groups_with_topic")),
         # the offline rules labelling the demo's commits, whose messages the generator

@@ -496,6 +496,13 @@ def demo_self_test(data: RuleInputs) -> pd.DataFrame:
     return table
 
 
+def _self_test_numbers(table: pd.DataFrame) -> dict:
+    """How many of the self-test's quantities agree, in a sentence's words."""
+    n, agree = len(table), int((table["agrees"] == "yes").sum())
+    text = f"all {n} agree" if agree == n else f"{agree} of the {n} agree"
+    return {"n": n, "n_agree": agree, "text": text if n else "none was designed"}
+
+
 def _count(values: pd.Series, value) -> int:
     return int((values == value).sum())
 
@@ -636,8 +643,5 @@ def comparison_differences(data: RuleInputs) -> pd.DataFrame:
 SUMMARIES: dict[str, tuple[str, Callable[[pd.DataFrame], dict]]] = {
     "comparison_with_study": ("comparison", comparison_numbers),
     "claims_with_study": ("claims", claim_numbers),
-    "demo_self_test": (
-        "self_test",
-        lambda t: {"n": len(t), "n_agree": int((t["agrees"] == "yes").sum())},
-    ),
+    "demo_self_test": ("self_test", _self_test_numbers),
 }
