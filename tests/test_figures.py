@@ -61,3 +61,18 @@ def test_helpers_leave_no_layout_problem_and_stamp_demo_data_in_the_margin(tmp_p
     figures.box_by_group(long, "pattern", "n", "platform", tmp_path / "c.png", "DEMO")
     assert figures.PROBLEMS == []
     assert figures.palette(long, "pattern")["Frequent"] == figures.COLOURS["Frequent"]
+
+
+def test_a_histogram_has_one_colour_and_keeps_its_empty_bins():
+    import matplotlib.pyplot as plt
+
+    hist = pd.DataFrame({"bin": ["0.0–0.5", "0.5–1.0", "1.0–1.5"], "percent": [60.0, 0.0, 40.0]})
+    fig, ax = plt.subplots()
+    figures._bars(ax, figures.without_empty(hist, "bin", "percent"), "bin", "percent", None, False)
+    # three bins, the empty one kept; every bar the histogram colour, none a category's
+    assert [t.get_text() for t in ax.get_xticklabels()] == list(hist["bin"])
+    colours = {tuple(round(c, 3) for c in bar.get_facecolor()[:3]) for bar in ax.patches}
+    assert colours == {
+        tuple(round(int(figures.HISTOGRAM_COLOUR[i : i + 2], 16) / 255, 3) for i in (1, 3, 5))
+    }
+    plt.close(fig)

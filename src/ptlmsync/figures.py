@@ -179,8 +179,24 @@ def _finish(fig, path: Path, marker: str, pdf: bool = True) -> None:
     plt.close(fig)
 
 
+#: The one colour of a histogram's bars: bins are not categories, so they take no
+#: category's colour.
+HISTOGRAM_COLOUR = "#4D4D4D"
+
+
 def _bars(ax, data: pd.DataFrame, x: str, y: str, hue: str | None, horizontal: bool) -> None:
-    """Seaborn bars; without ``hue`` each category gets its own colour and no legend."""
+    """Seaborn bars; without ``hue`` each category gets its own colour and no legend, and
+    the bins of a histogram one colour."""
+    if x in BINNED and hue is None:
+        sns.barplot(
+            data=data,
+            x=x,
+            y=y,
+            order=list(dict.fromkeys(data[x])),
+            color=HISTOGRAM_COLOUR,
+            ax=ax,
+        )
+        return
     sns.barplot(
         data=data,
         x=y if horizontal else x,
@@ -231,7 +247,9 @@ def bar_chart(
             ax.set(xlabel=ylabel, ylabel=xlabel)
         else:
             ax.set(xlabel=xlabel, ylabel=ylabel)
-            if max((len(str(v)) for v in table[x]), default=0) > 10:  # long labels: slanted
+            longest = max((len(str(v)) for v in table[x]), default=0)
+            # long labels, or many that would touch: slanted
+            if longest > 10 or longest * table[x].nunique() > 60:
                 ax.tick_params(axis="x", rotation=30)
                 plt.setp(ax.get_xticklabels(), ha="right")
         _finish(fig, Path(path), marker)
