@@ -178,6 +178,8 @@ def test_only_families_with_days_are_tested():
     # probability 1 / 4, so the exact two-sided p = 2 * 1 / 4 = 0.5
     assert table.loc["other", "mannwhitney_u"] == 0.0
     assert table.loc["other", "p"] == pytest.approx(0.5)
+    # r = 2U / (n1 n2) - 1 = 0 / 3 - 1: every automated value below every other one
+    assert table.loc["other", "rank_biserial"] == -1.0
     # the patterns describe every family of the group: Frequent 2 of 2; Disperse and
     # Sparse tie at 2 of 4 in "other" (the first counted)
     assert table.loc["automated sync", "percent_top_pattern"] == 100.0
@@ -190,7 +192,7 @@ def test_without_automated_families_nothing_is_tested():
     table = automated_vs_other(pd.DataFrame({"family": [], "n_sync_hf": []}), families, days)
     assert table["group"].tolist() == ["other"]
     assert table["n_group"].tolist() == [2] and table["n_families"].tolist() == [1]
-    assert table["p"].isna().all()
+    assert table["p"].isna().all() and table["rank_biserial"].isna().all()
 
 
 def test_left_out_switch_events_change_the_family_means_by_hand():

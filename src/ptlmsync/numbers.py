@@ -275,7 +275,12 @@ def propagation_numbers(
             group.replace(" ", "_"): _group(versus[versus["group"] == group])
             for group in ("automated sync", "other")
         }
-        | {"p": float(versus["p"].iloc[0]) if len(versus) else None},
+        | {
+            "p": float(versus["p"].iloc[0]) if len(versus) else None,
+            "rank_biserial": float(versus["rank_biserial"].iloc[0])
+            if len(versus) and "rank_biserial" in versus
+            else None,
+        },
         # what may be missing on the Hub: only kinds its repositories have held
         "drift": _drift(drift, held=True)
         | {f"{k}_never_held": v for k, v in _drift(drift, held=False).items()},
