@@ -602,3 +602,12 @@ def test_validation_applies_only_at_the_reference_resolution_where_known():
     assert day["setting"] == "a 14-day window (GH full, HF day dates)"
     # a reference whose resolution is unknown is not checked on it
     assert validation_numbers(validation, 14, 14, "GH full, HF day", None)["applies"]
+
+
+def test_each_figure_gets_one_of_four_verdicts():
+    from ptlmsync.comparison import figure_verdict
+
+    assert figure_verdict("matches", False) == "reproduced"
+    assert figure_verdict("differs", True) == "differs, explained"
+    assert figure_verdict("differs", False) == "differs, unexplained"
+    assert figure_verdict("not computable", False) == "cannot be checked"

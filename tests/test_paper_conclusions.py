@@ -313,13 +313,15 @@ def test_the_comparison_is_told_from_its_tables():
         }
     )
     text = comparison_text(figures, claims, demo=False)
+    # by hand: 2 compared of 3; 1 reproduced, 1 differing but reproduced the study's way
+    # (explained), 0 unexplained; 1 not computable
     assert text["abstract"].startswith(
-        "Of the original study's 3 published figures, 2 can be recomputed from this run's "
-        "data: 1 match at the study's printed precision and 1 differ: the similarity "
-        "histogram (1 of 1)"
+        "Of the original study's 3 published figures, 2 can be checked with this run's "
+        "data: 1 are reproduced at the study's printed precision, 1 differ in a way its "
+        "published files explain"
     )
-    assert "reproduce 1 of these when computed the study's way" in text["abstract"]
-    assert "and 0 not" in text["abstract"]
+    assert "and 0 differ unexplained; 1 cannot be checked" in text["abstract"]
+    assert "The differences concern the similarity histogram (1 of 1)." in text["abstract"]
     assert "0 hold, 1 do not (an average delay of 9.32 days)" in text["abstract"]
     assert text["not_computable"] == "the labelling kappas (1): they need commit labels"
     assert text["verdict"]["switch_days_average_delay"] == "does not hold"

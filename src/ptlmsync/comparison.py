@@ -33,6 +33,7 @@ COMPARISON_COLUMNS = [
     "status",
     # a difference the published files reproduce when computed the study's way
     "reproduced_the_studys_way",
+    "verdict",
     "unit",
     "where_in_study",
     "note",
@@ -44,6 +45,10 @@ MATCHES, DIFFERS, NOT_COMPUTABLE = "matches", "differs", "not computable"
 #: A claim's verdict.
 HOLDS, DOES_NOT_HOLD, CANNOT = "holds", "does not hold", "cannot be checked"
 VERDICTS = (HOLDS, DOES_NOT_HOLD, CANNOT)
+#: A figure's verdict: reproduced; differing, where the published files give the study's
+#: value when computed its way (explained) or not (unexplained); or not checkable here.
+REPRODUCED, EXPLAINED, UNEXPLAINED = "reproduced", "differs, explained", "differs, unexplained"
+FIGURE_VERDICTS = (REPRODUCED, EXPLAINED, UNEXPLAINED, CANNOT)
 #: Where a figure or claim belongs: this project's research questions, or the dataset and
 #: method the study describes.
 RQS = ("dataset", "method", "RQ1", "RQ2", "RQ3", "RQ4")
@@ -463,10 +468,20 @@ def compare_with_study(
             and not demo
             and any(_matches_key(published.key, e) for e in REPRODUCED_THE_STUDYS_WAY)
         )
+        row["verdict"] = figure_verdict(row["status"], row["reproduced_the_studys_way"])
         rows.append(row)
     table = pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
     table["matches"] = table["matches"].astype("boolean")
     return table
+
+
+def figure_verdict(status: str, reproduced_the_studys_way: bool) -> str:
+    """A compared figure's verdict from its status (:data:`FIGURE_VERDICTS`)."""
+    if status == MATCHES:
+        return REPRODUCED
+    if status == DIFFERS:
+        return EXPLAINED if reproduced_the_studys_way else UNEXPLAINED
+    return CANNOT
 
 
 def _note(published, status: str, why: str, demo: bool, published_files: bool) -> str:

@@ -695,22 +695,19 @@ def comparison_text(figures: pd.DataFrame, claims: pd.DataFrame, demo: bool) -> 
     )
     differs = figures["status"] == DIFFERS
     reproduced = int((differs & figures["reproduced_the_studys_way"].astype(bool)).sum())
+    n_cannot = len(figures) - n_comp
     abstract = (
         "As the data are synthetic, no figure of this run is compared with the original study's."
         if demo
         else f"Of the original study's {len(figures)} published figures, {n_comp} can be "
-        f"recomputed from this run's data: {n_comp - n_diff} match at the study's printed "
-        f"precision and {n_diff} differ"
-        + (f": {_and(differing)}" if differing else "")
-        + (
-            f"; the published files reproduce {reproduced} of these when computed the "
-            "study's way (its bin edges, its rounding, its counting of unknown authors) and "
-            f"{n_diff - reproduced} not"
-            + (f" ({unexplained} without any explanation found)" if unexplained else "")
-            if n_diff
-            else ""
-        )
-        + f". Of its {len(claims)} qualitative claims, {len(verdicts[HOLDS])} hold, "
+        f"checked with this run's data: {n_comp - n_diff} are reproduced at the study's "
+        f"printed precision, {reproduced} differ in a way its published files explain "
+        f"(computed the study's way, they give its value) and {n_diff - reproduced} differ "
+        "unexplained"
+        + (f" ({unexplained} of them without any reason found)" if unexplained else "")
+        + f"; {n_cannot} cannot be checked with these data."
+        + (f" The differences concern {_and(differing)}." if differing else "")
+        + f" Of its {len(claims)} qualitative claims, {len(verdicts[HOLDS])} hold, "
         f"{len(verdicts[DOES_NOT_HOLD])} do not"
         + (f" ({_and(verdicts[DOES_NOT_HOLD])})" if verdicts[DOES_NOT_HOLD] else "")
         + f" and {len(verdicts[CANNOT])} cannot be checked."

@@ -20,8 +20,11 @@ from ptlmsync.comparison import (
     CANNOT,
     DIFFERS,
     DOES_NOT_HOLD,
+    EXPLAINED,
     HOLDS,
     MATCHES,
+    REPRODUCED,
+    UNEXPLAINED,
     check_claims,
     claim_numbers,
     compare_with_study,
@@ -532,13 +535,23 @@ COMPARISON_QUESTIONS = {
     "RQ1": "RQ1 change types and similarity",
     "RQ2": "RQ2 lag and patterns",
     "RQ3": "RQ3 time to the other platform, contributors",
-    "RQ4": "RQ4 propagation and automation",
+    "RQ4": "RQ4 propagation and automation (the study's RQ3 remark)",
+}
+
+
+#: comparison_by_rq's column of each figure verdict.
+FIGURE_VERDICT_COLUMNS = {
+    "reproduced": REPRODUCED,
+    "differs_explained": EXPLAINED,
+    "differs_unexplained": UNEXPLAINED,
+    "cannot_be_checked": CANNOT,
 }
 
 
 def comparison_by_rq(data: RuleInputs) -> pd.DataFrame:
-    """Per research question: the study's figures compared, matching, differing and not
-    computable, and its claims holding, not holding and not checkable."""
+    """Per research question: the study's figures by verdict (reproduced, differing
+    explained or unexplained, not checkable), and its claims holding, not holding and not
+    checkable."""
 
     figures, claims = data.table("comparison_with_study"), data.table("claims_with_study")
     rows = []
@@ -550,9 +563,10 @@ def comparison_by_rq(data: RuleInputs) -> pd.DataFrame:
             {
                 "question": question,
                 "figures": len(f),
-                "matching": int((f["status"] == MATCHES).sum()),
-                "differing": int((f["status"] == DIFFERS).sum()),
-                "not_computable": len(f) - int(f["status"].isin([MATCHES, DIFFERS]).sum()),
+                **{
+                    column: int((f["verdict"] == verdict).sum())
+                    for column, verdict in FIGURE_VERDICT_COLUMNS.items()
+                },
                 "claims": len(c),
                 "holding": int((c["verdict"] == HOLDS).sum()),
                 "not_holding": int((c["verdict"] == DOES_NOT_HOLD).sum()),
