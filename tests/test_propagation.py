@@ -247,6 +247,8 @@ def test_rq4_numbers_by_hand():
         "n_linked": 2,
         "median_delay_days": 0.5,
         "n_negative_delay": 1,
+        "negative_delay_text": "1 HF commit is dated before the GH commit it names, as "
+        "author dates are set where a commit is written, not when it is pushed",
         "n_tool_families": 3,
     }
     # held by the Hub: a (tokenizer, weights) and b (weights) -> 2 families, weights

@@ -774,10 +774,13 @@ def _negative_delay_text(n: int) -> str:
     """The linked sync commits dated before the GH commit they name, in words."""
     if not n:
         return "no HF commit is dated before the GH commit it names"
-    commits = "HF commit is" if n == 1 else "HF commits are"
+    commits = (
+        "HF commit is dated before the GH commit it names"
+        if n == 1
+        else ("HF commits are dated before the GH commit they name")
+    )
     return (
-        f"{n:,} {commits} dated before the GH commit they name, as author dates are set "
-        "where a commit is written, not when it is pushed"
+        f"{n:,} {commits}, as author dates are set where a commit is written, not when it is pushed"
     )
 
 
