@@ -65,6 +65,8 @@ def test_the_demo_paper_is_marked_on_every_page_and_gives_no_advice(run):
     # no file path in the prose or the captions; no p-value in scientific notation
     assert "results/" not in text and ".csv" not in text
     assert not re.search(r"\d(?:\.\d+)?e-\d", text)
+    # no empty category in a table or figure (the lag "No data" never has a family)
+    assert "No data" not in text
     # no advice to maintainers, no comparison with the study's findings; the labels'
     # kappa against the demo's designed types is called what it is
     assert "For model maintainers" not in text and "found no evidence" not in text
