@@ -361,5 +361,11 @@ def test_similarity_numbers_count_the_scored_families_and_the_share_from_0_3():
     assert got["n_scored"] == 3 and got["n_unscored"] == 1 and got["mean"] == 0.3
     assert got["percent_above_0_3"] == 33.3 and got["percent_from_0_3"] == 66.7
     assert "1 families have no labelled commit" in got["unscored_text"]
+    assert got["threshold_text"] == (
+        "33.3% of them lie above 0.3 and 66.7% at 0.3 or above (1 family scores exactly "
+        "0.3; each histogram bar holds its lower edge)"
+    )
+    alone = similarity_numbers(pd.Series([0.1, 0.5]))["threshold_text"]
+    assert alone == "50.0% of them lie above 0.3 (none exactly at 0.3)"
     empty = similarity_numbers(pd.Series([], dtype=float))
     assert empty["mean"] is None and empty["percent_from_0_3"] is None and empty["n_scored"] == 0

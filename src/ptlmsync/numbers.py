@@ -570,6 +570,23 @@ def _release_phase_direction_numbers(table, families, switches) -> dict:
     }
 
 
+def _threshold_text(scores: pd.Series) -> str:
+    """The share of scores above 0.3, and the share from 0.3 on (what a histogram whose
+    bins hold their lower edge counts) where a score lies exactly at 0.3."""
+    if not len(scores):
+        return "no family has a score"
+    above = round(100 * float((scores > 0.3).mean()), 1)
+    at = int((scores == 0.3).sum())
+    if not at:
+        return f"{above}% of them lie above 0.3 (none exactly at 0.3)"
+    from_ = round(100 * float((scores >= 0.3).mean()), 1)
+    return (
+        f"{above}% of them lie above 0.3 and {from_}% at 0.3 or above ({at} "
+        f"{'family scores' if at == 1 else 'families score'} exactly 0.3; each histogram "
+        "bar holds its lower edge)"
+    )
+
+
 def similarity_numbers(jaccard: pd.Series) -> dict:
     """Mean and share above 0.3 over the families with a score; how many have none."""
     scores = jaccard.dropna()
@@ -581,6 +598,7 @@ def similarity_numbers(jaccard: pd.Series) -> dict:
         "percent_from_0_3": round(100 * float((scores >= 0.3).mean()), 1) if len(scores) else None,
         "n_scored": len(scores),
         "n_unscored": n_unscored,
+        "threshold_text": _threshold_text(scores),
         "unscored_text": "every analysed family has a score"
         if not n_unscored
         else f"{n_unscored} families have no labelled commit on one platform: their "
