@@ -67,10 +67,9 @@ KNOWN_DIFFERENCES = {
         "the published scores give 77.5 %; the study's text prints 77 (rounded down)"
     ),
     "similarity_histogram.": (
-        "the study's Fig. 6 cut its bins at floating-point edges (0.30000000000000004, "
-        "0.6000000000000001, 0.7000000000000001), so its 8 families scoring exactly 0.3, "
-        "10 scoring 0.6 and 2 scoring 0.7 fall one bin low; with those edges the published "
-        "scores give every bar of the figure"
+        "in the published scores 8 families score exactly 0.3, 10 exactly 0.6 and 2 exactly "
+        "0.7 (the edges were a hair above 0.3, 0.6 and 0.7); binned so, the published "
+        "scores give every bar of the study's histogram"
     ),
     "maturity.": (
         "the run takes the published maturity groups as given (grouped_data_RQ2.csv: 110 / 110 "
