@@ -431,17 +431,45 @@ def write_groups(directory, grouping, means, p_kruskal, dunn_p):
     write_dunn(directory, f"dunn_{grouping}", groups, dunn_p)
 
 
+def test_the_gh_first_days_are_read_as_the_study_states_them_from_gh_to_hf(tmp_path):
+    families = pd.DataFrame(
+        {"family": ["a", "b", "c"], "lag": ["GH first", "GH first", "HF first"]}
+    )
+    # by hand: the GH-first families' GH-to-HF events are 10.0 and 21.64 days: mean 15.82;
+    # their HF-to-GH event (1.0 day) and family c's events do not count
+    switches = pd.DataFrame(
+        {
+            "family": ["a", "a", "b", "c"],
+            "source": ["GH", "HF", "GH", "GH"],
+            "target": ["HF", "GH", "HF", "HF"],
+            "days": [10.0, 1.0, 21.64, 99.0],
+        }
+    )
+    write(tmp_path, "switch_days_by_lag", group=["GH first"], n_switches=[3], mean_days=[10.88])
+
+    def claim(events):
+        rows = check_claims({}, tmp_path, families=families, switches=events)
+        return rows.set_index("key").loc["switch_days.gh_to_hf"]
+
+    row = claim(switches)
+    assert row["verdict"] == "holds"
+    assert "2 GH-to-HF switch events take 15.82 days" in row["evidence"]
+    assert "their mean over both directions is 10.88 days" in row["evidence"]
+    # the mean over both directions is 15.82 but GH to HF takes longer: does not hold
+    later = switches.assign(days=[20.0, 1.0, 26.46, 99.0])
+    assert claim(later)["verdict"] == "does not hold"
+    assert claim(None)["verdict"] == "cannot be checked"
+
+
 def test_switch_days_differ_between_lags_in_the_studys_order(tmp_path):
     means = {"HF first": 22.35, "GH first": 15.82, "Simultaneous": 9.32}
     write_groups(tmp_path, "lag", means, 1e-11, lambda a, b: 0.007)
     found = verdicts(tmp_path)
     assert found["kruskal_lag.all_pairs_significant"] == "holds"
-    assert found["switch_days.gh_to_hf"] == "holds"  # the GH-first mean, 15.82
     # another order of the means
     write_groups(tmp_path, "lag", {**means, "GH first": 25.0}, 1e-11, lambda a, b: 0.007)
     found = verdicts(tmp_path)
     assert found["kruskal_lag.all_pairs_significant"] == "does not hold"
-    assert found["switch_days.gh_to_hf"] == "does not hold"
     # one pair not significant
     write_groups(
         tmp_path, "lag", means, 1e-11, lambda a, b: 0.2 if "Simultaneous" in (a, b) else 0.01

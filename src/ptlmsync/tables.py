@@ -525,7 +525,9 @@ def comparison_with_study(data: RuleInputs) -> pd.DataFrame:
 
 def claims_with_study(data: RuleInputs) -> pd.DataFrame:
     """Every qualitative claim of the study with this run's verdict and evidence."""
-    return check_claims(data.numbers, data.tables_dir, data.families, data.contributors)
+    return check_claims(
+        data.numbers, data.tables_dir, data.families, data.contributors, data.switches
+    )
 
 
 #: How the paper names the groups of the comparison (comparison.RQS), in its order.
