@@ -737,9 +737,13 @@ def comparison_text(figures: pd.DataFrame, claims: pd.DataFrame, demo: bool) -> 
         "claims_holding": _and(verdicts[HOLDS]),
         "claims_not_holding": _and(verdicts[DOES_NOT_HOLD]),
         "claims_not_checkable": _and(verdicts[CANNOT]),
-        # each claim's verdict, by its key with "_" for "."
+        # each claim's verdict and the figures that decide it, by its key with "_" for "."
         "verdict": {
             k.replace(".", "_"): v for k, v in zip(claims["key"], claims["verdict"], strict=True)
+        },
+        "evidence": {
+            k.replace(".", "_"): str(e)
+            for k, e in zip(claims["key"], claims.get("evidence", [""] * len(claims)), strict=True)
         },
     }
 
