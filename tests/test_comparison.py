@@ -488,6 +488,21 @@ def test_switch_days_differ_between_every_pair_of_maturity_groups(tmp_path):
         tmp_path, "maturity", means, 1e-27, lambda a, b: 0.7 if "Matured" not in (a, b) else 0.02
     )
     assert verdicts(tmp_path)["kruskal_maturity.all_pairs_significant"] == "does not hold"
+    # per family mean only Recent vs Matured differs: told in the evidence, the verdict
+    # stays the events'
+    write_groups(tmp_path, "maturity", means, 1e-27, lambda a, b: 0.02)
+    write_dunn(
+        tmp_path,
+        "dunn_maturity_per_family",
+        list(means),
+        lambda a, b: 0.01 if {a, b} == {"Recent", "Matured"} else 0.4,
+    )
+    row = check_claims({}, tmp_path).set_index("key").loc["kruskal_maturity.all_pairs_significant"]
+    assert row["verdict"] == "holds"
+    assert (
+        "per family mean, 1 of 3 pairs differ significantly (Recent vs Matured)"
+        in (row["evidence"])
+    )
 
 
 def test_the_average_delay_is_the_mean_over_every_switch_event(tmp_path):

@@ -632,6 +632,19 @@ def _check_groups_differ(figures: RunFigures, grouping: str, ranking: list[str] 
         checks.append(None if p is None else p < ALPHA)
         dunn.append(f"{_pair(a, b)} {'no p-value' if p is None else _p(p)}")
     evidence.append("Dunn (Bonferroni-adjusted): " + "; ".join(dunn))
+    # per family mean (told, the verdict stays the study's unit): which pairs still differ
+    per_family, _ = _dunn_pairs(figures, f"dunn_{grouping}_per_family")
+    if per_family:
+        apart = [
+            _pair(a, b)
+            for a, b in combinations(groups, 2)
+            if per_family.get(frozenset((a, b)), 1.0) < ALPHA
+        ]
+        n = len(list(combinations(groups, 2)))
+        evidence.append(
+            f"per family mean, {len(apart)} of {n} pairs differ significantly"
+            + (f" ({'; '.join(apart)})" if apart else "")
+        )
     return _verdict(checks), "; ".join(evidence)
 
 
