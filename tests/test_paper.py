@@ -23,6 +23,14 @@ def test_variables_are_formatted_for_print():
     assert v["n_families"] == "12" and v["lag"]["gh_first"]["percent"] == "41.7"
     assert v["missing"] == "n/a" and v["demo"] == "yes"
     assert format_value(1234567) == "1,234,567" and format_value(0.00123) == "0.00123"
+    # effect sizes: three decimals, whatever their size
+    assert (
+        format_value(0.0156, "epsilon2") == "0.016" and format_value(0.008, "epsilon2") == "0.008"
+    )
+    assert (
+        format_value(0.14, "cramers_v") == "0.140"
+        and format_value(-1.0, "rank_biserial") == "-1.000"
+    )
     # a year keeps its digits together ("from 2016 on", never "2,016")
     assert variables({"sync": {"min_year": 2016, "n": 2016}})["sync"] == {
         "min_year": "2016",
@@ -147,7 +155,7 @@ def test_table_cells_have_the_texts_precision(tmp_path):
     assert "e-" not in table and "ε²" in table.splitlines()[0]
     rows = [[c.strip() for c in line.strip("|").split("|")] for line in table.splitlines()[2:]]
     assert rows[0][2:] == ["883.3", "7", "< 0.001", "0.581", "1,516"]  # separators as in the text
-    assert rows[1][2:] == ["12.3", "2", "0.0412", "0.0123", "48"]
+    assert rows[1][2:] == ["12.3", "2", "0.0412", "0.012", "48"]  # effect sizes: three decimals
     assert table.splitlines()[1].count(":|") + table.splitlines()[1].endswith(":|") >= 1
 
 

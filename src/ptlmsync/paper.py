@@ -61,16 +61,27 @@ def format_p(value) -> str:
     return "< 0.001" if value < 0.001 else f"{value:.3g}"
 
 
+#: Effect sizes and correlations, printed with three decimals wherever they appear
+#: (0.016 beside 0.008, never 0.0156 beside 0.008).
+EFFECT_SIZES = ("epsilon2", "cramers_v", "rho", "rank_biserial", "kappa")
+
+
+def is_effect_size(key: str) -> bool:
+    return any(key == e or key.startswith(f"{e}_") for e in EFFECT_SIZES)
+
+
 def format_value(value, key: str = "") -> str:
     """A number as printed: thousands separators, one decimal from 1 on, three
-    significant digits below; years (keys ending in ``year``) as they are; p-values
-    (see ``format_p``) never in scientific notation."""
+    significant digits below; effect sizes with three decimals; years (keys ending in
+    ``year``) as they are; p-values (see ``format_p``) never in scientific notation."""
     if key.endswith("year") and isinstance(value, int):
         return str(value)
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return "n/a"
     if is_p_value(key) and isinstance(value, float | int) and not isinstance(value, bool):
         return format_p(value)
+    if is_effect_size(key) and isinstance(value, float | int) and not isinstance(value, bool):
+        return f"{value:.3f}"
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
@@ -317,6 +328,8 @@ def _table_cells(values: pd.Series, column: str, full: bool) -> pd.Series:
             return v
         if is_p_value(column):
             return format_p(x)
+        if is_effect_size(column) and not full:
+            return f"{x:.3f}"
         if full:
             return positional(x, 6)
         if whole:  # thousands separators, as in the text
