@@ -369,3 +369,11 @@ def test_similarity_numbers_count_the_scored_families_and_the_share_from_0_3():
     assert alone == "50.0% of them lie above 0.3 (none exactly at 0.3)"
     empty = similarity_numbers(pd.Series([], dtype=float))
     assert empty["mean"] is None and empty["percent_from_0_3"] is None and empty["n_scored"] == 0
+
+
+def test_the_linked_sync_commits_are_counted_in_words():
+    from ptlmsync.numbers import _linked_text
+
+    assert _linked_text(111, 111) == "All 111 of these commits"
+    assert _linked_text(2, 4) == "2 of these 4 commits"
+    assert _linked_text(0, 3) == "0 of these 3 commits"

@@ -245,6 +245,7 @@ def test_rq4_numbers_by_hand():
         "n_families": 2,
         "n_sync_commits": 4,
         "n_linked": 2,
+        "linked_text": "2 of these 4 commits",
         "median_delay_days": 0.5,
         "n_negative_delay": 1,
         "negative_delay_text": "1 HF commit is dated before the GH commit it names, as "

@@ -574,7 +574,7 @@ def _check_dunn_patterns(figures: RunFigures, key: str) -> tuple[str, str]:
     ]
     evidence = (
         f"Dunn's test between patterns (switch events, Bonferroni-adjusted): "
-        f"{len(not_significant)} of {len(pairs)} pairs not significant (p >= {ALPHA}): "
+        f"{len(not_significant)} of {len(pairs)} pairs not significant (p ≥ {ALPHA}): "
         f"{'; '.join(not_significant) or 'none'}"
     )
     if wrong:
@@ -778,7 +778,7 @@ def _check_spearman(figures: RunFigures, key: str):
         rho, p = float(rows["rho"].iloc[0]), float(rows["p"].iloc[0])
         checks.append(rho <= -STRONG_RHO and p < 0.001)
         evidence.append(f"{platform}: rho = {rho:.4f}, {_p(p)}")
-    return _verdict(checks), "; ".join(evidence) + f" (strong: rho <= -{STRONG_RHO})"
+    return _verdict(checks), "; ".join(evidence) + f" (strong: rho ≤ -{STRONG_RHO})"
 
 
 #: One check per claim of data/study_claims.csv: (verdict, evidence) from the run.

@@ -262,6 +262,9 @@ def propagation_numbers(
             "n_families": len(synced),
             "n_sync_commits": int(synced["n_sync_hf"].sum()),
             "n_linked": int(synced["n_linked"].sum()),
+            "linked_text": _linked_text(
+                int(synced["n_linked"].sum()), int(synced["n_sync_hf"].sum())
+            ),
             "median_delay_days": float(delays.median()) if len(delays) else None,
             "n_negative_delay": int(synced["n_negative_delay"].sum())
             if "n_negative_delay" in synced
@@ -790,6 +793,13 @@ def findings_numbers(tables_dir: Path) -> dict:
     found |= _similarity_findings(table)
     found |= _figure_findings(table)
     return found
+
+
+def _linked_text(n_linked: int, n_sync: int) -> str:
+    """How many of the sync commits name a GH commit, as the subject of a sentence."""
+    if n_sync and n_linked == n_sync:
+        return f"All {n_sync:,} of these commits"
+    return f"{n_linked:,} of these {n_sync:,} commits"
 
 
 def _negative_delay_text(n: int) -> str:
