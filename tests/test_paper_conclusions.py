@@ -377,3 +377,19 @@ def test_the_linked_sync_commits_are_counted_in_words():
     assert _linked_text(111, 111) == "All 111 of these commits"
     assert _linked_text(2, 4) == "2 of these 4 commits"
     assert _linked_text(0, 3) == "0 of these 3 commits"
+
+
+def test_the_contributor_range_names_every_pattern_of_a_tie(tmp_path):
+    pd.DataFrame(
+        {
+            "pattern": ["Frequent", "Sparse", "Rare disjoint", "Disperse"],
+            "platform": ["HF"] * 4,
+            "median": [4.0, 1.0, 1.0, 4.0],
+        }
+    ).to_csv(tmp_path / "contributors_by_pattern.csv", index=False)
+    # by hand: the lowest median 1 is held by Sparse and Rare disjoint, the highest 4 by
+    # Frequent and Disperse
+    assert findings_numbers(tmp_path)["contributors"] == (
+        "on HF the median family has from 1 (Sparse and Rare disjoint) to 4 (Frequent and "
+        "Disperse) contributors"
+    )

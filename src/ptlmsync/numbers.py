@@ -889,11 +889,14 @@ def _figure_findings(table) -> dict:
     if contributors is not None and len(contributors):
         parts = []
         for platform, rows in contributors.dropna(subset=["median"]).groupby("platform"):
-            top = rows.sort_values("median", ascending=False, kind="stable").iloc[0]
-            low = rows.sort_values("median", kind="stable").iloc[0]
+            low, top = rows["median"].min(), rows["median"].max()
+
+            def holding(value, rows=rows):  # every pattern at that value: ties named
+                return _and(rows.loc[rows["median"] == value, "pattern"].tolist())
+
             parts.append(
-                f"on {platform} the median family has from {low['median']:g} ({low['pattern']}) "
-                f"to {top['median']:g} ({top['pattern']}) contributors"
+                f"on {platform} the median family has from {low:g} ({holding(low)}) "
+                f"to {top:g} ({holding(top)}) contributors"
             )
         found["contributors"] = "; ".join(parts)
     return found
