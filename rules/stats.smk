@@ -73,10 +73,43 @@ rule tabulate_switches:
         "../workflow/scripts/make_tables.py"
 
 
+# The settings the topic texts and their vectors depend on: a change of the fit (seed,
+# sizes, stop words) re-runs extract_topics only, not embed_topic_texts.
+EMBEDDING_KEYS = (
+    "embedding_model",
+    "embedding_backend",
+    "max_tokens",
+    "platform_words",
+)
+
+
+# The topic text of every commit embedded into the embedding cache as soon as the
+# commits exist, beside the labelling; extract_topics then finds the vectors cached.
+rule embed_topic_texts:
+    input:
+        batches=per_batch("snapshot/batches/{batch}.parquet"),
+    output:
+        embedded=result("topics/embedded_texts.csv"),
+    log:
+        log_file("stats", "embed_topic_texts"),
+    benchmark:
+        benchmark_file("stats", "embed_topic_texts")
+    priority: 1
+    conda:
+        "../envs/topics.yaml"
+    # as extract_topics: the encoder runs on every core the job is given
+    threads: 4
+    params:
+        topics={k: v for k, v in config["topics"].items() if k in EMBEDDING_KEYS},
+    script:
+        "../workflow/scripts/embed_topic_texts.py"
+
+
 rule extract_topics:
     input:
         labels=per_batch("labels/batches/{batch}.parquet"),
         batches=per_batch("snapshot/batches/{batch}.parquet"),
+        embedded=result("topics/embedded_texts.csv"),
     output:
         tables=tables_of_rule("extract_topics"),
     log:
@@ -86,8 +119,9 @@ rule extract_topics:
     priority: 1
     conda:
         "../envs/topics.yaml"
-    # Snakemake sets OMP_NUM_THREADS to the job's threads; torch embeds on all of them
-    threads: 4
+    # it only fits (embed_topic_texts has cached the vectors): UMAP and HDBSCAN on one
+    # core, and the jobs that do not wait for the topics run on the others
+    threads: 1
     params:
         topics=config["topics"],
         statistics_repeat=config["label"]["statistics_repeat"],

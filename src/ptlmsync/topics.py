@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import re
 import sys
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ import pandas as pd
 from ptlmsync.config import options_from_config, schema_defaults
 from ptlmsync.text import text_hash
 from ptlmsync.topic_text import author_words, topic_text
+from ptlmsync.vocab import Platform
 
 log = logging.getLogger(__name__)
 
@@ -163,7 +165,18 @@ class EmbeddingCache:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         matrix = np.vstack(list(self.vectors.values())).astype(np.float32, copy=False)
         vectors = pa.FixedSizeListArray.from_arrays(pa.array(matrix.ravel()), matrix.shape[1])
-        pq.write_table(pa.table({"hash": list(self.vectors), "vector": vectors}), self.path)
+        # whole or not at all: another job (embed_topic_texts, extract_topics, another
+        # run sharing cache_dir) may read the file while it is written
+        partial = self.path.with_name(f"{self.path.name}.{os.getpid()}.partial")
+        pq.write_table(pa.table({"hash": list(self.vectors), "vector": vectors}), partial)
+        os.replace(partial, self.path)
+
+
+def embedding_cache(params: TopicParams, cache_dir: str | Path) -> EmbeddingCache:
+    """The on-disk cache of ``params``' model, truncation length and backend."""
+    return EmbeddingCache(
+        params.embedding_model, cache_dir, params.max_tokens, params.embedding_backend
+    )
 
 
 def _read_vectors(path: Path) -> dict[str, np.ndarray]:
@@ -340,14 +353,17 @@ def topics_table(
     without any get a NO_TOPIC row.
 
     ``docs`` has one row per commit: platform, change_type, text (cleaned commit text)
-    and, optionally, family and author (the family's author words are removed).
+    and, optionally, family and author (the family's author words are removed), or the
+    topic text ``doc`` already (:func:`commit_topic_texts`: the family's authors are
+    then those of all its commits, labelled or not).
     """
-    docs = with_topic_text(docs, params)
+    if "doc" not in docs.columns:
+        docs = with_topic_text(docs, params)
     groups = {
         (platform, change_type): docs[
             (docs["platform"] == platform) & (docs["change_type"] == change_type)
         ]
-        for platform in ("GH", "HF")
+        for platform in (Platform.GH, Platform.HF)
         for change_type in change_types
     }
     # every distinct text of the groups that get topics, once, in one pass: a text of
@@ -364,6 +380,35 @@ def topics_table(
         for row in group_rows(group, params, cache)
     ]
     return pd.DataFrame(rows, columns=TOPIC_COLUMNS)
+
+
+def commit_topic_texts(batches, params: TopicParams) -> pd.DataFrame:
+    """Every commit of the snapshot's family batches (platform, family, key, text,
+    author) with its topic text ``doc``; commits left empty are dropped. The text of a
+    commit depends on its family's commits, never on the labels, so embed_topic_texts
+    can embed it before the labelling and extract_topics gets the same texts."""
+    columns = ["platform", "family", "key", "text", "author"]
+    commits = pd.concat([pd.read_parquet(p, columns=columns) for p in batches])
+    return with_topic_text(commits.reset_index(drop=True), params)
+
+
+def embed_ahead(docs: pd.DataFrame, cache: EmbeddingCache) -> dict:
+    """Embed every distinct topic text of ``docs`` (a ``doc`` column: with_topic_text)
+    into ``cache``, once, then free the model. topics_table embeds only the texts of
+    groups large enough to model; done ahead, before the groups (the labels) are known,
+    every text is embedded, a superset of those. Returns what was done."""
+    texts = docs["doc"].drop_duplicates().tolist()
+    before = cache.n_embedded
+    cache.prefetch(texts)
+    cache.release_model()
+    return {
+        "n_commits": len(docs),
+        "n_texts": len(texts),
+        "n_embedded_now": cache.n_embedded - before,
+        "backend": cache.backend,
+        "model": cache.model_name,
+        "max_tokens": cache.max_tokens,
+    }
 
 
 def with_topic_text(docs: pd.DataFrame, params: TopicParams) -> pd.DataFrame:

@@ -8,8 +8,10 @@ from ptlmsync.stages.stats import extract_topics
 CACHE = cache_paths(snakemake.config)
 
 with log_to(snakemake.log[0]):
+    # input.embedded (embed_topic_texts) only orders the jobs: the vectors are in CACHE
     extract_topics(
-        **snakemake.input,
+        labels=snakemake.input.labels,
+        batches=snakemake.input.batches,
         **snakemake.output,
         cache_dir=CACHE["embeddings"],
         params=snakemake.params.topics,
