@@ -16,6 +16,7 @@ N_FAMILIES = 18  # the smallest demo with every pattern and lag design
 BATCHES = 4
 DEMO, REPLICATION = "results/demo", "results/replication"
 TOPICS_LOG = f"{DEMO}/logs/stats/extract_topics.log"
+EMBED_LOG = f"{DEMO}/logs/stats/embed_topic_texts.log"
 
 
 @pytest.fixture(scope="module")
@@ -394,12 +395,14 @@ def test_the_paper_reads_without_template_slips(run, source, request):
 
 
 def test_after_make_clean_a_rerun_embeds_nothing(run, tmp_path):
-    first = re.search(r"; (\d+) texts embedded", (run / TOPICS_LOG).read_text())
-    assert int(first.group(1)) > 0  # the first run embedded the messages
+    first = re.search(r": (\d+) embedded now", (run / EMBED_LOG).read_text())
+    assert int(first.group(1)) > 0  # the first run embedded the messages, ahead of the fit
+    assert "; 0 texts embedded" in (run / TOPICS_LOG).read_text()  # which found them cached
     # make clean deletes results/, which the other tests read: in a copy of the run
     work = copy_run(run, tmp_path / "run")
     subprocess.run(["make", "-f", str(REPO / "Makefile"), "clean"], cwd=work, check=True)
     assert not (work / "results").exists() and (work / "resources/cache/embeddings").is_dir()
     snakemake(work)
+    assert ": 0 embedded now" in (work / EMBED_LOG).read_text()
     assert "; 0 texts embedded" in (work / TOPICS_LOG).read_text()
     assert (work / DEMO / "paper/paper.pdf").exists()
