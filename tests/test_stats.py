@@ -477,3 +477,24 @@ def test_per_pattern_tests_leave_out_the_unnamed_group_and_the_summary_keeps_it(
     assert by_pattern["n"].tolist() == [6] and by_pattern["dof"].tolist() == [1]
     dunn = pd.read_csv(tmp_path / "dunn_pattern.csv")
     assert "Unnamed" not in set(dunn["group"]) and "Unnamed" not in dunn.columns
+
+
+def test_the_direction_test_pairs_each_familys_two_directions():
+    from ptlmsync.stats import paired_direction_test
+
+    switches = pd.DataFrame(
+        {
+            "family": ["a", "a", "b", "b", "c", "c", "d"],
+            "source": ["GH", "HF", "GH", "HF", "GH", "HF", "GH"],
+            "target": ["HF", "GH", "HF", "GH", "HF", "GH", "HF"],
+            "days": [4.0, 2.0, 10.0, 1.0, 1.0, 3.0, 50.0],
+        }
+    )
+    row = paired_direction_test(switches).iloc[0]
+    # by hand: d has one direction only; differences GH→HF minus HF→GH: +2, +9, -2;
+    # ranks of |d|: 1.5, 3, 1.5 -> R+ = 4.5, R- = 1.5, r = 3 / 6 = 0.5
+    assert row["n_families"] == 3 and row["rank_biserial"] == 0.5
+    assert row["median_gh_to_hf"] == 4.0 and row["median_hf_to_gh"] == 2.0
+    assert 0 < row["p"] <= 1
+    one_way = paired_direction_test(switches[switches["family"] == "d"]).iloc[0]
+    assert one_way["n_families"] == 0 and pd.isna(one_way["p"])

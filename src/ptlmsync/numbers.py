@@ -816,6 +816,20 @@ def _negative_delay_text(n: int) -> str:
     )
 
 
+def _direction_test_text(test: pd.DataFrame | None) -> str:
+    """The per-family paired test of the two directions, as a clause (empty without one)."""
+    if test is None or test.empty or pd.isna(test["p"].iloc[0]):
+        return ""
+    row = test.iloc[0]
+    verdict = "significant" if _significant(row["p"]) else "not significant"
+    return (
+        f"; per family ({int(row['n_families'])} families with events both ways, their "
+        f"median of mean days {row['median_gh_to_hf']:.1f} GH→HF against "
+        f"{row['median_hf_to_gh']:.1f} HF→GH), the difference is {verdict} (Wilcoxon "
+        f"signed-rank, {_p_stated(row['p'])}, rank-biserial r = {row['rank_biserial']:.3f})"
+    )
+
+
 def _mean_against_median(mean: float, median: float) -> str:
     """How far the mean lies from the median, in words a reader can check: a mean of at
     least 1.5 times the median (or above a median of 0) is said to describe the tail."""
@@ -968,6 +982,7 @@ def _switch_findings(table) -> dict:
                 f"{'GH' if slower == 'GH→HF' else 'HF'} than the other way round on average "
                 f"({s['mean']:.1f} against {f['mean']:.1f} days) {medians} "
                 f"({s['median']:.0f} against {f['median']:.0f} days)"
+                + _direction_test_text(table("switch_direction_test"))
             )
         if "all events" in rows.index:
             every = rows.loc["all events"]

@@ -127,6 +127,7 @@ TABLES: tuple[Table, ...] = (
         ),
     ),
     Table("switch_days_ecdf", "tabulate_switches"),
+    Table("switch_direction_test", "tabulate_switches"),
     Table(
         "topics",
         "extract_topics",

@@ -493,3 +493,39 @@ def unlabelled_commits(labels: pd.DataFrame) -> pd.DataFrame:
         .round(2)
     )
     return table
+
+
+#: The paired direction test's columns (tables.switch_direction_test).
+DIRECTION_TEST_COLUMNS = [
+    "n_families",
+    "median_gh_to_hf",
+    "median_hf_to_gh",
+    "wilcoxon_w",
+    "p",
+    "rank_biserial",
+]
+
+
+def paired_direction_test(switches: pd.DataFrame) -> pd.DataFrame:
+    """Per family with events in both directions, its mean days GH→HF against HF→GH:
+    the two-sided Wilcoxon signed-rank test over the families (zero differences dropped,
+    as scipy's default) and the matched-pairs rank-biserial r = (R+ − R−) / (R+ + R−)
+    over the ranks of the non-zero differences (GH→HF minus HF→GH). One row; the test
+    columns empty where fewer than two families differ."""
+    from scipy.stats import rankdata, wilcoxon
+
+    means = switches.groupby(["family", "source"])["days"].mean().unstack()
+    pairs = means.dropna(subset=[c for c in ("GH", "HF") if c in means]) if len(means) else means
+    if not {"GH", "HF"} <= set(pairs.columns) or pairs.empty:
+        return pd.DataFrame([[0, None, None, None, None, None]], columns=DIRECTION_TEST_COLUMNS)
+    # source GH: the next commit is on HF, so column GH holds the GH→HF days
+    diff = (pairs["GH"] - pairs["HF"]).to_numpy()
+    nonzero = diff[diff != 0]
+    row = [len(pairs), float(pairs["GH"].median()), float(pairs["HF"].median())]
+    if len(nonzero) < 2:
+        return pd.DataFrame([[*row, None, None, None]], columns=DIRECTION_TEST_COLUMNS)
+    w, p = wilcoxon(pairs["GH"], pairs["HF"], alternative="two-sided")
+    ranks = rankdata(abs(nonzero))
+    plus, minus = ranks[nonzero > 0].sum(), ranks[nonzero < 0].sum()
+    r = round(float((plus - minus) / (plus + minus)), 3)
+    return pd.DataFrame([[*row, float(w), float(p), r]], columns=DIRECTION_TEST_COLUMNS)

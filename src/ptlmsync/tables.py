@@ -311,6 +311,14 @@ def switch_days_distribution(data: RuleInputs) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def switch_direction_test(data: RuleInputs) -> pd.DataFrame:
+    """Whether one platform follows the other more slowly, family by family: each
+    family with switch events in both directions gives its mean days GH→HF and HF→GH;
+    a two-sided Wilcoxon signed-rank test over those pairs (families, not events, as the
+    unit), with the matched-pairs rank-biserial r (positive: GH→HF slower)."""
+    return stats.paired_direction_test(data.switches)
+
+
 def switch_days_ecdf(data: RuleInputs) -> pd.DataFrame:
     """The empirical cumulative distribution of each sample: the share of values at most
     ``days`` at every distinct value."""
