@@ -397,18 +397,9 @@ def test_the_contributor_range_names_every_pattern_of_a_tie(tmp_path):
 
 def test_the_direction_sentence_carries_its_paired_test():
     from ptlmsync.numbers import _direction_test_text
+    from ptlmsync.stats import DIRECTION_TEST_COLUMNS
 
-    test = pd.DataFrame(
-        [[40, 3.0, 1.0, 120.0, 0.0004, 0.41]],
-        columns=[
-            "n_families",
-            "median_gh_to_hf",
-            "median_hf_to_gh",
-            "wilcoxon_w",
-            "p",
-            "rank_biserial",
-        ],
-    )
+    test = pd.DataFrame([[40, 3.0, 1.0, 120.0, 0.0004, 0.41]], columns=DIRECTION_TEST_COLUMNS)
     assert _direction_test_text(test) == (
         "; per family (40 families with events both ways, their median of mean days 3.0 GH→HF "
         "against 1.0 HF→GH), the difference is significant (Wilcoxon signed-rank, p < 0.001, "
