@@ -109,6 +109,9 @@ def test_good_config_with_cli_override_is_accepted(workdir):
     assert result.returncode == 0, result.stderr
 
 
+# a dry run of the whole workflow under each profile (9 s each): with the workflow runs,
+# out of make test-fast
+@pytest.mark.workflow
 @pytest.mark.parametrize("profile", ["slurm", "cluster-generic"])
 def test_cluster_profiles_dry_run(workdir, profile):
     import shutil
