@@ -166,6 +166,7 @@ def paper_run_params():
         "embedding_backend",
         "stability_seeds",
         "stable_share",
+        "seed",
     )
     return {
         "name": RUN,

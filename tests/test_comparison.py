@@ -28,7 +28,9 @@ def write(directory, name, **columns):
 
 def test_the_studys_figures_are_transcribed_with_their_printed_precision():
     study = study_numbers().set_index("key")
-    assert study.index.is_unique and len(study) == 124
+    # the 124 figures of the study's text and figures, and the two counts of its coding
+    # check (177 sampled, 3 misclassified) that its method section states
+    assert study.index.is_unique and len(study) == 126
     assert study.loc["dataset.n_families", "value"] == "325"
     assert study.loc["chi2_similarity_contributors.p", "value"] == "0.0412"
     assert study.loc["chi2_similarity_contributors.cramers_v", "value"] == "0.140"
@@ -40,7 +42,7 @@ def test_the_studys_figures_are_transcribed_with_their_printed_precision():
         "RQ1": 39,
         "RQ2": 36,
         "RQ3": 31,
-        "method": 13,
+        "method": 15,
         "dataset": 5,
     }
     assert study.loc["dataset.n_gh_commits", "rounded_to"] == "10000"
@@ -97,7 +99,7 @@ def test_a_figure_matches_when_equal_at_the_studys_printed_precision(tables):
     assert "77.5" not in table.loc["similarity.percent_above_0.3", "note"]
     assert "no explanation" in table.loc["similarity.percent_above_0.3", "note"]
     # figures the run does not have stay in the table, not computable, with the reason
-    assert len(table) == 124
+    assert len(table) == 126
     for key in ("labels.kappa.GH", "pattern_distribution.Sparse"):
         assert table.loc[key, "status"] == "not computable" and pd.isna(table.loc[key, "matches"])
         assert pd.isna(table.loc[key, "this_run"])
@@ -105,7 +107,7 @@ def test_a_figure_matches_when_equal_at_the_studys_printed_precision(tables):
     assert "change-type labels" in table.loc["change_types.GH.Model Structure", "note"]
     counts = comparison_numbers(table.reset_index())
     assert (counts["n_compared"], counts["n_matching"], counts["n_differing"]) == (5, 2, 3)
-    assert counts["n_not_computable"] == 119 and counts["n_figures"] == 124
+    assert counts["n_not_computable"] == 121 and counts["n_figures"] == 126
     assert counts["by_rq"]["RQ2"] == {
         "n_figures": 36,
         "n_compared": 3,
@@ -334,7 +336,7 @@ def test_contributor_medians_switch_days_and_spearman(tmp_path):
 def test_counts_add_up_overall_and_by_research_question(tables):
     table = compare_with_study({"n_families": 325}, tables)
     counts = comparison_numbers(table)
-    assert counts["n_compared"] + counts["n_not_computable"] == counts["n_figures"] == 124
+    assert counts["n_compared"] + counts["n_not_computable"] == counts["n_figures"] == 126
     assert counts["n_matching"] + counts["n_differing"] == counts["n_compared"]
     for measure in ("n_figures", "n_compared", "n_matching", "n_differing", "n_not_computable"):
         assert sum(by[measure] for by in counts["by_rq"].values()) == counts[measure]
@@ -410,12 +412,26 @@ def test_dunn_pattern_pairs_are_also_told_per_family_mean(tmp_path):
         return check_claims({}, tmp_path).set_index("key").loc[claim]
 
     # per event as listed: holds; per family nothing differs, so every pair the claim
-    # calls significant is named against it, and the verdict stays the events'
+    # calls significant is against it (28 - listed: counted, too many to name), and the
+    # verdict stays the events'
     row = evidence()
     assert row["verdict"] == "holds"
-    assert "per family mean, against the claim: Frequent vs " in row["evidence"]
+    assert "28 of 28 pairs as the claim says" in row["evidence"]
+    assert f"per family mean: {28 - len(listed)} pairs against the claim" in row["evidence"]
     write_dunn(tmp_path, "dunn_pattern_per_family", PATTERN_ORDER, as_listed)
-    assert "per family mean: every pair as the claim says" in evidence()["evidence"]
+    assert evidence()["evidence"].endswith("per family mean: 0 pairs against the claim")
+    # one pair against the claim per family: named
+    one = frozenset(("Frequent", "Sparse"))
+    write_dunn(
+        tmp_path,
+        "dunn_pattern_per_family",
+        PATTERN_ORDER,
+        lambda a, b: 0.5 if frozenset((a, b)) in listed | {one} else 0.001,
+    )
+    assert (
+        "per family mean: 1 pair against the claim (Frequent vs Sparse (p = 0.5"
+        in (evidence()["evidence"])
+    )
 
 
 def write_groups(directory, grouping, means, p_kruskal, dunn_p):

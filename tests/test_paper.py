@@ -203,6 +203,19 @@ def test_table_headers_can_wrap_and_values_stay_as_they_are(tmp_path):
     assert "GH day_x" in table  # only the headers change
 
 
+def test_a_column_with_one_value_in_every_row_is_left_out_where_marked(tmp_path):
+    from ptlmsync.paper import markdown_table
+
+    csv = tmp_path / "data_inputs.csv"
+    csv.write_text("input,rows,use\nmodels,3,collected\ncommits,9,collected\n")
+    same = markdown_table(csv, ["input", "rows", "use"], (50, 20, 30), False, ("use",))
+    assert "use" not in same.splitlines()[0] and "collected" not in same
+    assert same.splitlines()[1].count("|") == 3  # two columns, their two widths
+    csv.write_text("input,rows,use\nmodels,3,collected\ncommits,9,recomputed\n")
+    varied = markdown_table(csv, ["input", "rows", "use"], (50, 20, 30), False, ("use",))
+    assert "recomputed" in varied
+
+
 def test_unavailable_analyses_are_named_in_words():
     from ptlmsync.outputs import needing_commits, unavailable_analyses
 
@@ -238,6 +251,12 @@ def test_robustness_sentences_follow_their_numbers_including_zero():
         }
     )
     assert resolution_numbers(table)["text"] == "no family changes pattern or lag"
+    assert resolution_numbers(table)["configured_text"] == "full timestamps on both platforms"
+    assert resolution_numbers(table.iloc[::-1])["configured_text"] == (
+        "dates to the day on both platforms"
+    )
+    mixed = resolution_numbers(table.assign(resolution=["GH full, HF day", "GH day, HF day"]))
+    assert mixed["configured_text"] == "full timestamps on GH and dates to the day on HF"
     table.loc[1, "percent_lag_changed"] = 0.5
     assert resolution_numbers(table)["text"] == (
         # zero as every number of the paper prints it (paper.format_value)
@@ -260,3 +279,52 @@ def test_a_significance_matrix_prints_p_as_the_text_does(tmp_path):
     text = significance_matrix(csv)
     assert "**0.0496**" in text and "**< 0.001**" in text and "0.5 " in text
     assert "0.050" not in text and "**0.5" not in text
+
+
+def test_the_run_names_its_workflow_version_and_only_the_seeds_it_drew(tmp_path, monkeypatch):
+    from importlib.metadata import version
+
+    from ptlmsync.stages.paper import reproduction_text, workflow_version
+
+    monkeypatch.chdir(tmp_path)  # not a git checkout: the version alone
+    assert workflow_version() == f"ptlm-sync {version('ptlmsync')}"
+    run = {"propagation": {"seed": 7}, "topics": {"seed": 3}, "unavailable": []}
+    assert reproduction_text(run, {"demo": True, "seed": 42}).endswith(
+        ", with the demo generator's seed 42, the null model's seed 7, the topic models' seed 3"
+    )
+    published = {**run, "unavailable": ["propagation", "topics"]}
+    assert reproduction_text(published, {"seed": 42}) == workflow_version()
+
+
+def test_a_checkout_names_its_commit_and_local_changes(tmp_path, monkeypatch):
+    import subprocess
+
+    from ptlmsync.stages.paper import workflow_version
+
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@x"]
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / "a.txt").write_text("1")
+    subprocess.run([*git, "-C", str(tmp_path), "add", "a.txt"], check=True)
+    subprocess.run([*git, "-C", str(tmp_path), "commit", "-qm", "a"], check=True)
+    head = subprocess.run(
+        ["git", "-C", str(tmp_path), "rev-parse", "--short=12", "HEAD"],
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    monkeypatch.chdir(tmp_path)
+    assert workflow_version().endswith(f"at commit {head}")
+    (tmp_path / "a.txt").write_text("2")
+    assert workflow_version().endswith(f"at commit {head} with local changes")
+
+
+def test_the_abstract_says_replication_or_self_test():
+    from ptlmsync.numbers import abstract_lead
+
+    run = {"n_families": 1200, "n_models": 3, "source_label": "a snapshot"}
+    assert abstract_lead(run) == (
+        "Replicating the study of Ajibode, Bangash, Adams and Hassan (2025), we analyse "
+        "1,200 model families (3 HF models) from a snapshot."
+    )
+    demo = abstract_lead({**run, "demo": True, "self_test": {"n": 17, "n_agree": 16}})
+    assert "self-test" in demo and "of the 17 quantities its generator designs, 16 agree" in demo
+    assert "Replicating" not in demo

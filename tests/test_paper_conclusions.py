@@ -110,6 +110,11 @@ def contrary_tables(tables: Path) -> None:
     )
     write(
         tables,
+        "chi2_similarity_maturity",
+        pd.DataFrame({"chi2": [1.2], "dof": [4], "p": [0.88], "cramers_v": [0.1], "n": [25]}),
+    )
+    write(
+        tables,
         "chi2_similarity_contributors",
         pd.DataFrame(
             {
@@ -130,6 +135,18 @@ def contrary_tables(tables: Path) -> None:
                 "pattern": ["Frequent", "Disperse", "Frequent", "Disperse"],
                 "maturity": ["Recent", "Recent", "Matured", "Matured"],
                 "percent_within_maturity": [70.0, 30.0, 0.0, 100.0],
+            }
+        ),
+    )
+    write(
+        tables,
+        "pattern_by_release",
+        pd.DataFrame(
+            {
+                "pattern": ["Frequent", "Disperse"] * 2,
+                "release": ["single", "single", "multiple", "multiple"],
+                "n": [1, 3, 4, 0],
+                "percent_of_all": [12.5, 37.5, 50.0, 0.0],
             }
         ),
     )
@@ -165,7 +182,9 @@ def test_the_findings_follow_contrary_data(contrary):
         "differs significantly between the platforms in no maturity group"
     )
     assert "across none of the groupings" in found["switch_tests"]
-    assert found["robustness"].startswith("with one value per family the tests reach the same")
+    assert found["robustness"].startswith(
+        "with one value per family the Kruskal–Wallis tests reach the same"
+    )
     assert found["lag_ranking"].startswith("Simultaneous (30.0 days), GH first (10.0 days)")
     assert found["slowest_lag"] == "Simultaneous"
     assert found["direction"].startswith("GH takes longer to follow HF")
@@ -173,11 +192,20 @@ def test_the_findings_follow_contrary_data(contrary):
     # by hand: mean 10.0 over median 10.0 is 1.0 times: alike
     assert "is 1.0 times the median, so mean and median describe the events alike" in found["tail"]
     assert found["dunn_pattern"].startswith("0 of the 3 pairs")
-    assert "Matured" in found["similarity_peak"]
+    assert found["similarity_peak"].startswith("high similarity is most common among Matured")
+    assert (
+        "does not depend significantly on maturity (chi-square = 1.2, dof 4, p = 0.88"
+        in (found["similarity_peak"])
+    )
     assert found["contributor_designs"] == "the robustness checks reach the same verdict"
     assert found["pattern_by_maturity"] == (
         "the most common pattern is Frequent among Recent families (70.0%) and Disperse "
         "among Matured families (100.0%)"
+    )
+    # by hand: 3 of the 4 single-model families are Disperse, all 4 multi-model Frequent
+    assert found["pattern_by_release"] == (
+        "the most common pattern is Disperse among single-model families (75.0%) and "
+        "Frequent among multi-model families (100.0%)"
     )
     assert found["contributors"] == (
         "on GH the median family has from 1 (Frequent) to 9 (Disperse) contributors"
@@ -199,7 +227,10 @@ def test_the_findings_follow_data_like_the_study(tmp_path):
     dist["mean"] = [15.0, 18.0, 12.0, 30.0]
     dist["median"] = [0.0, 1.0, 0.0, 3.0]
     write(tables, "switch_days_distribution", dist)
+    test = pd.read_csv(tables / "chi2_similarity_maturity.csv").assign(p=0.004)
+    write(tables, "chi2_similarity_maturity", test)
     found = findings_numbers(tables)
+    assert "; the similarity level depends significantly on maturity (" in found["similarity_peak"]
     assert found["change_types_by_maturity"] == (
         "differs significantly between the platforms in the Recent and Matured groups, "
         "not in the Intermediate group"
@@ -208,7 +239,10 @@ def test_the_findings_follow_data_like_the_study(tmp_path):
         "per switch event, the days differ significantly across patterns, lags and maturity groups"
     )
     assert "but not for lags" in found["robustness"]
-    assert "rest on the many events of a few families" in found["robustness"]
+    assert (
+        "may rest on the many events of a few families, or be too small to show over 9 "
+        in (found["robustness"])
+    )
     assert found["direction"].startswith("HF takes longer to follow GH")
     assert "the means describe the tail" in found["tail"]
 
@@ -407,3 +441,15 @@ def test_the_direction_sentence_carries_its_paired_test():
     )
     assert "not significant" in _direction_test_text(test.assign(p=0.3))
     assert _direction_test_text(test.assign(p=None)) == "" and _direction_test_text(None) == ""
+
+
+def test_the_busiest_tenth_of_the_families_by_hand():
+    from ptlmsync.numbers import busiest_tenth
+
+    # 20 families: "a" with 11 events, 19 with one each; the tenth is 2 families,
+    # "a" and one other: 12 of 30 events = 40.0%
+    events = pd.Series(["a"] * 11 + [f"f{i}" for i in range(19)])
+    assert busiest_tenth(events) == {"n_families": 2, "percent_events": 40.0}
+    # fewer than ten families: the busiest one; no events: no share
+    assert busiest_tenth(pd.Series(["x", "x", "y"])) == {"n_families": 1, "percent_events": 66.7}
+    assert busiest_tenth(pd.Series([], dtype=str)) == {"n_families": 0, "percent_events": None}

@@ -212,6 +212,25 @@ def test_chi2_drops_empty_rows_and_is_undefined_for_one_row():
     assert np.isnan(stats.chi2_test(pd.DataFrame([[1, 2], [0, 0]]))["chi2"])
 
 
+def test_similarity_level_by_maturity_chi2_by_hand():
+    # scores 0.1..0.9: terciles cut at 0.367 and 0.633 -> three low, three moderate,
+    # three high; each maturity group holds one level: a diagonal 3x3 table of 3s,
+    # chi2 = n (k - 1) = 9 * 2 = 18, dof 4, V = sqrt(18 / (9 * 2)) = 1
+    scores = pd.DataFrame({"family": list("abcdefghi"), "jaccard": np.arange(1, 10) / 10})
+    groups = dict(
+        zip("abcdefghi", ["Recent"] * 3 + ["Intermediate"] * 3 + ["Matured"] * 3, strict=True)
+    )
+    res = stats.chi2_similarity_by(scores, pd.Series(groups), stats.MATURITY_GROUPS)
+    assert res["chi2"] == pytest.approx(18.0) and res["dof"] == 4 and res["n"] == 9
+    assert res["cramers_v"] == pytest.approx(1.0)
+    assert res["p"] == pytest.approx(0.00123, abs=1e-5)
+    # a family without a group is left out; one group alone has no test
+    one_group = stats.chi2_similarity_by(
+        scores, pd.Series({"a": "Recent", "i": "Recent"}), stats.MATURITY_GROUPS
+    )
+    assert one_group["n"] == 2 and np.isnan(one_group["p"])
+
+
 def test_bonferroni_multiplies_by_number_of_tests_and_caps_at_one():
     out = stats.bonferroni(pd.Series([0.01, 0.2, np.nan, 0.5]))
     assert out.tolist()[:2] == [0.03, pytest.approx(0.6)] and out.iloc[3] == 1.0

@@ -213,10 +213,21 @@ def _setting(window_days: int, resolution: str | None) -> str:
     return f"a {window_days}-day window" + (f" ({resolution} dates)" if resolution else "")
 
 
+def resolution_words(setting: str) -> str:
+    """A resolution row's label in words: "GH full, HF day" -> "full timestamps on GH
+    and dates to the day on HF"."""
+    words = {"full": "full timestamps", "day": "dates to the day"}
+    parts = dict(part.split() for part in setting.split(", "))
+    if len(set(parts.values())) == 1:
+        return f"{words[next(iter(parts.values()))]} on both platforms"
+    return " and ".join(f"{words[r]} on {platform}" for platform, r in parts.items())
+
+
 def resolution_numbers(table: pd.DataFrame | None) -> dict:
     """The largest change of the time-resolution robustness check (None without commits)."""
     if table is None or len(table) < 2:
-        keys = ["configured", "text", "max_percent_changed", "max_changed_setting"]
+        keys = ["configured", "configured_text", "text", "max_percent_changed"]
+        keys.append("max_changed_setting")
         more = ["max_lag_percent_changed", "max_switches_changed", "n_switches"]
         return dict.fromkeys([*keys, *more])
     others = table.iloc[1:]  # the first row is the configured resolution
@@ -227,6 +238,7 @@ def resolution_numbers(table: pd.DataFrame | None) -> dict:
     )
     return {
         "configured": table["resolution"].iloc[0],
+        "configured_text": resolution_words(table["resolution"].iloc[0]),
         "text": f"at most {_percent(pattern)}% of the families change pattern (with "
         f"{worst['resolution']}) and at most {_percent(lag)}% change lag"
         if pattern or lag
@@ -455,6 +467,28 @@ def _source_numbers(meta: dict, unavailable: list[str]) -> dict:
     }
 
 
+def abstract_lead(numbers: dict) -> str:
+    """The abstract's sentence on what the run analyses: a replication, or on demo data
+    a self-test with its count of designed quantities that agree."""
+    analysed = f"{numbers['n_families']:,} model families ({numbers['n_models']:,} HF models)"
+    if not numbers.get("demo"):
+        return (
+            "Replicating the study of Ajibode, Bangash, Adams and Hassan (2025), we analyse "
+            f"{analysed} from {numbers['source_label']}."
+        )
+    test = numbers.get("self_test") or {}
+    agreed = (
+        f"; of the {test['n']} quantities its generator designs, {test['n_agree']} agree "
+        "with this run's measurements"
+        if test.get("n")
+        else ""
+    )
+    return (
+        "This self-test of a workflow that replicates the study of Ajibode, Bangash, Adams "
+        f"and Hassan (2025) runs every analysis on {analysed} the workflow generates{agreed}."
+    )
+
+
 def _size_numbers(families: pd.DataFrame, switches: pd.DataFrame) -> dict:
     return {
         "n_families": len(families),
@@ -462,6 +496,20 @@ def _size_numbers(families: pd.DataFrame, switches: pd.DataFrame) -> dict:
         "n_gh_commits": _int_sum(families, "n_gh_commits"),
         "n_hf_commits": _int_sum(families, "n_hf_commits"),
         "n_switches": len(switches),
+        "busiest_tenth": busiest_tenth(switches["family"]),
+    }
+
+
+def busiest_tenth(event_families: pd.Series) -> dict:
+    """The tenth of the families with the most switch events (at least one family) and
+    the share of all events they hold: how far per-event tests weigh a few families."""
+    per_family = event_families.value_counts()
+    if per_family.empty:
+        return {"n_families": 0, "percent_events": None}
+    k = max(1, round(len(per_family) / 10))
+    return {
+        "n_families": k,
+        "percent_events": round(100 * float(per_family.iloc[:k].sum()) / len(event_families), 1),
     }
 
 
@@ -891,14 +939,18 @@ def _figure_findings(table) -> dict:
         )
     release = table("pattern_by_release")
     if release is not None and len(release):
+        # shares within each release group, as the maturity groups' are
+        within = 100 * release["n"] / release.groupby("release")["n"].transform("sum")
         found["pattern_by_release"] = "the most common pattern is " + _and(
             _top_by(
-                release.assign(release=release["release"].map(RELEASE_WORDS)),
+                release.assign(
+                    release=release["release"].map(RELEASE_WORDS), percent_within=within
+                ),
                 "release",
                 "pattern",
-                "percent_of_all",
+                "percent_within",
             )
-        ).replace("% ", "% of all ").replace("%)", "% of all)")
+        )
     contributors = table("contributors_by_pattern")
     if contributors is not None and len(contributors):
         parts = []
@@ -945,16 +997,19 @@ def _switch_findings(table) -> dict:
             for g in disagree
             if verdict[("switch event", g)] and not verdict.get(("family mean", g))
         ]
+        n_families = kruskal.loc[kruskal["unit"] == "family mean", "n"].max()
         found["robustness"] = (
-            "with one value per family the tests reach the same verdict for every grouping"
+            "with one value per family the Kruskal–Wallis tests reach the same verdict for "
+            "every grouping"
             if not disagree
-            else "with one value per family the tests reach the same verdict for "
+            else "with one value per family the Kruskal–Wallis tests reach the same verdict "
+            "for "
             + (_and([GROUPING_WORDS[g] for g in agree]) if agree else "no grouping")
             + " but not for "
             + _and([GROUPING_WORDS[g] for g in disagree])
             + (
-                f"; the differences across {_and(only_events)} rest on the many events of "
-                "a few families, not on the families"
+                f"; the differences across {_and(only_events)} may rest on the many events "
+                f"of a few families, or be too small to show over {n_families:,.0f} families"
                 if only_events
                 else ""
             )
@@ -1019,6 +1074,26 @@ def _switch_findings(table) -> dict:
     return found
 
 
+def _maturity_test_text(test) -> str:
+    """The chi-square test of similarity level x maturity, as the clause that says
+    whether the groups' differences exceed chance ("" where the run has no test)."""
+    if test is None or not len(test) or pd.isna(test["p"].iloc[0]):
+        return ""
+    from ptlmsync.paper import format_value
+
+    row = test.iloc[0]
+    stated = (
+        f"chi-square = {format_value(row['chi2'])}, dof {int(row['dof'])}, "
+        f"{_p_stated(row['p'])}, Cramér's V = {format_value(row['cramers_v'], 'cramers_v')}"
+    )
+    if _significant(row["p"]):
+        return f"; the similarity level depends significantly on maturity ({stated})"
+    return (
+        f", but the similarity level does not depend significantly on maturity ({stated}): "
+        "the difference between the groups may be chance"
+    )
+
+
 def _similarity_findings(table) -> dict:
     found: dict = {}
     by_age = table("similarity_by_maturity")
@@ -1036,7 +1111,7 @@ def _similarity_findings(table) -> dict:
                 if tie
                 else f"high similarity is most common among {top['maturity']} families "
                 f"({top['percent_within_maturity']:.1f}%)"
-            )
+            ) + _maturity_test_text(table("chi2_similarity_maturity"))
     tests = table("chi2_similarity_contributors")
     if tests is not None and len(tests):
         verdicts = {r["design"]: _significant(r["p"]) for r in tests.to_dict("records")}

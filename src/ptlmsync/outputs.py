@@ -35,6 +35,8 @@ class Shown:
     widths: tuple[int, ...] = ()
     full_precision: bool = False
     matrix: bool = False
+    #: columns left out where every row holds the same value (it says nothing per row)
+    dropped_if_constant: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,7 @@ TABLES: tuple[Table, ...] = (
     Table("similarity", "tabulate_similarity"),
     Table("similarity_histogram", "tabulate_similarity"),
     Table("similarity_by_maturity", "tabulate_similarity"),
+    Table("chi2_similarity_maturity", "tabulate_similarity"),
     Table("similarity_by_contributors", "tabulate_similarity"),
     Table("chi2_similarity_contributors", "tabulate_similarity"),
     Table("lag_distribution", "tabulate_patterns", paper=Shown(("lag", "n", "percent"))),
@@ -202,7 +205,11 @@ TABLES: tuple[Table, ...] = (
     Table(
         "data_inputs",
         "compile_numbers",
-        paper=Shown(("input", "rows", "holds", "feeds", "use"), widths=(31, 6, 22, 23, 18)),
+        paper=Shown(
+            ("input", "rows", "holds", "feeds", "use"),
+            widths=(31, 6, 22, 23, 18),
+            dropped_if_constant=("use",),
+        ),
     ),
     Table(
         "claims_with_study",

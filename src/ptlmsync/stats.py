@@ -337,6 +337,14 @@ def similarity_by(
     return t
 
 
+def chi2_similarity_by(similarity_: pd.DataFrame, other: pd.Series, categories: list[str]) -> dict:
+    """Chi-square test of similarity level x the groups ``other`` gives each family (a
+    family outside ``other`` is left out): whether a group's share of high or low
+    similarity is more than chance."""
+    counts = similarity_by(similarity_, other, "group", categories)
+    return chi2_test(counts.pivot(index="similarity_level", columns="group", values="n"))
+
+
 #: The similarity x shared-contributors tests, the study's own first. ``study_computed``
 #: is the test as the study's published files reproduce it to every printed digit
 #: (chi2 6.38, p 0.0412, V 0.140, n 325): "single" = 0 or 1 shared contributors,

@@ -164,6 +164,11 @@ def similarity_by_maturity(data: RuleInputs) -> pd.DataFrame:
     return stats.similarity_by(data.scores, ages, "maturity", stats.MATURITY_GROUPS)
 
 
+def chi2_similarity_maturity(data: RuleInputs) -> pd.DataFrame:
+    ages = data.families.set_index("family")["maturity"]
+    return pd.DataFrame([stats.chi2_similarity_by(data.scores, ages, stats.MATURITY_GROUPS)])
+
+
 def similarity_by_contributors(data: RuleInputs) -> pd.DataFrame:
     known = data.contributors.dropna(subset=["n_shared_authors"]).set_index("family")
     levels = known["n_shared_authors"].map(shared_level)

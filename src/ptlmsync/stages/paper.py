@@ -12,6 +12,7 @@ from ptlmsync.comparison import study_numbers
 from ptlmsync.demo import marker_of
 from ptlmsync.label.checks import unlabelled_kind_numbers
 from ptlmsync.numbers import (
+    abstract_lead,
     comparison_text,
     crawl_numbers,
     excluded_numbers,
@@ -50,6 +51,7 @@ def compile_numbers(*, inputs: dict, tables: list[str], numbers_out, metadata_ou
     snapshot = read_meta(inputs["meta"])
     numbers = run_numbers(snapshot, data.families, data.switches, tables_dir, run["unavailable"])
     numbers |= _configuration_numbers(run, tables_dir)
+    numbers["reproduction"] = reproduction_text(run, snapshot)
     numbers |= _check_numbers(data, tables_dir)
     numbers |= _analysis_numbers(data, tables_dir)
     data.numbers = numbers
@@ -58,6 +60,7 @@ def compile_numbers(*, inputs: dict, tables: list[str], numbers_out, metadata_ou
         if name in made:
             numbers[key] = summarise(made[name])
     numbers["findings"] = findings_numbers(tables_dir)
+    numbers["abstract_lead"] = abstract_lead(numbers)
     numbers["study_extraction_date"] = (
         study_numbers().set_index("key").loc["dataset.extraction_date", "value"]
     )
@@ -95,6 +98,47 @@ def _configuration_numbers(run: dict, tables_dir: Path) -> dict:
         "commits_available": (tables_dir / "window_sensitivity.csv").exists(),
         "sync": {**run["sync"], "window_note": note},
     }
+
+
+def workflow_version() -> str:
+    """The package's version and, in a git checkout, the commit the run used ("+ local
+    changes" where the tree differs from it)."""
+    import subprocess
+    from importlib.metadata import version
+
+    text = f"ptlm-sync {version('ptlmsync')}"
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short=12", "HEAD"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):  # not a checkout: the version alone
+        return text
+    return f"{text} at commit {head}" + (" with local changes" if dirty else "")
+
+
+def reproduction_text(run: dict, snapshot: dict) -> str:
+    """What pins this run down beyond its configuration: the workflow's version and the
+    seeds of the random draws it made (none for analyses its data do not allow)."""
+    unavailable = set(run.get("unavailable") or [])
+    seeds = [
+        ("the demo generator's seed", snapshot.get("seed") if snapshot.get("demo") else None),
+        (
+            "the null model's seed",
+            None if "propagation" in unavailable else run.get("propagation", {}).get("seed"),
+        ),
+        (
+            "the topic models' seed",
+            None if "topics" in unavailable else run.get("topics", {}).get("seed"),
+        ),
+    ]
+    stated = [f"{name} {value}" for name, value in seeds if value is not None]
+    return workflow_version() + (", with " + ", ".join(stated) if stated else "")
 
 
 def _check_numbers(data: RuleInputs, tables_dir: Path) -> dict:

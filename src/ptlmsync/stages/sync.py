@@ -184,7 +184,8 @@ def plot_timeline_panel(*, families, batches, meta, panel, params: dict) -> None
     for row in listing.itertuples():
         act = family_activity(commits_of[row.family], sync_params)
         hf = set().union(*act.hf.values()) if act.hf else set()
-        rows.append((f"{row.pattern} ({row.code}): {row.family}", set(act.gh), hf))
+        # The GH repository names the family for a reader; the family id is a file key.
+        rows.append((f"{row.pattern} ({row.code}): {row.github_repo}", set(act.gh), hf))
     figures.timeline_panel(rows, Path(panel), marker_of(read_meta(meta)), sync_params.window_days)
 
 
