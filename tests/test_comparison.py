@@ -670,3 +670,32 @@ def test_each_figure_gets_one_of_four_verdicts():
     assert figure_verdict("differs", True) == "differs, explained"
     assert figure_verdict("differs", False) == "differs, unexplained"
     assert figure_verdict("not computable", False) == "cannot be checked"
+
+
+def test_the_differences_by_kind_by_hand():
+    from ptlmsync.comparison import EXPLAINED, REPRODUCED, UNEXPLAINED
+    from ptlmsync.tables import RuleInputs, comparison_differences
+
+    rows = [  # key, difference, status, verdict, unit
+        ("similarity_histogram.0.3-0.4", 2.0, "differs", EXPLAINED, "% of families"),
+        ("similarity_histogram.0.4-0.5", -3.5, "differs", UNEXPLAINED, "% of families"),
+        ("similarity_histogram.0.5-0.6", 0.0, "matches", REPRODUCED, "% of families"),
+        ("contributors_median.GH.Frequent", -1.0, "differs", EXPLAINED, "contributors (x)"),
+        ("lag_distribution.GH first", 0.0, "matches", REPRODUCED, "% of families"),
+        ("dataset.extraction_date", None, "differs", UNEXPLAINED, "date"),  # no number
+    ]
+    data = RuleInputs({})
+    data._made["comparison_with_study"] = pd.DataFrame(
+        rows, columns=["key", "difference", "status", "verdict", "unit"]
+    ).assign(note="", study=1, this_run=1)
+    table = comparison_differences(data).set_index("differing")
+    # two kinds differ (the lag shares all match: no row); the largest by absolute value
+    assert list(table.index) == ["2 of 3", "1 of 1", "1 of 1"]
+    assert table["largest"].iloc[2] == "–"  # between two dates
+    assert table.loc["2 of 3", ["explained", "unexplained", "largest"]].tolist() == [
+        1,
+        1,
+        "3.5 percentage points",
+    ]
+    assert table["largest"].iloc[1] == "1 contributor"  # one: singular
+    assert table["figures"].iloc[1] == "median GH contributors, Frequent"  # the one figure

@@ -1,12 +1,14 @@
 """The paper's fallback renderer: shortcodes, cross-references and a real PDF."""
 
 import json
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
 from ptlmsync.paper import PaperError, format_value, render, resolve, variables
 
+REPO = Path(__file__).resolve().parents[1]
 NUMBERS = {
     "n_families": 12,
     "demo": True,
@@ -328,3 +330,32 @@ def test_the_abstract_says_replication_or_self_test():
     demo = abstract_lead({**run, "demo": True, "self_test": {"n": 17, "n_agree": 16}})
     assert "self-test" in demo and "of the 17 quantities its generator designs, 16 agree" in demo
     assert "Replicating" not in demo
+
+
+def test_the_runs_figures_print_at_the_studys_precision():
+    from ptlmsync.paper import at_study_precision
+
+    assert at_study_precision(1, "1.00", False) == "1.00"
+    assert at_study_precision(0.95612, "0.96", False) == "0.96"
+    assert at_study_precision(77.54, "77", True) == "77.5"  # not 78 beside 77
+    assert at_study_precision(181, "177", True) == "181"
+    assert at_study_precision("2024-09-01", "2024-08-01", True) == "2024-09-01"
+
+
+def test_a_long_tables_caption_stays_with_its_first_rows(tmp_path):
+    """The preamble both renderers include: a caption above a long table that would be
+    left at the bottom of a page moves to the next page with the table's first rows."""
+    import typst
+
+    preamble = (REPO / "paper/typst-preamble.typ").read_text()
+    rows = ", ".join(f"[row {i}]" for i in range(160))  # 160 cells: a long table
+    (tmp_path / "t.typ").write_text(
+        "#set page(height: 200pt, width: 300pt)\n"
+        "#show figure.where(kind: table): set figure.caption(position: top)\n"
+        f"{preamble}\n#lorem(60)\n\n"
+        f"#figure(table(columns: 2, {rows}), caption: [CAPTIONTEXT], kind: table)\n"
+    )
+    typst.compile(str(tmp_path / "t.typ"), output=str(tmp_path / "t.pdf"))
+    pages = [p.extract_text() for p in PdfReader(tmp_path / "t.pdf").pages]
+    with_caption = next(i for i, page in enumerate(pages) if "CAPTIONTEXT" in page)
+    assert "row 0" in pages[with_caption]

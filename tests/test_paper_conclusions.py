@@ -191,6 +191,7 @@ def test_the_findings_follow_contrary_data(contrary):
     assert "and in the median" in found["direction"]
     # by hand: mean 10.0 over median 10.0 is 1.0 times: alike
     assert "is 1.0 times the median, so mean and median describe the events alike" in found["tail"]
+    assert found["tail_consequence"].endswith("means and medians tell the same story")
     assert found["dunn_pattern"].startswith("0 of the 3 pairs")
     assert found["similarity_peak"].startswith("high similarity is most common among Matured")
     assert (
@@ -245,6 +246,12 @@ def test_the_findings_follow_data_like_the_study(tmp_path):
     )
     assert found["direction"].startswith("HF takes longer to follow GH")
     assert "the means describe the tail" in found["tail"]
+    # by hand: mean 15.0 above a median of 0: the mean is the tail's
+    assert found["tail_consequence"] == (
+        "with a mean of 15.0 days against a median of 0.0, a group's mean tells how long its "
+        "slowest events take more than how soon the other platform typically follows, and its "
+        "median is the better summary"
+    )
 
 
 def placeholder_numbers(text: str) -> dict:

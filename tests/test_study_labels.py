@@ -381,6 +381,8 @@ def test_unlabelled_commits_by_the_kind_of_their_files():
     assert "On HF the labeller labelled 100.0% of the 2 commits." in numbers["text"]
     said = "would most likely have been External Documentation (1) and Model Structure (1)"
     assert said in numbers["text"]
+    # every commit labelled on both platforms: no sentence (the paper says so once)
+    assert unlabelled_kind_numbers(hf)["text"] == ""
     assert main_kind("M\tmodeling_x.py\nM\tREADME.md") == "model card / docs"  # tie: file order
     assert main_kind(None) == FILES_UNKNOWN and main_kind("") == NO_FILES
 

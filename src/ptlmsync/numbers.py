@@ -895,6 +895,21 @@ def _mean_against_median(mean: float, median: float) -> str:
     return "mean and median are both 0 days"
 
 
+def _tail_consequence(mean: float, median: float) -> str:
+    """What the mean against the median means for the study's group means (the same
+    threshold as ``_mean_against_median``)."""
+    if (median > 0 and mean / median >= 1.5) or (median <= 0 < mean):
+        return (
+            f"with a mean of {mean:.1f} days against a median of {median:.1f}, a group's mean "
+            "tells how long its slowest events take more than how soon the other platform "
+            "typically follows, and its median is the better summary"
+        )
+    return (
+        f"with a mean of {mean:.1f} days against a median of {median:.1f}, means and medians "
+        "tell the same story"
+    )
+
+
 def _top_by(rows: pd.DataFrame, group: str, category: str, value: str) -> list[str]:
     """Per group (in order of appearance), its category with the largest value; every
     category sharing that value is named ("A and B (tied) among ... (25.0% each)")."""
@@ -1041,6 +1056,7 @@ def _switch_findings(table) -> dict:
             )
         if "all events" in rows.index:
             every = rows.loc["all events"]
+            found["tail_consequence"] = _tail_consequence(every["mean"], every["median"])
             found["tail"] = (
                 f"{every['percent_same_day']:.1f}% of the switch events fall on the same day "
                 f"and the median is {every['median']:.1f} days, while the longest tenth of the "

@@ -253,8 +253,8 @@ TABLES: tuple[Table, ...] = (
         "comparison_differences",
         "compile_numbers",
         paper=Shown(
-            ("figures", "differing", "study", "this_run", "largest_difference", "notes"),
-            widths=(40, 11, 10, 10, 14, 15),
+            ("figures", "differing", "explained", "unexplained", "largest", "notes"),
+            widths=(36, 11, 11, 12, 18, 12),
             full_precision=True,
         ),
     ),

@@ -296,9 +296,30 @@ def comparison_rows(df: pd.DataFrame, tables_dir: Path) -> pd.DataFrame:
         ", ".join(str(numbers[p]) for p in note_pieces(k, n) if p in numbers)
         for k, n in zip(df["key"], df["note"], strict=True)
     ]
+    df["this_run"] = [
+        at_study_precision(run, study, status == DIFFERS)
+        for run, study, status in zip(df["this_run"], df["study"], df["status"], strict=True)
+    ]
     df["key"] = df["key"].map(figure_label)
     df["rq"] = df["rq"].map(lambda rq: RQ_SHORT.get(rq, rq))
     return df
+
+
+def at_study_precision(run, study: str, differs: bool) -> str:
+    """The run's value printed with the decimals the study printed ("1.00" beside "1.00",
+    not "1"), one more where rounding would make a differing value look equal or hide
+    its fraction (77.5 beside the study's 77, not 78); text (a date) as it is."""
+    from ptlmsync.comparison import decimals
+
+    try:
+        value = float(run)
+    except (TypeError, ValueError):
+        return str(run)
+    places = decimals(str(study))
+    text = f"{value:.{places}f}"
+    if differs and float(text) != value:
+        text = f"{value:.{places + 1}f}"
+    return text
 
 
 def plain(text: str) -> str:

@@ -451,15 +451,22 @@ def data_inputs(data: RuleInputs) -> pd.DataFrame:
         ),
     ]
     if n.get("demo"):
-        rows.append(
+        rows += [
             (
-                "designed codes and types",
-                n.get("n_gh_commits", 0) + n.get("n_hf_commits", 0),
-                "each family's designed pattern and lag, each commit's designed type",
-                "the checks of the coding and the labels",
+                "designed codes",
+                n.get("n_families"),
+                "each family's designed pattern and lag",
+                "the check of the coding",
                 origin,
-            )
-        )
+            ),
+            (
+                "designed types",
+                n.get("n_gh_commits", 0) + n.get("n_hf_commits", 0),
+                "each commit's designed change type",
+                "the check of the labels",
+                origin,
+            ),
+        ]
     return pd.DataFrame(rows, columns=["input", "rows", "holds", "feeds", "use"])
 
 
@@ -630,10 +637,21 @@ def note_refs(data: RuleInputs, key: str, note: str) -> str:
     return ", ".join(str(numbers[p]) for p in note_pieces(key, note) if p in numbers)
 
 
+#: Columns of comparison_differences.
+DIFFERENCE_COLUMNS = ["figures", "differing", "explained", "unexplained", "largest", "notes"]
+
+
+def difference_unit(unit: str) -> str:
+    """A figure's unit as the unit of a difference: percentages differ in percentage
+    points; "contributors (median per family)" is counted in contributors."""
+    unit = str(unit)
+    return "percentage points" if unit.startswith("%") else unit.split(" (")[0]
+
+
 def comparison_differences(data: RuleInputs) -> pd.DataFrame:
     """The differing figures by kind (comparison.figure_group): how many of the kind's
-    compared figures differ, the largest difference, the study's and this run's value
-    where one figure differs, and the numbers of their notes."""
+    compared figures differ, how many of those the published files explain, the largest
+    difference with its unit, and the numbers of their notes."""
 
     table = data.table("comparison_with_study")
     compared = table[table["status"].isin([MATCHES, DIFFERS])].assign(
@@ -644,28 +662,33 @@ def comparison_differences(data: RuleInputs) -> pd.DataFrame:
         differing = rows_of[rows_of["status"] == DIFFERS]
         if differing.empty:
             continue
-        one = len(differing) == 1
         refs = dict.fromkeys(
             r
             for k, n in zip(differing["key"], differing["note"], strict=True)
             for r in note_refs(data, k, n).split(", ")
             if r
         )
-        largest = differing["difference"].astype(float).abs().max()
         rows.append(
             {
-                "figures": figure_label(differing["key"].iloc[0]) if one else group,
+                "figures": figure_label(differing["key"].iloc[0]) if len(differing) == 1 else group,
                 "differing": f"{len(differing)} of {len(rows_of)}",
-                "study": differing["study"].iloc[0] if one else "–",
-                "this_run": differing["this_run"].iloc[0] if one else "–",
-                "largest_difference": largest,
+                "explained": int((differing["verdict"] == EXPLAINED).sum()),
+                "unexplained": int((differing["verdict"] == UNEXPLAINED).sum()),
+                "largest": largest_difference(differing),
                 "notes": ", ".join(refs),
             }
         )
-    return pd.DataFrame(
-        rows,
-        columns=["figures", "differing", "study", "this_run", "largest_difference", "notes"],
-    )
+    return pd.DataFrame(rows, columns=DIFFERENCE_COLUMNS)
+
+
+def largest_difference(differing: pd.DataFrame) -> str:
+    """The largest absolute difference with its unit ("–" where no difference is a
+    number, as between two dates)."""
+    sizes = pd.to_numeric(differing["difference"], errors="coerce").abs()
+    if sizes.isna().all():
+        return "–"
+    size, unit = float(sizes.max()), difference_unit(differing.loc[sizes.idxmax(), "unit"])
+    return f"{size:.3g} {unit.removesuffix('s') if size == 1 else unit}"
 
 
 #: numbers.json entries that summarise a table of compile_numbers: table -> (key, function)

@@ -28,6 +28,7 @@ from ptlmsync.numbers import (
     validation_numbers,
 )
 from ptlmsync.snapshot import read_meta
+from ptlmsync.study_files import STUDY_COMMIT
 from ptlmsync.study_labels import study_label_numbers
 from ptlmsync.sync import SyncParams
 from ptlmsync.sync_checks import resolution_label
@@ -61,6 +62,7 @@ def compile_numbers(*, inputs: dict, tables: list[str], numbers_out, metadata_ou
             numbers[key] = summarise(made[name])
     numbers["findings"] = findings_numbers(tables_dir)
     numbers["abstract_lead"] = abstract_lead(numbers)
+    numbers["study_commit"] = STUDY_COMMIT
     numbers["study_extraction_date"] = (
         study_numbers().set_index("key").loc["dataset.extraction_date", "value"]
     )
