@@ -223,7 +223,7 @@ TABLES: tuple[Table, ...] = (
         "compile_numbers",
         paper=Shown(
             ("rq", "key", "study", "this_run", "verdict", "note"),
-            widths=(9, 43, 11, 11, 16, 10),
+            widths=(9, 42, 9, 9, 22, 9),
             full_precision=True,
         ),
     ),
