@@ -699,3 +699,29 @@ def test_the_differences_by_kind_by_hand():
     ]
     assert table["largest"].iloc[1] == "1 contributor"  # one: singular
     assert table["figures"].iloc[1] == "median GH contributors, Frequent"  # the one figure
+
+
+def test_the_runs_dunn_p_values_against_the_published_matrix_by_hand():
+    from ptlmsync.comparison import dunn_against_published
+
+    study = ["Frequent Alignment", "Rare Disjoing", "Sparse Alignment Pattern"]
+    published = pd.DataFrame(
+        [[1.0, 0.01, 0.2], [0.01, 1.0, 0.04], [0.2, 0.04, 1.0]], columns=study
+    ).assign(name=study)[["name", *study]]
+    run = pd.DataFrame(
+        {
+            "group": ["Frequent", "Rare disjoint", "Sparse"],
+            "Frequent": [1.0, 0.01, 0.2],
+            "Rare disjoint": [0.01, 1.0, 0.06],  # differs by 0.02 and crosses 0.05
+            "Sparse": [0.2, 0.06, 1.0],
+        }
+    )
+    # three pairs: two equal, one not (0.04 vs 0.06: another verdict)
+    assert dunn_against_published(published, run) == {
+        "n_pairs": 3,
+        "n_equal": 2,
+        "n_same_verdict": 2,
+        "max_difference": pytest.approx(0.02),
+    }
+    no_pattern_in_common = run.assign(group=["A", "B", "C"])
+    assert dunn_against_published(published, no_pattern_in_common)["n_pairs"] == 0

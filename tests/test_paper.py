@@ -170,8 +170,8 @@ def test_kruskal_reports_epsilon_squared():
     fam = pd.DataFrame({"family": ["f", "g", "h"], "lag": ["A", "A", "B"]})
     k = stats.kruskal(switches, fam, "lag")
     # H = 3.0 (ranks A = {1,2,3}, B = {4,5}), k = 2 groups, n = 5 values:
-    # epsilon² = (H - k + 1) / (n - k) = (3 - 2 + 1) / (5 - 2) = 2/3
-    assert k["H"] == pytest.approx(3.0) and k["epsilon2"] == pytest.approx(0.6667, abs=1e-4)
+    # epsilon² = H / (n - 1) = 3 / 4 (not eta²_H = (H - k + 1) / (n - k) = 2/3)
+    assert k["H"] == pytest.approx(3.0) and k["epsilon2"] == pytest.approx(0.75)
 
 
 def test_conditional_blocks_nest_as_in_quarto():

@@ -562,6 +562,35 @@ def _dunn_against(pairs: dict, claimed: dict) -> tuple[list, list[str], list[str
     return checks, wrong, missing
 
 
+def dunn_against_published(published: pd.DataFrame, run: pd.DataFrame) -> dict:
+    """This run's Dunn p-values between patterns (per switch event) against the matrix
+    the study published (its first column names the rows; its pattern names are mapped
+    to ours): pairs compared, pairs equal to 1e-9 relative, pairs with the same verdict
+    at ALPHA, and the largest absolute difference."""
+    from ptlmsync.vocab import STUDY_PATTERN_NAMES
+
+    def ours(name: str) -> str:
+        key = str(name).lower().removesuffix(" pattern").strip()
+        return STUDY_PATTERN_NAMES.get(key, name)
+
+    theirs = published.set_index(published.columns[0]).rename(index=ours, columns=ours)
+    mine = run.set_index("group")
+    common = [g for g in PATTERN_ORDER if g in theirs.index and g in mine.index]
+    pairs = [
+        (float(theirs.loc[a, b]), float(mine.loc[a, b]))
+        for a, b in combinations(common, 2)
+        if pd.notna(theirs.loc[a, b]) and pd.notna(mine.loc[a, b])
+    ]
+    if not pairs:
+        return {"n_pairs": 0, "n_equal": 0, "n_same_verdict": 0, "max_difference": None}
+    return {
+        "n_pairs": len(pairs),
+        "n_equal": sum(abs(t - m) <= 1e-9 * max(abs(t), abs(m), 1e-300) for t, m in pairs),
+        "n_same_verdict": sum((t < ALPHA) == (m < ALPHA) for t, m in pairs),
+        "max_difference": max(abs(t - m) for t, m in pairs),
+    }
+
+
 #: Per family, the pairs against a claim are named up to this many (else counted): the
 #: per-event pairs, which decide the verdict, are always named.
 MAX_PAIRS_NAMED = 5
@@ -1015,7 +1044,7 @@ def figure_group(key: str) -> str:
 #: How the paper names each claim of data/study_claims.csv in a sentence.
 CLAIM_LABELS = {
     "dunn_pattern.not_significant": "the text's list of pattern pairs whose days do not differ",
-    "dunn_pattern.table3_not_significant": "its Table 3's list of such pairs",
+    "dunn_pattern.table3_not_significant": "the list of such pairs in the study's Table 3",
     "kruskal_lag.all_pairs_significant": "that the days differ between every two lags",
     "kruskal_maturity.all_pairs_significant": (
         "that the days differ between every two maturity groups"

@@ -429,7 +429,11 @@ def box_by_group(
             )
             _scale(ax, log)
             ax.set(title=str(panel), ylabel="")
-            ax.set(xlabel=ylabel + (" (log scale)" if log else "") if ax is axes[-1, 0] else "")
+            ax.set(
+                xlabel=ylabel + (" (symmetric log scale)" if log else "")
+                if ax is axes[-1, 0]
+                else ""
+            )
         fig.tight_layout()
         _finish(fig, Path(path), marker)
 

@@ -779,7 +779,8 @@ def comparison_text(figures: pd.DataFrame, claims: pd.DataFrame, demo: bool) -> 
         + f" Of its {len(claims)} qualitative claims, {len(verdicts[HOLDS])} hold, "
         f"{len(verdicts[DOES_NOT_HOLD])} do not"
         + (f" ({_and(verdicts[DOES_NOT_HOLD])})" if verdicts[DOES_NOT_HOLD] else "")
-        + f" and {len(verdicts[CANNOT])} cannot be checked."
+        + f" and {len(verdicts[CANNOT])} cannot be checked (the study's figures and claims"
+        " are transcribed from its paper)."
     )
     return {
         "abstract": abstract,

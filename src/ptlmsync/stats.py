@@ -168,7 +168,8 @@ def per_family_days(switches: pd.DataFrame) -> pd.DataFrame:
 
 def kruskal(switches: pd.DataFrame, families: pd.DataFrame, grouping: str) -> dict:
     """Kruskal–Wallis H test of switch days across the groups of ``grouping``, with its
-    effect size epsilon² = (H - k + 1) / (n - k) (k groups, n values)."""
+    effect size epsilon² = H / (n - 1) for n values (Tomczak and Tomczak 2014; the
+    (H - k + 1) / (n - k) sometimes given under that name is eta² based on H)."""
     joined = switches.merge(families[["family", grouping]], on="family", how="inner")
     groups = [g["days"].to_numpy() for _, g in joined.groupby(grouping) if len(g)]
     n = int(sum(len(g) for g in groups))
@@ -189,9 +190,7 @@ def kruskal(switches: pd.DataFrame, families: pd.DataFrame, grouping: str) -> di
         "H": round(float(h), 4),
         "dof": len(groups) - 1,
         "p": float(p),
-        "epsilon2": round((float(h) - len(groups) + 1) / (n - len(groups)), 4)
-        if n > len(groups)
-        else np.nan,
+        "epsilon2": round(float(h) / (n - 1), 4),
         "n": n,
     }
 

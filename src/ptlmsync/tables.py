@@ -405,8 +405,8 @@ PUBLISHED_FILES = (
     (
         "dunn_test_results.csv",
         "the study's Dunn p-values",
-        "nothing (the run computes its own)",
-        "not used",
+        "the check of this run's Dunn p-values",
+        "compared with this run's",
     ),
 )
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ptlmsync.comparison import study_numbers
+from ptlmsync.comparison import dunn_against_published, study_numbers
 from ptlmsync.demo import marker_of
 from ptlmsync.label.checks import unlabelled_kind_numbers
 from ptlmsync.numbers import (
@@ -63,6 +63,7 @@ def compile_numbers(*, inputs: dict, tables: list[str], numbers_out, metadata_ou
     numbers["findings"] = findings_numbers(tables_dir)
     numbers["abstract_lead"] = abstract_lead(numbers)
     numbers["study_commit"] = STUDY_COMMIT
+    numbers["study_dunn"] = _study_dunn(snapshot, tables_dir)
     numbers["study_extraction_date"] = (
         study_numbers().set_index("key").loc["dataset.extraction_date", "value"]
     )
@@ -84,6 +85,16 @@ def compile_numbers(*, inputs: dict, tables: list[str], numbers_out, metadata_ou
     }
     Path(metadata_out).write_text(json.dumps(metadata, indent=2))
     return numbers
+
+
+def _study_dunn(snapshot: dict, tables_dir: Path) -> dict | None:
+    """On the study's published files: this run's Dunn p-values between patterns against
+    the matrix the study published (None for other sources)."""
+    published = Path(snapshot.get("replication_dir") or "") / "dunn_test_results.csv"
+    run = tables_dir / "dunn_pattern.csv"
+    if snapshot["source"] != "replication" or not published.is_file() or not run.is_file():
+        return None
+    return dunn_against_published(pd.read_csv(published), pd.read_csv(run))
 
 
 def _configuration_numbers(run: dict, tables_dir: Path) -> dict:
