@@ -504,8 +504,8 @@ def test_switch_days_differ_between_every_pair_of_maturity_groups(tmp_path):
         tmp_path, "maturity", means, 1e-27, lambda a, b: 0.7 if "Matured" not in (a, b) else 0.02
     )
     assert verdicts(tmp_path)["kruskal_maturity.all_pairs_significant"] == "does not hold"
-    # per family mean only Recent vs Matured differs: told in the evidence, the verdict
-    # stays the events'
+    # per family mean only Recent vs Matured differs: told in the evidence and in the
+    # per-family verdict; the verdict stays the events' (the study's unit)
     write_groups(tmp_path, "maturity", means, 1e-27, lambda a, b: 0.02)
     write_dunn(
         tmp_path,
@@ -513,12 +513,36 @@ def test_switch_days_differ_between_every_pair_of_maturity_groups(tmp_path):
         list(means),
         lambda a, b: 0.01 if {a, b} == {"Recent", "Matured"} else 0.4,
     )
-    row = check_claims({}, tmp_path).set_index("key").loc["kruskal_maturity.all_pairs_significant"]
-    assert row["verdict"] == "holds"
+
+    def claim():
+        rows = check_claims({}, tmp_path).set_index("key")
+        return rows.loc["kruskal_maturity.all_pairs_significant"]
+
+    # per family two pairs do not differ: the claim does not hold per family, whatever
+    # the per-family Kruskal-Wallis test (none in the run here)
+    assert claim()["verdict"] == "holds" and claim()["per_family"] == "does not hold"
     assert (
         "per family mean, 1 of 3 pairs differ significantly (Recent vs Matured)"
-        in (row["evidence"])
+        in (claim()["evidence"])
     )
+    kruskal = pd.DataFrame(
+        {
+            "unit": ["switch event", "family mean"],
+            "grouping": ["maturity"] * 2,
+            "H": [50.6, 9.0],
+            "p": [1e-27, 0.01],
+        }
+    )
+    # every pair differs per family: the verdict rests on the per-family test
+    write_dunn(tmp_path, "dunn_maturity_per_family", list(means), lambda a, b: 0.01)
+    assert (claim()["verdict"], claim()["per_family"]) == ("holds", "cannot be checked")
+    kruskal.to_csv(tmp_path / "kruskal.csv", index=False)
+    assert (claim()["verdict"], claim()["per_family"]) == ("holds", "holds")
+    kruskal.assign(p=[1e-27, 0.3]).to_csv(tmp_path / "kruskal.csv", index=False)
+    assert (claim()["verdict"], claim()["per_family"]) == ("holds", "does not hold")
+    # a claim without a per-event unit has no per-family verdict
+    rows = check_claims({}, tmp_path).set_index("key")
+    assert rows.loc["switch_days.average_delay", "per_family"] == ""
 
 
 def test_the_average_delay_is_the_mean_over_every_switch_event(tmp_path):
@@ -725,3 +749,20 @@ def test_the_runs_dunn_p_values_against_the_published_matrix_by_hand():
     }
     no_pattern_in_common = run.assign(group=["A", "B", "C"])
     assert dunn_against_published(published, no_pattern_in_common)["n_pairs"] == 0
+
+
+def test_claims_holding_per_event_are_counted_per_family_too():
+    from ptlmsync.comparison import claim_numbers
+
+    claims = pd.DataFrame(
+        {
+            "key": ["a", "b", "c", "d"],
+            "rq": ["RQ3"] * 4,
+            "verdict": ["holds", "holds", "does not hold", "holds"],
+            "per_family": ["holds", "does not hold", "holds", ""],
+        }
+    )
+    # three claims decided per switch event, two of them hold, one of those per family too
+    counts = claim_numbers(claims)
+    assert (counts["n_per_event"], counts["n_holds_per_event"]) == (3, 2)
+    assert counts["n_holds_per_family_too"] == 1

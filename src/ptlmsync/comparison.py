@@ -39,7 +39,7 @@ COMPARISON_COLUMNS = [
     "where_in_study",
     "note",
 ]
-CLAIM_COLUMNS = ["key", "rq", "claim", "verdict", "evidence", "where_in_study"]
+CLAIM_COLUMNS = ["key", "rq", "claim", "verdict", "per_family", "evidence", "where_in_study"]
 
 #: A figure's status: compared (matching or differing) or not computable by the run.
 MATCHES, DIFFERS, NOT_COMPUTABLE = "matches", "differs", "not computable"
@@ -596,9 +596,9 @@ def dunn_against_published(published: pd.DataFrame, run: pd.DataFrame) -> dict:
 MAX_PAIRS_NAMED = 5
 
 
-def _check_dunn_patterns(figures: RunFigures, key: str) -> tuple[str, str]:
+def _check_dunn_patterns(figures: RunFigures, key: str) -> tuple[str, str, str]:
     """The study's list of pattern pairs whose days do not differ, per switch event (the
-    study's unit, which decides the verdict) and per family mean (told in the evidence)."""
+    study's unit, which decides the verdict) and per family mean (its own verdict)."""
     claimed = {frozenset(p): p for p in STUDY_NOT_SIGNIFICANT[key]}
     pairs, why = _dunn_pairs(figures, "dunn_pattern")
     if not pairs:
@@ -613,17 +613,19 @@ def _check_dunn_patterns(figures: RunFigures, key: str) -> tuple[str, str]:
     if missing:
         evidence += f"; pairs without a p-value in this run: {'; '.join(missing)}"
     per_family, _ = _dunn_pairs(figures, "dunn_pattern_per_family")
+    family_verdict = CANNOT
     if per_family:
-        _, wrong_family, _ = _dunn_against(per_family, claimed)
+        family_checks, wrong_family, _ = _dunn_against(per_family, claimed)
+        family_verdict = _verdict(family_checks)
         n = len(wrong_family)
         evidence += f"; per family mean: {n} pair{'' if n == 1 else 's'} against the claim" + (
             f" ({'; '.join(wrong_family)})" if 0 < len(wrong_family) <= MAX_PAIRS_NAMED else ""
         )
-    return _verdict(checks), evidence
+    return _verdict(checks), evidence, family_verdict
 
 
-def _kruskal_row(figures: RunFigures, grouping: str):
-    rows, _ = figures._rows("kruskal", {"unit": "switch event", "grouping": grouping})
+def _kruskal_row(figures: RunFigures, grouping: str, unit: str = "switch event"):
+    rows, _ = figures._rows("kruskal", {"unit": unit, "grouping": grouping})
     return None if rows is None else rows.iloc[0]
 
 
@@ -637,8 +639,11 @@ def _check_groups_differ(figures: RunFigures, grouping: str, ranking: list[str] 
         evidence.append("no Kruskal-Wallis test of switch events in this run")
     else:
         checks.append(bool(test["p"] < ALPHA))
+        effect = test.get("epsilon2")
         evidence.append(
-            f"Kruskal-Wallis H = {test['H']:.2f}, {p_stated(test['p'])} (switch events)"
+            f"Kruskal-Wallis H = {test['H']:.2f}, {p_stated(test['p'])}"
+            + ("" if effect is None or pd.isna(effect) else f", ε² = {effect:.3f}")
+            + " (switch events)"
         )
     if ranking:
         means = {}
@@ -664,8 +669,12 @@ def _check_groups_differ(figures: RunFigures, grouping: str, ranking: list[str] 
         checks.append(None if p is None else p < ALPHA)
         dunn.append(f"{_pair(a, b)} {'no p-value' if p is None else p_stated(p)}")
     evidence.append("Dunn (Bonferroni-adjusted): " + "; ".join(dunn))
-    # per family mean (told, the verdict stays the study's unit): which pairs still differ
+    # per family mean (its own verdict; the study's unit decides the claim's): the
+    # Kruskal-Wallis test and the pairs with one value per family, the ranking as above
     per_family, _ = _dunn_pairs(figures, f"dunn_{grouping}_per_family")
+    family_test = _kruskal_row(figures, grouping, unit="family mean")
+    family_checks = [None if family_test is None else bool(family_test["p"] < ALPHA)]
+    family_checks += checks[1:2] if ranking else []
     if per_family:
         apart = [
             _pair(a, b)
@@ -673,11 +682,17 @@ def _check_groups_differ(figures: RunFigures, grouping: str, ranking: list[str] 
             if per_family.get(frozenset((a, b)), 1.0) < ALPHA
         ]
         n = len(list(combinations(groups, 2)))
+        family_checks += [
+            None if per_family.get(frozenset(pair)) is None else per_family[frozenset(pair)] < ALPHA
+            for pair in combinations(groups, 2)
+        ]
         evidence.append(
             f"per family mean, {len(apart)} of {n} pairs differ significantly"
             + (f" ({'; '.join(apart)})" if apart else "")
         )
-    return _verdict(checks), "; ".join(evidence)
+    else:
+        family_checks.append(None)
+    return _verdict(checks), "; ".join(evidence), _verdict(family_checks)
 
 
 def _check_lag_groups(figures: RunFigures, key: str):
@@ -844,7 +859,9 @@ def check_claims(
     figures = RunFigures(numbers, tables_dir, families, contributors, switches)
     rows = []
     for claim in study_claims().itertuples(index=False):
-        verdict, evidence = CLAIM_CHECKS[claim.key](figures, claim.key)
+        # a check of a claim the study decided per switch event also gives the verdict
+        # with one value per family ("" where the claim has no such unit)
+        verdict, evidence, *per_family = CLAIM_CHECKS[claim.key](figures, claim.key)
         if numbers.get("demo"):
             evidence += " (synthetic demo data)"
         rows.append(
@@ -853,6 +870,7 @@ def check_claims(
                 "rq": claim.rq,
                 "claim": claim.claim,
                 "verdict": verdict,
+                "per_family": per_family[0] if per_family else "",
                 "evidence": evidence,
                 "where_in_study": claim.where_in_study,
             }
@@ -904,9 +922,15 @@ def comparison_numbers(table: pd.DataFrame, claims: pd.DataFrame | None = None) 
 
 def claim_numbers(claims: pd.DataFrame) -> dict:
     """Counts of the claims' verdicts (holds / does not hold / cannot be checked), the keys
-    with each verdict, and the counts by research question (``by_rq``)."""
+    with each verdict, the counts by research question (``by_rq``), and of the claims the
+    study decided per switch event, how many hold with one value per family too."""
+    per_event = claims[claims["per_family"].fillna("") != ""] if "per_family" in claims else []
+    held = per_event[per_event["verdict"] == HOLDS] if len(per_event) else per_event
     return {
         **_claim_counts(claims),
+        "n_per_event": len(per_event),
+        "n_holds_per_event": len(held),
+        "n_holds_per_family_too": int((held["per_family"] == HOLDS).sum()) if len(held) else 0,
         **{
             f"keys_{verdict.replace(' ', '_')}": ", ".join(
                 claims.loc[claims["verdict"] == verdict, "key"]

@@ -214,7 +214,7 @@ TABLES: tuple[Table, ...] = (
     Table(
         "claims_with_study",
         "compile_numbers",
-        paper=Shown(("claim", "verdict", "evidence"), widths=(40, 12, 48)),
+        paper=Shown(("claim", "verdict", "per_family", "evidence"), widths=(36, 11, 11, 42)),
     ),
     # printed with every digit: the study's figures are compared digit by digit (the
     # paper's appendix: the compared figures by label, their notes by number)
