@@ -359,3 +359,12 @@ def test_a_long_tables_caption_stays_with_its_first_rows(tmp_path):
     pages = [p.extract_text() for p in PdfReader(tmp_path / "t.pdf").pages]
     with_caption = next(i for i, page in enumerate(pages) if "CAPTIONTEXT" in page)
     assert "row 0" in pages[with_caption]
+
+
+def test_an_empty_text_cell_prints_as_a_dash(tmp_path):
+    from ptlmsync.paper import markdown_table
+
+    csv = tmp_path / "claims_with_study.csv"
+    csv.write_text("claim,verdict,per_family\na,holds,holds\nb,holds,\n")
+    table = markdown_table(csv, ["claim", "verdict", "per_family"])
+    assert "nan" not in table and table.splitlines()[-1].split("|")[3].strip() == "–"

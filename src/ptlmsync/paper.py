@@ -350,6 +350,8 @@ def _table_cells(values: pd.Series, column: str, full: bool) -> pd.Series:
         return np.format_float_positional(float(f"{v:.{digits}g}"), trim="-")
 
     def cell(v):
+        if v is None or (isinstance(v, float) and pd.isna(v)):
+            return None  # printed as "–", never "nan"
         if isinstance(v, bool | np.bool_):
             return "yes" if v else "no"
         x = number(v)
@@ -365,7 +367,8 @@ def _table_cells(values: pd.Series, column: str, full: bool) -> pd.Series:
             return f"{int(x):,}"
         return f"{x:.1f}" if large or x == 0 else positional(x, 3)
 
-    return values.map(cell).astype(object)
+    printed = values.map(cell).astype(object)
+    return printed.where(printed.notna(), None)  # map turns None into NaN
 
 
 def _true(value) -> bool:
