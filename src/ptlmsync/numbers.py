@@ -576,7 +576,10 @@ def _test_numbers(table) -> dict:
     if chi2_age is not None:
         by_group = {r["maturity"]: r for r in chi2_age.to_dict("records")}
         numbers["chi2_change_types_by_maturity"] = {  # every group, n/a where it has no test
-            slug(g): {k: by_group.get(g, {}).get(k) for k in ("chi2", "p_bonferroni", "cramers_v")}
+            slug(g): {
+                k: by_group.get(g, {}).get(k)
+                for k in ("chi2", "dof", "p_bonferroni", "cramers_v", "n")
+            }
             for g in MATURITY_GROUPS
         }
     chi2_contrib = table("chi2_similarity_contributors")
