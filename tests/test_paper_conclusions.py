@@ -444,7 +444,7 @@ def test_the_direction_sentence_carries_its_paired_test():
     assert _direction_test_text(test) == (
         "; per family (40 families with events both ways, their median of mean days 3.0 GH→HF "
         "against 1.0 HF→GH), the difference is significant (Wilcoxon signed-rank, p < 0.001, "
-        "rank-biserial r = 0.410)"
+        "rank-biserial r = 0.410; r > 0 where GH→HF takes longer)"
     )
     assert "not significant" in _direction_test_text(test.assign(p=0.3))
     assert _direction_test_text(test.assign(p=None)) == "" and _direction_test_text(None) == ""

@@ -878,7 +878,8 @@ def _direction_test_text(test: pd.DataFrame | None) -> str:
         f"; per family ({int(row['n_families'])} families with events both ways, their "
         f"median of mean days {row['median_gh_to_hf']:.1f} GH→HF against "
         f"{row['median_hf_to_gh']:.1f} HF→GH), the difference is {verdict} (Wilcoxon "
-        f"signed-rank, {_p_stated(row['p'])}, rank-biserial r = {row['rank_biserial']:.3f})"
+        f"signed-rank, {_p_stated(row['p'])}, rank-biserial r = {row['rank_biserial']:.3f}; "
+        "r > 0 where GH→HF takes longer)"
     )
 
 
