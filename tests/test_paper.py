@@ -368,3 +368,15 @@ def test_an_empty_text_cell_prints_as_a_dash(tmp_path):
     csv.write_text("claim,verdict,per_family\na,holds,holds\nb,holds,\n")
     table = markdown_table(csv, ["claim", "verdict", "per_family"])
     assert "nan" not in table and table.splitlines()[-1].split("|")[3].strip() == "–"
+
+
+def test_the_null_models_p_value_floor_by_hand():
+    import pandas as pd
+
+    from ptlmsync.stages.paper import propagation_p_floor
+
+    # 18 rows, 1,000 draws: 18 / 1,001 = 0.018
+    assert propagation_p_floor(pd.DataFrame({"kind": range(18)}), 1000) == 0.018
+    assert propagation_p_floor(pd.DataFrame({"kind": range(18)}), 9) == 1.0  # capped
+    assert propagation_p_floor(pd.DataFrame(), 1000) is None
+    assert propagation_p_floor(None, 1000) is None

@@ -350,13 +350,13 @@ def switch_days_ecdf(data: RuleInputs) -> pd.DataFrame:
 PUBLISHED_FILES = (
     (
         "complete_dataset.csv",
-        "HF models with their family (also of families not analysed)",
+        "HF models with their family: the analysed families' and the excluded ones'",
         "families' models and ages",
         "recomputed by this run",
     ),
     (
         "must_exclude_from_all_analysis.csv",
-        "the HF models (one row each) of the families the study excluded",
+        "the families the study excluded, by some of their HF models (one row each)",
         "the exclusions",
         "taken as the study published it",
     ),

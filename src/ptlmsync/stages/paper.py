@@ -194,12 +194,24 @@ def _analysis_numbers(data: RuleInputs, tables_dir: Path) -> dict:
         "shared_contributors": shared_contributor_numbers(data.contributors),
         "propagation_max_days": run["propagation"]["max_days"],
         "propagation_null_draws": run["propagation"]["null_draws"],
+        "propagation_p_floor": propagation_p_floor(
+            run_table(tables_dir, "propagation", run["unavailable"]),
+            run["propagation"]["null_draws"],
+        ),
     }
     if paths.get("crawl_status"):
         analyses["crawl"] = crawl_numbers(
             pd.read_csv(paths["crawl_status"]), pd.read_csv(paths["crawl_rejected"])
         )
     return analyses
+
+
+def propagation_p_floor(propagation: pd.DataFrame | None, draws: int) -> float | None:
+    """The smallest Bonferroni-adjusted p-value the null model can give: one over
+    draws + 1, times the table's rows (None without a table)."""
+    if propagation is None or propagation.empty:
+        return None
+    return round(min(1.0, len(propagation) / (draws + 1)), 4)
 
 
 def _rq4_tables(tables_dir: Path, drift) -> tuple[pd.DataFrame, ...]:
