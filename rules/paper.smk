@@ -11,6 +11,7 @@ rule compile_numbers:
         study_validation=with_commits(result("labels/validation_study.csv")),
         unlabelled_kinds=with_commits(result("labels/unlabelled_by_kind.csv")),
         drift=with_commits(result("drift/drift_by_kind.csv")),
+        automated_commits=with_commits(result("sync/automated_commits.csv")),
         demo_truth=with_commits(DEMO_TRUTH),
         crawl_status=if_crawled(result("crawl/status.csv")),
         crawl_rejected=if_crawled(result("crawl/rejected.csv")),

@@ -79,3 +79,57 @@ def test_small_demo_is_valid_too():
     small = generate_demo(3, 1, "2024-01-01")
     assert small.models["family"].nunique() == 3
     assert small.models["created_at"].max() < pd.Timestamp("2024-01-01", tz="UTC")
+
+
+def test_the_self_test_sets_each_designed_quantity_beside_its_measurement(tmp_path):
+    """By hand: two families, one coded with another pattern; one sync bot commit, found
+    3 days after the GH commit it names (then 20 days: outside the bot's window)."""
+    import pandas as pd
+
+    from ptlmsync.tables import RuleInputs, demo_self_test
+
+    truth = pd.DataFrame(
+        {
+            "family": ["f1", "f1", "f2"],
+            "design_code": ["CSF", "CSF", "PSS"],
+            "design_lag": ["GH first", "GH first", "HF first"],
+            "design_sync_bot": [True, False, False],
+        }
+    )
+    truth.to_parquet(tmp_path / "truth.parquet")
+    coded = pd.DataFrame(
+        {
+            "family": ["f1", "f2"],
+            "code": ["CSF", "PSR"],
+            "pattern": ["Frequent", "Sparse"],
+            "lag": ["GH first", "HF first"],
+        }
+    )
+    found = tmp_path / "automated_commits.csv"
+    numbers = {
+        "labels": {"kappa": {"GH": {"mean": 1.0}, "HF": {"mean": 0.9}}},
+        "rq4": {"automated": {"n_families": 1, "n_sync_commits": 1}},
+    }
+
+    def table(delay):
+        pd.DataFrame(
+            {"sync": [True, False], "linked_sha": ["abc", None], "delay_days": [delay, None]}
+        ).to_csv(found, index=False)
+        paths = {"demo_truth": tmp_path / "truth.parquet", "automated_commits": found}
+        data = RuleInputs(paths, families=coded, numbers=numbers)
+        return demo_self_test(data).set_index("quantity")
+
+    rows = table(3.0)
+    assert rows.loc["families: Frequent", ["designed", "measured", "agrees"]].tolist() == [
+        1,
+        1,
+        "yes",
+    ]
+    assert rows.loc["families: Disperse", "agrees"] == "no"  # designed 1, coded 0
+    assert rows.loc["families: Sparse", ["designed", "measured"]].tolist() == [0, 1]
+    assert rows.loc["families coded with their designed pattern", "measured"] == 1
+    assert rows.loc["families coded with their designed lag", "agrees"] == "yes"
+    assert rows.loc["HF labels: kappa with the designed types", "agrees"] == "no"
+    window = "sync bot commits found to follow the GH commit they name within 14 days"
+    assert rows.loc[window, ["designed", "measured", "agrees"]].tolist() == [1, 1, "yes"]
+    assert table(20.0).loc[window, ["measured", "agrees"]].tolist() == [0, "no"]

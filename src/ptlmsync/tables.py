@@ -34,6 +34,7 @@ from ptlmsync.comparison import (
     study_numbers,
 )
 from ptlmsync.contributors import shared_level
+from ptlmsync.demo import AUTOSYNC_WINDOW
 from ptlmsync.outputs import TABLES
 from ptlmsync.vocab import (
     LAG_ORDER,
@@ -495,7 +496,7 @@ def demo_self_test(data: RuleInputs) -> pd.DataFrame:
         (f"families: {lag}", _count(designed["design_lag"], lag), _count(coded["lag"], lag))
         for lag in LAG_ORDER
     ]
-    both = designed.join(coded, how="inner", rsuffix="_coded")
+    both = designed.drop(columns="pattern").join(coded, how="inner")
     for what, design, code in (("pattern", "design_code", "code"), ("lag", "design_lag", "lag")):
         same = int((both[design] == both[code]).sum())
         rows.append((f"families coded with their designed {what}", len(designed), same))
@@ -509,6 +510,12 @@ def demo_self_test(data: RuleInputs) -> pd.DataFrame:
     rows += [
         ("families a sync bot mirrors", bot["family"].nunique(), automated.get("n_families")),
         ("HF commits of the sync bot", len(bot), automated.get("n_sync_commits")),
+        (
+            "sync bot commits found to follow the GH commit they name within "
+            f"{AUTOSYNC_WINDOW.days} days",
+            len(bot),
+            _mirrors_in_window(data.paths.get("automated_commits")),
+        ),
     ]
     # object columns: counts stay integers beside the kappas
     table = pd.DataFrame(rows, columns=SELF_TEST_COLUMNS[:3], dtype=object)
@@ -517,6 +524,18 @@ def demo_self_test(data: RuleInputs) -> pd.DataFrame:
         for d, m in zip(table["designed"], table["measured"], strict=True)
     ]
     return table
+
+
+def _mirrors_in_window(automated_commits) -> int | None:
+    """Sync commits the run linked to the GH commit they name, dated 0 to
+    AUTOSYNC_WINDOW days after it (the generator mirrors only within that window): a
+    check of the linking and of the delays (None without the run's table)."""
+    if not automated_commits:
+        return None
+    found = pd.read_csv(automated_commits)
+    synced = found[found["sync"].astype(str).str.lower() == "true"]
+    delays = pd.to_numeric(synced["delay_days"], errors="coerce")
+    return int((synced["linked_sha"].notna() & delays.between(0, AUTOSYNC_WINDOW.days)).sum())
 
 
 def _self_test_numbers(table: pd.DataFrame) -> dict:
