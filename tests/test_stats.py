@@ -517,3 +517,28 @@ def test_the_direction_test_pairs_each_familys_two_directions():
     assert 0 < row["p"] <= 1
     one_way = paired_direction_test(switches[switches["family"] == "d"]).iloc[0]
     assert one_way["n_families"] == 0 and pd.isna(one_way["p"])
+
+
+def test_the_switch_day_distributions_by_hand():
+    from ptlmsync.tables import RuleInputs, switch_days_distribution
+
+    switches = pd.DataFrame(
+        {
+            "family": ["a", "a", "b", "b", "b"],
+            "source": ["GH", "HF", "GH", "HF", "GH"],
+            "target": ["HF", "GH", "HF", "GH", "HF"],
+            "days": [0, 1, 0, 0, 40],
+        }
+    )
+    table = switch_days_distribution(RuleInputs({}, switches=switches)).set_index("sample")
+    every = table.loc["all events"]
+    # 3 of 5 on the same day, 1 over 30 days; the longest tenth (int(5 * 0.9) = 4: the
+    # last value) holds 40 of the 41 days
+    assert (every["n"], every["median"], every["mean"]) == (5, 0.0, 8.2)
+    assert (every["percent_same_day"], every["percent_over_30"]) == (60.0, 20.0)
+    assert every["percent_days_longest_tenth"] == pytest.approx(100 * 40 / 41)
+    # GH→HF: 0, 0, 40; HF→GH: 1, 0
+    assert table.loc["GH→HF", "n"] == 3 and table.loc["HF→GH", "percent_same_day"] == 50.0
+    # family medians: a 0.5 (one event same day, one not: not a same-day family), b 0
+    medians = table.loc["family median"]
+    assert (medians["n"], medians["median"], medians["percent_same_day"]) == (2, 0.25, 50.0)

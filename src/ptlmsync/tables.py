@@ -307,7 +307,7 @@ def switch_days_distribution(data: RuleInputs) -> pd.DataFrame:
                 "median": days.median(),
                 "q3": days.quantile(0.75),
                 "p90": days.quantile(0.9),
-                "percent_same_day": 100 * float((days < 1).mean()),
+                "percent_same_day": 100 * float((days == 0).mean()),  # a median of 0.5 is not
                 "percent_over_30": 100 * float((days > 30).mean()),
                 "percent_days_longest_tenth": 100 * float(top.sum() / days.sum())
                 if days.sum()
