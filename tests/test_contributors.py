@@ -146,3 +146,24 @@ def test_a_csv_round_trip_keeps_unavailable_families_out_of_the_levels(tmp_path)
     table = stats.similarity_by(similarity, levels, "shared_contributors", stats.SHARED_LEVELS)
     assert table["n"].sum() == 1
     assert table.loc[table["shared_contributors"] == "none", "n"].sum() == 0
+
+
+def test_the_families_with_known_shared_contributors_are_counted_with_the_absent_ones():
+    import pandas as pd
+
+    from ptlmsync.numbers import shared_contributor_numbers
+
+    table = pd.DataFrame({"family": ["a", "b"], "n_shared_authors": [0, 2]})
+    assert shared_contributor_numbers(table, 2)["text"] == "they are known for all 2 families"
+    # the study's files: 306 rows for 325 families; here 2 rows for 5
+    absent = shared_contributor_numbers(table, 5)
+    assert absent["n_absent"] == 3
+    assert absent["text"] == (
+        "they are known for 2 families; 3 of the 5 analysed families have no row in the "
+        "contributor table"
+    )
+    unknown = table.assign(n_shared_authors=[0, None], shared_status=["available", "x"])
+    said = shared_contributor_numbers(unknown, 2)["text"]
+    assert (
+        said.startswith("they are known for 1 families and unknown for 1") and "no row" not in said
+    )

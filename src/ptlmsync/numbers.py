@@ -383,23 +383,36 @@ def excluded_numbers(excluded: pd.DataFrame) -> dict:
     }
 
 
-def shared_contributor_numbers(contributors: pd.DataFrame) -> dict:
-    """Families whose shared contributors are known, and those where they cannot be (their
-    GitHub logins are not all known): counted, never taken as "none"."""
+def shared_contributor_numbers(contributors: pd.DataFrame, n_families: int) -> dict:
+    """Families whose shared contributors are known, those where they cannot be (their
+    GitHub logins are not all known) and those the contributor table lacks (of the
+    ``n_families`` analysed): counted, never taken as "none"."""
     known = contributors["n_shared_authors"].notna()
     status = contributors.get("shared_status", pd.Series("available", contributors.index))
     reasons = status[~known].fillna("unavailable").str.removeprefix("unavailable: ")
     n_known, n_unavailable = int(known.sum()), int((~known).sum())
+    n_absent = max(0, n_families - len(contributors))
     why = "; ".join(f"{n} {reason}" for reason, n in reasons.value_counts().sort_index().items())
+    absent = (
+        f"; {n_absent} of the {n_families} analysed families have no row in the contributor table"
+        if n_absent
+        else ""
+    )
     return {
         "n_known": n_known,
         "n_unavailable": n_unavailable,
+        "n_absent": n_absent,
         "unavailable_text": why or "none",
-        "text": f"they are known for all {n_known} families"
-        if not n_unavailable
-        else f"they are known for {n_known} families and unknown for {n_unavailable}, whose "
-        f"authors' GitHub logins cannot all be known ({why}): those are left out of the "
-        "figure and the tests, not counted as sharing none",
+        "text": (
+            f"they are known for all {n_known} families"
+            if not n_unavailable and not n_absent
+            else f"they are known for {n_known} families"
+            if not n_unavailable
+            else f"they are known for {n_known} families and unknown for {n_unavailable}, "
+            f"whose authors' GitHub logins cannot all be known ({why}): those are left out "
+            "of the figure and the tests, not counted as sharing none"
+        )
+        + absent,
     }
 
 
@@ -782,8 +795,8 @@ def comparison_text(figures: pd.DataFrame, claims: pd.DataFrame, demo: bool) -> 
         + f" Of its {len(claims)} qualitative claims, {len(verdicts[HOLDS])} hold, "
         f"{len(verdicts[DOES_NOT_HOLD])} do not"
         + (f" ({_and(verdicts[DOES_NOT_HOLD])})" if verdicts[DOES_NOT_HOLD] else "")
-        + f" and {len(verdicts[CANNOT])} cannot be checked (the study's figures and claims"
-        " are transcribed from its paper)."
+        + f" and {len(verdicts[CANNOT])} cannot be checked with these data. The study's "
+        "figures and claims are transcribed from its paper."
     )
     return {
         "abstract": abstract,

@@ -191,7 +191,7 @@ def _analysis_numbers(data: RuleInputs, tables_dir: Path) -> dict:
         "topics": topic_numbers(run["topics"], topics),
         "rq4": propagation_numbers(*_rq4_tables(tables_dir, paths.get("drift"))),
         "excluded": excluded_numbers(pd.read_csv(tables_dir / "excluded_families.csv")),
-        "shared_contributors": shared_contributor_numbers(data.contributors),
+        "shared_contributors": shared_contributor_numbers(data.contributors, len(data.families)),
         "propagation_max_days": run["propagation"]["max_days"],
         "propagation_null_draws": run["propagation"]["null_draws"],
         "propagation_p_floor": propagation_p_floor(
