@@ -380,3 +380,14 @@ def test_the_null_models_p_value_floor_by_hand():
     assert propagation_p_floor(pd.DataFrame({"kind": range(18)}), 9) == 1.0  # capped
     assert propagation_p_floor(pd.DataFrame(), 1000) is None
     assert propagation_p_floor(None, 1000) is None
+
+
+def test_the_study_dunn_sentence_follows_the_comparison():
+    from ptlmsync.stages.paper import study_dunn_text
+
+    assert "disagrees with the study's own computation" in study_dunn_text(
+        {"n_pairs": 28, "n_equal": 28}
+    )
+    assert study_dunn_text({"n_pairs": 28, "n_equal": 20}) == (
+        "this run's p-values equal the study's published matrix in 20 of 28 pairs"
+    )

@@ -87,14 +87,29 @@ def compile_numbers(*, inputs: dict, tables: list[str], numbers_out, metadata_ou
     return numbers
 
 
-def _study_dunn(snapshot: dict, tables_dir: Path) -> dict | None:
+def _study_dunn(snapshot: dict, tables_dir: Path) -> dict:
     """On the study's published files: this run's Dunn p-values between patterns against
-    the matrix the study published (None for other sources)."""
+    the matrix the study published; for other data only the sentence that says so."""
     published = Path(snapshot.get("replication_dir") or "") / "dunn_test_results.csv"
     run = tables_dir / "dunn_pattern.csv"
     if snapshot["source"] != "replication" or not published.is_file() or not run.is_file():
-        return None
-    return dunn_against_published(pd.read_csv(published), pd.read_csv(run))
+        return {
+            "text": "this run's data are not the study's files, so its p-values are not "
+            "compared with the study's published matrix"
+        }
+    found = dunn_against_published(pd.read_csv(published), pd.read_csv(run))
+    return found | {"text": study_dunn_text(found)}
+
+
+def study_dunn_text(found: dict) -> str:
+    """What the comparison with the study's Dunn matrix means for its lists of pairs."""
+    n, equal = found["n_pairs"], found["n_equal"]
+    if n and equal == n:
+        return (
+            f"this run's p-values equal the study's own published matrix in all {n} pairs, "
+            "so where a list disagrees with them it disagrees with the study's own computation"
+        )
+    return f"this run's p-values equal the study's published matrix in {equal} of {n} pairs"
 
 
 def _configuration_numbers(run: dict, tables_dir: Path) -> dict:
