@@ -277,7 +277,7 @@ def test_replication_run_reanalyses_published_data(replication_run):
     assert "325 families" in text and "so the analyses that need them are not reported" in text
     assert "{{<" not in text
     # the coding validation reaches the replication paper
-    assert "the study's manually coded sample (172 families analysed" in text.replace("\u2019", "'")
+    assert "its files hold both codes (172 families analysed" in text.replace("\u2019", "'")
     assert "Original study vs this run" in text and "Ajibode" in text
 
 
