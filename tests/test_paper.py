@@ -391,3 +391,11 @@ def test_the_study_dunn_sentence_follows_the_comparison():
     assert study_dunn_text({"n_pairs": 28, "n_equal": 20}) == (
         "this run's p-values equal the study's published matrix in 20 of 28 pairs"
     )
+
+
+def test_rq4_is_marked_where_the_data_hold_no_commits():
+    from ptlmsync.numbers import _source_numbers
+
+    meta = {"source": "replication", "extraction_date": "2025-01-01"}
+    assert "not answered here" in _source_numbers(meta, ["propagation"])["rq4_availability"]
+    assert _source_numbers({**meta, "source": "demo"}, [])["rq4_availability"] == ""

@@ -477,6 +477,10 @@ def _source_numbers(meta: dict, unavailable: list[str]) -> dict:
         "marker": marker_of(meta),
         "extraction_date": meta["extraction_date"],
         "unavailable": unavailable_analyses(unavailable),
+        # RQ4 needs the commits' files and messages: said where the question is asked
+        "rq4_availability": " (not answered here: this run's data hold no commits)"
+        if "propagation" in unavailable
+        else "",
     }
 
 
