@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from ptlmsync import stats
-from ptlmsync.paper import p_stated
+from ptlmsync.paper import format_value, p_stated
 from ptlmsync.vocab import MATURITY_GROUPS, PATTERN_ORDER, Platform
 
 COMPARISON_COLUMNS = [
@@ -643,7 +643,11 @@ def _check_groups_differ(figures: RunFigures, grouping: str, ranking: list[str] 
         effect = test.get("epsilon2")
         evidence.append(
             f"Kruskal-Wallis H = {test['H']:.2f}, {p_stated(test['p'])}"
-            + ("" if effect is None or pd.isna(effect) else f", ε² = {effect:.3f}")
+            + (
+                ""
+                if effect is None or pd.isna(effect)
+                else f", ε² = {format_value(effect, 'epsilon2')}"
+            )
             + " (switch events)"
         )
     if ranking:
@@ -779,7 +783,7 @@ def _check_similarity_peak(figures: RunFigures, key: str):
         # a peak the test cannot tell from chance is reported, not hidden in "holds"
         evidence += (
             f"; similarity level x maturity: chi-square {p_stated(test['p'].iloc[0])}"
-            f", V = {test['cramers_v'].iloc[0]:.3f}"
+            f", V = {format_value(test['cramers_v'].iloc[0], 'cramers_v')}"
         )
     return _verdict([peak == "Intermediate" and unique]), evidence
 
@@ -832,7 +836,7 @@ def _check_spearman(figures: RunFigures, key: str):
             continue
         rho, p = float(rows["rho"].iloc[0]), float(rows["p"].iloc[0])
         checks.append(rho <= -STRONG_RHO and p < 0.001)
-        evidence.append(f"{platform}: rho = {rho:.3f}, {p_stated(p)}")
+        evidence.append(f"{platform}: rho = {format_value(rho, 'rho')}, {p_stated(p)}")
     return _verdict(checks), "; ".join(evidence) + f" (strong: rho ≤ -{STRONG_RHO})"
 
 

@@ -227,9 +227,8 @@ def resolution_numbers(table: pd.DataFrame | None) -> dict:
     """The largest change of the time-resolution robustness check (None without commits)."""
     if table is None or len(table) < 2:
         keys = ["configured", "configured_text", "text", "max_percent_changed"]
-        keys.append("max_changed_setting")
-        more = ["max_lag_percent_changed", "max_switches_changed", "n_switches"]
-        return dict.fromkeys([*keys, *more])
+        more = ["max_changed_setting", "max_lag_percent_changed", "max_switches_changed"]
+        return dict.fromkeys([*keys, *more, "n_switches"])
     others = table.iloc[1:]  # the first row is the configured resolution
     worst = others.sort_values("percent_pattern_changed", kind="stable").iloc[-1]
     pattern, lag = (
@@ -398,21 +397,19 @@ def shared_contributor_numbers(contributors: pd.DataFrame, n_families: int) -> d
         if n_absent
         else ""
     )
+    text = f"they are known for {'' if n_unavailable or n_absent else 'all '}{n_known} families"
+    if n_unavailable:
+        text += (
+            f" and unknown for {n_unavailable}, whose authors' GitHub logins cannot all be "
+            f"known ({why}): those are left out of the figure and the tests, not counted as "
+            "sharing none"
+        )
     return {
         "n_known": n_known,
         "n_unavailable": n_unavailable,
         "n_absent": n_absent,
         "unavailable_text": why or "none",
-        "text": (
-            f"they are known for all {n_known} families"
-            if not n_unavailable and not n_absent
-            else f"they are known for {n_known} families"
-            if not n_unavailable
-            else f"they are known for {n_known} families and unknown for {n_unavailable}, "
-            f"whose authors' GitHub logins cannot all be known ({why}): those are left out "
-            "of the figure and the tests, not counted as sharing none"
-        )
-        + absent,
+        "text": text + absent,
     }
 
 
@@ -900,27 +897,32 @@ def _direction_test_text(test: pd.DataFrame | None) -> str:
     )
 
 
+#: A mean at least this many times the median (or above a median of 0) is said to
+#: describe the tail of the switch days rather than the typical event.
+TAIL_RATIO = 1.5
+
+
+def _tail_driven(mean: float, median: float) -> bool:
+    return mean > 0 if median <= 0 else mean / median >= TAIL_RATIO
+
+
 def _mean_against_median(mean: float, median: float) -> str:
-    """How far the mean lies from the median, in words a reader can check: a mean of at
-    least 1.5 times the median (or above a median of 0) is said to describe the tail."""
-    if median > 0:
-        ratio = mean / median
-        said = f"the mean, {mean:.1f} days, is {ratio:.1f} times the median"
-        if ratio >= 1.5:
-            return said + ", so the means describe the tail more than the typical event"
-        return said + ", so mean and median describe the events alike"
-    if mean > 0:
-        return (
-            f"the mean, {mean:.1f} days, lies above a median of 0, so the means describe the "
-            "tail more than the typical event"
-        )
-    return "mean and median are both 0 days"
+    """How far the mean lies from the median, in words a reader can check."""
+    if median <= 0 and mean <= 0:
+        return "mean and median are both 0 days"
+    said = (
+        f"the mean, {mean:.1f} days, is {mean / median:.1f} times the median"
+        if median > 0
+        else f"the mean, {mean:.1f} days, lies above a median of 0"
+    )
+    if _tail_driven(mean, median):
+        return said + ", so the means describe the tail more than the typical event"
+    return said + ", so mean and median describe the events alike"
 
 
 def _tail_consequence(mean: float, median: float) -> str:
-    """What the mean against the median means for the study's group means (the same
-    threshold as ``_mean_against_median``)."""
-    if (median > 0 and mean / median >= 1.5) or (median <= 0 < mean):
+    """What the mean against the median means for the study's group means."""
+    if _tail_driven(mean, median):
         return (
             f"with a mean of {mean:.1f} days against a median of {median:.1f}, a group's mean "
             "tells how long its slowest events take more than how soon the other platform "

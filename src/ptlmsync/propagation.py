@@ -326,6 +326,12 @@ def greedy_match(
     return answered, rank, counts
 
 
+def p_bonferroni_floor(n_rows: int, draws: int) -> float:
+    """The smallest ``p_bonferroni`` the null model can give over ``n_rows`` rows: no
+    draw answers as many changes, (1 + 0) / (1 + draws), times the rows (at most 1)."""
+    return min(1.0, n_rows / (draws + 1))
+
+
 def propagation_table(
     traced: Propagation | pd.DataFrame, by: list[str] | None = None, alpha: float = ALPHA
 ) -> pd.DataFrame:

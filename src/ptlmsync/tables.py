@@ -533,7 +533,7 @@ def _mirrors_in_window(automated_commits) -> int | None:
     if not automated_commits:
         return None
     found = pd.read_csv(automated_commits)
-    synced = found[found["sync"].astype(str).str.lower() == "true"]
+    synced = found[found["sync"].astype(bool)]  # as automation.sync_commit_dates reads it
     delays = pd.to_numeric(synced["delay_days"], errors="coerce")
     return int((synced["linked_sha"].notna() & delays.between(0, AUTOSYNC_WINDOW.days)).sum())
 

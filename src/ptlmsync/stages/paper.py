@@ -27,6 +27,7 @@ from ptlmsync.numbers import (
     topic_numbers,
     validation_numbers,
 )
+from ptlmsync.propagation import p_bonferroni_floor
 from ptlmsync.snapshot import read_meta
 from ptlmsync.study_files import STUDY_COMMIT
 from ptlmsync.study_labels import study_label_numbers
@@ -222,11 +223,11 @@ def _analysis_numbers(data: RuleInputs, tables_dir: Path) -> dict:
 
 
 def propagation_p_floor(propagation: pd.DataFrame | None, draws: int) -> float | None:
-    """The smallest Bonferroni-adjusted p-value the null model can give: one over
-    draws + 1, times the table's rows (None without a table)."""
+    """The propagation table's smallest possible Bonferroni-adjusted p-value (None
+    without a table)."""
     if propagation is None or propagation.empty:
         return None
-    return round(min(1.0, len(propagation) / (draws + 1)), 4)
+    return round(p_bonferroni_floor(len(propagation), draws), 4)
 
 
 def _rq4_tables(tables_dir: Path, drift) -> tuple[pd.DataFrame, ...]:
