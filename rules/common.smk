@@ -153,6 +153,11 @@ def with_commits(path):
     return path if HAS_COMMITS else []
 
 
+def if_replication(path):
+    """``path`` in a replication run (the study's published files), else no input."""
+    return path if REPLICATION else []
+
+
 def if_crawled(path):
     """``path`` in a live run (the crawl's own files), else no input."""
     return path if LIVE else []

@@ -12,6 +12,7 @@ rule compile_numbers:
         unlabelled_kinds=with_commits(result("labels/unlabelled_by_kind.csv")),
         drift=with_commits(result("drift/drift_by_kind.csv")),
         automated_commits=with_commits(result("sync/automated_commits.csv")),
+        study_files=if_replication(STUDY_FILES_DIR),
         demo_truth=with_commits(DEMO_TRUTH),
         crawl_status=if_crawled(result("crawl/status.csv")),
         crawl_rejected=if_crawled(result("crawl/rejected.csv")),

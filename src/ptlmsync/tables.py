@@ -418,9 +418,7 @@ def data_inputs(data: RuleInputs) -> pd.DataFrame:
     live or snapshot run analyses."""
     n = data.numbers
     if n.get("source") == "replication":
-        from ptlmsync.snapshot import read_meta
-
-        directory = Path(read_meta(data.paths["meta"]).get("replication_dir") or "")
+        directory = Path(data.paths["study_files"])
         rows = []
         for name, holds, feeds, use in PUBLISHED_FILES:
             path = directory / name

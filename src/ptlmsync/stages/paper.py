@@ -64,7 +64,7 @@ def compile_numbers(*, inputs: dict, tables: list[str], numbers_out, metadata_ou
     numbers["findings"] = findings_numbers(tables_dir)
     numbers["abstract_lead"] = abstract_lead(numbers)
     numbers["study_commit"] = STUDY_COMMIT
-    numbers["study_dunn"] = _study_dunn(snapshot, tables_dir)
+    numbers["study_dunn"] = _study_dunn(data.paths.get("study_files"), tables_dir)
     numbers["study_extraction_date"] = (
         study_numbers().set_index("key").loc["dataset.extraction_date", "value"]
     )
@@ -88,12 +88,13 @@ def compile_numbers(*, inputs: dict, tables: list[str], numbers_out, metadata_ou
     return numbers
 
 
-def _study_dunn(snapshot: dict, tables_dir: Path) -> dict:
-    """On the study's published files: this run's Dunn p-values between patterns against
-    the matrix the study published; for other data only the sentence that says so."""
-    published = Path(snapshot.get("replication_dir") or "") / "dunn_test_results.csv"
+def _study_dunn(study_files, tables_dir: Path) -> dict:
+    """On the study's published files (``study_files``: their folder, an input of
+    replication runs only): this run's Dunn p-values between patterns against the matrix
+    the study published; for other data only the sentence that says so."""
+    published = Path(study_files or "") / "dunn_test_results.csv"
     run = tables_dir / "dunn_pattern.csv"
-    if snapshot["source"] != "replication" or not published.is_file() or not run.is_file():
+    if not study_files or not published.is_file() or not run.is_file():
         return {
             "text": "this run's data are not the study's files, so its p-values are not "
             "compared with the study's published matrix"
